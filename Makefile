@@ -1,0 +1,74 @@
+# School union portal: set-up, demo, tests. Run `make demo` or `make test` on a fresh Debian machine.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-arphic-ukai poppler-utils gettext
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help deps venv demo serve test lint migrations-check bench stress backup restore clean
+
+help:
+	@echo "make demo   - install everything, load the demo school, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - run the whole suite (DATABASE_URL/REDIS_URL select PostgreSQL/Redis)"
+	@echo "make lint   - ruff and makemigrations --check"
+
+# System packages: installed with apt-get when missing and we are root; otherwise we say what to install.
+deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "Installing system packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else \
+	    echo "Missing system packages:$$missing"; \
+	    echo "Install them with: sudo apt-get install$$missing"; exit 1; \
+	  fi; \
+	fi
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(PY)
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+locale/en/LC_MESSAGES/django.mo: locale/en/LC_MESSAGES/django.po | $(VENV)/.installed
+	$(PY) manage.py compilemessages -l en -v0
+
+demo: deps venv locale/en/LC_MESSAGES/django.mo
+	$(PY) manage.py migrate -v0
+	$(PY) manage.py load_demo --if-empty
+	@echo ""
+	@echo "Serving the demo portal on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	@echo "Logins (password Demo2026!union): chair committee subchair proposals handler rep member admin"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+serve: venv
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+migrations-check: venv
+	$(PY) manage.py makemigrations --check --dry-run
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: deps venv locale/en/LC_MESSAGES/django.mo
+	$(PY) manage.py check --fail-level ERROR
+	$(MAKE) --no-print-directory lint
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: deps venv
+	$(PY) -m union_portal.bench
+
+stress: deps venv
+	$(PY) -m union_portal.stress
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,163 @@
+"""Roles and scoping: one mechanism for every app.
+
+A ``RoleAssignment`` gives a user a role at an organisation node; the user then
+sees that node's subtree (DOMAIN.md, "Scoping is by organisation subtree").
+Every other app builds its querysets with :func:`scope_q` and fetches single
+objects through a ``get_<model>_for_user`` helper that raises ``Http404``
+outside the user's scope, never a bare ``.get(pk=…)`` in a view.
+
+Role sets used across the portal:
+
+- ``MANAGER_ROLES`` (chair, committee, sub-union chair): manage records in their subtree.
+- ``SCHOOL_MANAGER_ROLES`` (chair, committee): whole-school management.
+Superusers see everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from .models import Member, Organization, Role, RoleAssignment
+
+MANAGER_ROLES = (Role.CHAIR, Role.COMMITTEE, Role.SUB_UNION_CHAIR)
+SCHOOL_MANAGER_ROLES = (Role.CHAIR, Role.COMMITTEE)
+ALL_ROLES = tuple(Role)
+
+
+def role_assignments(user) -> list[RoleAssignment]:
+    """The user's role assignments with their organisations, cached on the user object.
+
+    One query per request at most; anonymous users have none.
+    """
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
+        return []
+    cached = getattr(user, "_portal_roles", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user).select_related("organization", "department"))
+        user._portal_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str, within: Organization | None = None) -> bool:
+    """True if the user holds any of ``roles`` (all roles when none given).
+
+    With ``within``, the role's node must be ``within`` itself or one of its
+    ancestors, i.e. the role covers that node. Superusers always pass.
+    """
+    if getattr(user, "is_superuser", False):
+        return True
+    wanted = set(roles or ALL_ROLES)
+    for ra in role_assignments(user):
+        if ra.role in wanted and (within is None or within.path.startswith(ra.organization.path)):
+            return True
+    return False
+
+
+def nodes_for(user, *roles: str) -> list[Organization]:
+    """Organisation nodes at which the user holds any of ``roles``, outermost first, deduplicated.
+
+    A node inside another returned node is dropped (its subtree is already covered).
+    """
+    wanted = set(roles or ALL_ROLES)
+    nodes = sorted(
+        {ra.organization.path: ra.organization for ra in role_assignments(user) if ra.role in wanted}.values(),
+        key=lambda n: n.path,
+    )
+    kept: list[Organization] = []
+    for node in nodes:
+        if not any(node.path.startswith(k.path) for k in kept):
+            kept.append(node)
+    return kept
+
+
+def scope_q(user, field: str, *roles: str) -> Q:
+    """A ``Q`` limiting rows to the subtrees where the user holds ``roles``.
+
+    ``field`` is the lookup path to an ``Organization`` FK (``"organization"``,
+    ``"member__organization"``, ``"organizer"``). Superusers get an empty ``Q``
+    (everything); a user with none of the roles gets a ``Q`` matching nothing.
+    """
+    if getattr(user, "is_superuser", False):
+        return Q()
+    q = Q(pk__in=[])
+    for node in nodes_for(user, *roles):
+        q |= Q(**{f"{field}__path__startswith": node.path})
+    return q
+
+
+def primary_node(user) -> Organization | None:
+    """The outermost node of the user's roles, used as the default scope of pages."""
+    nodes = nodes_for(user)
+    if nodes:
+        return nodes[0]
+    member = member_of(user)
+    return member.organization if member else None
+
+
+def primary_school(user) -> Organization | None:
+    """The school of the user's outermost role node, or of their own member record."""
+    node = primary_node(user)
+    if node is None:
+        if getattr(user, "is_superuser", False):
+            return Organization.objects.filter(kind=Organization.Kind.SCHOOL).order_by("path").first()
+        return None
+    if node.kind == Organization.Kind.DISTRICT:
+        return None
+    return node.school
+
+
+def member_of(user) -> Member | None:
+    """The member record linked to the user, or None (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_portal_member"):
+        user._portal_member = Member.objects.filter(user=user).select_related("organization").first()
+    return user._portal_member
+
+
+def members_visible_to(user):
+    """Members the user may see in the registry: managers see their subtree, others only themselves."""
+    q = scope_q(user, "organization", *MANAGER_ROLES)
+    me = member_of(user)
+    if me is not None:
+        q |= Q(pk=me.pk)
+    return Member.objects.filter(q)
+
+
+def get_member_for_user(user, pk) -> Member:
+    """Fetch a member the user may see, or raise ``Http404`` (never reveal existence)."""
+    member = (
+        members_visible_to(user).select_related("organization__parent", "department", "school").filter(pk=pk).first()
+    )
+    if member is None:
+        raise Http404("没有找到该教职工，或您无权查看。")
+    return member
+
+
+def can_manage_member(user, member: Member) -> bool:
+    """Chair, committee, or the sub-union chair whose subtree holds the member."""
+    return has_role(user, *MANAGER_ROLES, within=member.organization)
+
+
+def require_manager(user, node: Organization | None = None, roles: Iterable[str] = MANAGER_ROLES) -> None:
+    """Raise ``PermissionDenied`` unless the user manages ``node`` (or anything, when None)."""
+    if not has_role(user, *roles, within=node):
+        raise PermissionDenied("您没有执行此操作的权限。")
+
+
+def can_see_sensitive_identity(user, member: Member) -> bool:
+    """Whether the full ID number and bank account may be shown (PIPL: necessity).
+
+    Allowed: the member themself, and the roles named in ``settings.SENSITIVE_ID_ROLES``
+    (default: the chair) over the member's subtree.
+    """
+    me = member_of(user)
+    if me is not None and me.pk == member.pk:
+        return True
+    return has_role(user, *settings.SENSITIVE_ID_ROLES, within=member.organization)

@@ -1,0 +1,57 @@
+"""django-filter sets for the member list."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from .models import Department, EmploymentType, Gender, Member, MemberStatus, Organization
+
+
+class MemberFilter(django_filters.FilterSet):
+    """Filters of the member list; choices are limited to the user's school."""
+
+    sub_union = django_filters.ModelChoiceFilter(
+        label=_("分工会"), queryset=Organization.objects.none(), method="filter_sub_union", empty_label=_("全部分工会")
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("部门"), queryset=Department.objects.none(), empty_label=_("全部部门")
+    )
+    status = django_filters.ChoiceFilter(label=_("状态"), choices=MemberStatus.choices, empty_label=_("全部状态"))
+    gender = django_filters.ChoiceFilter(label=_("性别"), choices=Gender.choices, empty_label=_("全部"))
+    employment_type = django_filters.ChoiceFilter(
+        label=_("用工形式"), choices=EmploymentType.choices, empty_label=_("全部用工形式")
+    )
+    is_union_member = django_filters.BooleanFilter(label=_("工会会员"))
+    ordering = django_filters.OrderingFilter(
+        label=_("排序"),
+        fields=(
+            ("staff_no", "staff_no"),
+            ("name_pinyin", "name"),
+            ("hired_on", "hired_on"),
+            ("birth_date", "birth_date"),
+        ),
+        field_labels={
+            "staff_no": _("工号"),
+            "name_pinyin": _("姓名"),
+            "hired_on": _("入职时间"),
+            "birth_date": _("出生日期"),
+        },
+        empty_label=_("默认排序"),
+    )
+
+    class Meta:
+        model = Member
+        fields = ["sub_union", "department", "status", "gender", "employment_type", "is_union_member"]
+
+    def __init__(self, *args, school: Organization | None = None, scope: Organization | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if scope is not None:
+            self.filters["sub_union"].queryset = scope.subtree().filter(kind=Organization.Kind.SUB_UNION)
+        if school is not None:
+            self.filters["department"].queryset = Department.objects.filter(school=school)
+        for field in self.form.fields.values():
+            field.widget.attrs.setdefault("class", "form-select")
+
+    def filter_sub_union(self, queryset, name, value):
+        return queryset.filter(organization__path__startswith=value.path) if value else queryset

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "members"
+
+urlpatterns = [
+    path("", views.member_list, name="list"),
+    path("new/", views.member_create, name="create"),
+    path("export.xlsx", views.member_export, name="export"),
+    path("import/", views.roster_upload, name="import"),
+    path("import/template.xlsx", views.roster_template, name="import_template"),
+    path("import/<int:pk>/", views.roster_preview, name="import_preview"),
+    path("import/<int:pk>/confirm/", views.roster_confirm, name="import_confirm"),
+    path("audit/", views.audit_list, name="audit"),
+    path("<int:pk>/", views.member_detail, name="detail"),
+    path("<int:pk>/edit/", views.member_edit, name="edit"),
+    path("<int:pk>/family/add/", views.family_add, name="family_add"),
+]

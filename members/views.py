@@ -1,0 +1,435 @@
+"""Views of the member registry, the dashboard home page and the audit list."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import hooks
+from .access import (
+    MANAGER_ROLES,
+    SCHOOL_MANAGER_ROLES,
+    can_manage_member,
+    can_see_sensitive_identity,
+    get_member_for_user,
+    has_role,
+    member_of,
+    nodes_for,
+    primary_node,
+    primary_school,
+    require_manager,
+    role_assignments,
+)
+from .audit import audit
+from .filters import MemberFilter
+from .forms import FamilyMemberForm, MemberForm, RosterUploadForm
+from .models import AuditEntry, ImportBatch, Member, Organization, Role
+from .selectors import member_list as select_members
+from .services import ROSTER_ALIASES, member_save, roster_import, roster_validate
+from .tabular import xlsx_response_bytes
+
+PAGE_SIZE = 50
+
+
+def healthz(request):
+    """Liveness and database check for load balancers: ``ok`` with 200, or 503."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return HttpResponse("database unavailable", status=503, content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+def home(request):
+    """Dashboard: the user's roles, headline counts, and each app's panel."""
+    node = primary_node(request.user)
+    context = {
+        "node": node,
+        "roles": role_assignments(request.user),
+        "me": member_of(request.user),
+        "panels": hooks.dashboard_panels(request),
+        "today": timezone.localdate(),
+    }
+    if has_role(request.user, *MANAGER_ROLES) and node is not None:
+        visible = Member.objects.within(node)
+        context["member_counts"] = {
+            "active": visible.active().count(),
+            "union": visible.active().union_members().count(),
+        }
+    return render(request, "home.html", context)
+
+
+def _scope_for_list(user) -> tuple[Organization | None, Organization | None]:
+    nodes = nodes_for(user, *MANAGER_ROLES)
+    scope = nodes[0] if nodes else None
+    return scope, (scope.school if scope is not None and scope.kind != Organization.Kind.DISTRICT else None)
+
+
+@login_required
+@require_GET
+def member_list(request):
+    """会员名册: search, filters, sorting and pagination over the user's subtree.
+
+    Query budget is constant in the table size: session, user, roles, filter
+    choices (sub-unions, departments), count, and one page of rows.
+    """
+    if not has_role(request.user, *MANAGER_ROLES):
+        me = member_of(request.user)
+        if me is None:
+            raise PermissionDenied("您没有查看会员名册的权限。")
+        return redirect("members:detail", pk=me.pk)
+    scope, school = _scope_for_list(request.user)
+    search = request.GET.get("q", "").strip()[:50]
+    qs = select_members(request.user, search=search)
+    member_filter = MemberFilter(request.GET or None, queryset=qs, school=school, scope=scope)
+    rows = member_filter.qs if member_filter.is_bound and member_filter.is_valid() else qs
+    if not request.GET.get("ordering"):
+        rows = rows.order_by("staff_no")
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "members/member_list.html",
+        {
+            "filter": member_filter,
+            "page": page,
+            "search": search,
+            "querystring": params.urlencode(),
+            "scope": scope,
+            "can_import": has_role(request.user, *SCHOOL_MANAGER_ROLES),
+        },
+    )
+
+
+@login_required
+@require_GET
+def member_export(request):
+    """Export the filtered member list as .xlsx (ID numbers masked unless allowed); audited."""
+    require_manager(request.user)
+    scope, school = _scope_for_list(request.user)
+    qs = select_members(request.user, search=request.GET.get("q", "").strip()[:50])
+    member_filter = MemberFilter(request.GET or None, queryset=qs, school=school, scope=scope)
+    rows = (member_filter.qs if member_filter.is_bound and member_filter.is_valid() else qs).order_by("staff_no")
+    full_ids = has_role(request.user, Role.CHAIR, within=scope)
+    headers = [
+        "工号",
+        "姓名",
+        "性别",
+        "出生日期",
+        "身份证号",
+        "部门",
+        "分工会",
+        "职称",
+        "用工形式",
+        "入职时间",
+        "是否会员",
+        "入会时间",
+        "状态",
+        "手机",
+    ]
+
+    def line(m: Member):
+        sub = m.sub_union
+        return [
+            m.staff_no,
+            m.name,
+            m.get_gender_display(),
+            m.birth_date,
+            m.id_number if full_ids else m.masked_id_number,
+            m.department.name if m.department else "",
+            sub.name if sub else "",
+            m.title,
+            m.get_employment_type_display(),
+            m.hired_on,
+            "是" if m.is_union_member else "否",
+            m.joined_union_on,
+            m.get_status_display(),
+            m.phone,
+        ]
+
+    data = xlsx_response_bytes(headers, (line(m) for m in rows.iterator(chunk_size=1000)), title="会员名册")
+    audit(
+        request,
+        AuditEntry.Action.EXPORT,
+        organization=scope,
+        summary=f"导出会员名册（{'含完整身份证号' if full_ids else '身份证号已脱敏'}）",
+    )
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    filename = f"members-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def member_detail(request, pk: int):
+    """A member's page: record, family, and the timeline contributed by each app.
+
+    Full ID number and bank account are shown only to roles that need them,
+    and that read is audited.
+    """
+    member = get_member_for_user(request.user, pk)
+    show_sensitive = can_see_sensitive_identity(request.user, member)
+    if show_sensitive and (member.id_number or member.bank_account) and member_of(request.user) != member:
+        audit(
+            request,
+            AuditEntry.Action.READ_SENSITIVE,
+            member,
+            organization=member.school,
+            summary=f"查看 {member.name} 的身份证号/银行账号",
+        )
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "member": member,
+            "family": list(member.family.all()),
+            "show_sensitive": show_sensitive,
+            "can_manage": can_manage_member(request.user, member),
+            "timeline": hooks.member_timeline(request, member),
+            "family_form": FamilyMemberForm(),
+            "years_of_service": member.years_of_service(),
+        },
+    )
+
+
+def _member_form_context(request, form, member=None):
+    return {"form": form, "member": member}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_create(request):
+    """Add a staff member to the school (managers of the school or a sub-union)."""
+    scope, school = _scope_for_list(request.user)
+    if scope is None or school is None:
+        raise PermissionDenied("您没有新增教职工的权限。")
+    show_sensitive = has_role(request.user, Role.CHAIR, within=scope)
+    form = MemberForm(request.POST or None, school=school, scope=scope, show_sensitive=show_sensitive)
+    if request.method == "POST" and form.is_valid():
+        member = form.save(commit=False)
+        member_save(member=member, acting_user=request.user, request=request, created=True)
+        messages.success(request, f"已新增教职工 {member.name}。")
+        return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_form.html", _member_form_context(request, form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_edit(request, pk: int):
+    """Edit a member's record (managers whose subtree holds the member)."""
+    member = get_member_for_user(request.user, pk)
+    if not can_manage_member(request.user, member):
+        raise PermissionDenied("您没有修改该教职工信息的权限。")
+    scope, _school = _scope_for_list(request.user)
+    form = MemberForm(
+        request.POST or None,
+        instance=member,
+        school=member.school,
+        scope=scope,
+        show_sensitive=can_see_sensitive_identity(request.user, member),
+    )
+    if request.method == "POST" and form.is_valid():
+        member_save(member=form.save(commit=False), acting_user=request.user, request=request)
+        messages.success(request, f"已保存 {member.name} 的信息。")
+        return redirect("members:detail", pk=member.pk)
+    return render(request, "members/member_form.html", _member_form_context(request, form, member))
+
+
+@login_required
+@require_POST
+def family_add(request, pk: int):
+    """Add an immediate family member (直系亲属) to a member's record."""
+    member = get_member_for_user(request.user, pk)
+    if not can_manage_member(request.user, member) and member_of(request.user) != member:
+        raise PermissionDenied("您没有修改该教职工信息的权限。")
+    form = FamilyMemberForm(request.POST)
+    if form.is_valid():
+        relative = form.save(commit=False)
+        relative.member = member
+        relative.save()
+        audit(
+            request,
+            AuditEntry.Action.CREATE,
+            relative,
+            organization=member.school,
+            summary=f"为 {member.name} 添加直系亲属",
+        )
+        messages.success(request, f"已添加直系亲属 {relative.name}。")
+    else:
+        messages.error(request, "直系亲属信息有误：" + "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("members:detail", pk=member.pk)
+
+
+def _import_school(user) -> Organization:
+    nodes = nodes_for(user, *SCHOOL_MANAGER_ROLES)
+    school = next((n.school for n in nodes if n.kind != Organization.Kind.DISTRICT), None)
+    if school is None:
+        if user.is_superuser:
+            school = primary_school(user)
+        if school is None:
+            raise PermissionDenied("只有学校工会主席和工会委员可以导入会员名册。")
+    return school
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def roster_upload(request):
+    """Upload a roster; it is validated and shown as a preview before anything is written."""
+    school = _import_school(request.user)
+    form = RosterUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        batch = ImportBatch.objects.create(
+            kind=ImportBatch.Kind.ROSTER,
+            school=school,
+            file=upload,
+            original_name=upload.name[:255],
+            uploaded_by=request.user,
+        )
+        return redirect("members:import_preview", pk=batch.pk)
+    recent = ImportBatch.objects.filter(kind=ImportBatch.Kind.ROSTER, school=school).select_related("uploaded_by")[:5]
+    return render(
+        request,
+        "members/roster_upload.html",
+        {"form": form, "school": school, "recent": recent, "aliases": ROSTER_ALIASES},
+    )
+
+
+def _get_batch_for_user(user, pk: int) -> ImportBatch:
+    school = _import_school(user)
+    return get_object_or_404(ImportBatch, pk=pk, kind=ImportBatch.Kind.ROSTER, school=school)
+
+
+@login_required
+@require_GET
+def roster_preview(request, pk: int):
+    """Every problem by row and column, or a summary of what confirming will write."""
+    batch = _get_batch_for_user(request.user, pk)
+    if batch.status == ImportBatch.Status.DONE:
+        return render(request, "members/roster_preview.html", {"batch": batch, "result": None, "done": True})
+    with batch.file.open("rb") as fh:
+        result = roster_validate(school=batch.school, data=fh.read(), filename=batch.original_name)
+    batch.summary = result.as_summary()
+    batch.status = ImportBatch.Status.PREVIEW if result.ok else ImportBatch.Status.FAILED
+    batch.save(update_fields=["summary", "status"])
+    return render(request, "members/roster_preview.html", {"batch": batch, "result": result, "done": False})
+
+
+@login_required
+@require_POST
+def roster_confirm(request, pk: int):
+    """Write a clean, previewed roster in one transaction."""
+    batch = _get_batch_for_user(request.user, pk)
+    if batch.status == ImportBatch.Status.DONE:
+        messages.info(request, "该文件已经导入过了。")
+        return redirect("members:list")
+    with batch.file.open("rb") as fh:
+        result = roster_import(
+            school=batch.school,
+            data=fh.read(),
+            filename=batch.original_name,
+            acting_user=request.user,
+            request=request,
+        )
+    batch.summary = result.as_summary()
+    if not result.written:
+        batch.status = ImportBatch.Status.FAILED
+        batch.save(update_fields=["summary", "status"])
+        messages.error(request, "文件有错误，未写入任何数据。请修改后重新上传。")
+        return redirect("members:import_preview", pk=batch.pk)
+    batch.status = ImportBatch.Status.DONE
+    batch.save(update_fields=["summary", "status"])
+    messages.success(request, f"导入完成：新增 {result.created} 人，更新 {result.updated} 人。")
+    return redirect(reverse("members:list"))
+
+
+@login_required
+@require_GET
+def roster_template(request):
+    """A blank roster template with the standard headers and one example row."""
+    _import_school(request.user)
+    headers = [
+        "工号",
+        "姓名",
+        "性别",
+        "出生日期",
+        "身份证号",
+        "部门",
+        "分工会",
+        "工会小组",
+        "职称",
+        "入职时间",
+        "入会时间",
+        "用工形式",
+        "状态",
+        "手机",
+    ]
+    example = [
+        "T0001",
+        "张三",
+        "男",
+        "1985-03-07",
+        "",
+        "教务处",
+        "",
+        "",
+        "一级教师",
+        "2008-09-01",
+        "2008-09-01",
+        "在编",
+        "在职",
+        "13800000000",
+    ]
+    data = xlsx_response_bytes(headers, [example], title="会员名册模板")
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="roster-template.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def audit_list(request):
+    """The audit log of the chair's subtree, filterable by action and user; read-only."""
+    nodes = nodes_for(request.user, Role.CHAIR)
+    if not nodes and not request.user.is_superuser:
+        raise PermissionDenied("只有工会主席可以查看审计日志。")
+    qs = AuditEntry.objects.select_related("organization")
+    if not request.user.is_superuser:
+        from django.db.models import Q
+
+        q = Q(pk__in=[])
+        for node in nodes:
+            q |= Q(organization__path__startswith=node.path)
+        qs = qs.filter(q)
+    action = request.GET.get("action", "")
+    if action in AuditEntry.Action.values:
+        qs = qs.filter(action=action)
+    who = request.GET.get("user", "").strip()[:150]
+    if who:
+        qs = qs.filter(username__icontains=who)
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "members/audit_list.html",
+        {
+            "page": page,
+            "actions": AuditEntry.Action.choices,
+            "action": action,
+            "who": who,
+            "querystring": params.urlencode(),
+        },
+    )

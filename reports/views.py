@@ -1,0 +1,10 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+
+@login_required
+@require_GET
+def index(request):
+    """Landing page of the 工作报告 area."""
+    return render(request, "reports/index.html")

@@ -1,0 +1,294 @@
+"""Settings for the school union portal, read from the environment.
+
+Every value comes from an environment variable through django-environ. With no
+environment at all the portal runs embedded: SQLite in the project folder,
+Celery tasks run eagerly in-process, DEBUG on. Production sets ``DEBUG=off``,
+and then ``SECRET_KEY`` and ``ALLOWED_HOSTS`` become required.
+
+A malformed value stops the start with ``ImproperlyConfigured`` naming the
+variable and what it accepts (cookiecutter-django, healthchecks ``envbool``).
+Variables (all optional unless noted):
+
+- ``DEBUG``: on/off (default on).
+- ``SECRET_KEY``: required when DEBUG is off.
+- ``ALLOWED_HOSTS``: comma-separated (default ``127.0.0.1,localhost`` in DEBUG).
+- ``DATABASE_URL``: e.g. ``postgres://user@host:5432/union_portal``
+  (default ``sqlite:///<project>/db.sqlite3``).
+- ``REDIS_URL``: e.g. ``redis://127.0.0.1:6379/0``; unset means tasks run eagerly.
+- ``TIME_ZONE`` (default ``Asia/Shanghai``), ``LANGUAGE_CODE`` (default ``zh-hans``).
+- ``MEDIA_ROOT``, ``STATIC_ROOT``: folders for uploads and collected static files.
+- ``EMAIL_URL``: e.g. ``smtp://user:pass@host:587`` (default: console backend).
+- ``DEFAULT_FROM_EMAIL``.
+- ``SESSION_IDLE_SECONDS``: session idle timeout (default 7200).
+- ``TRUSTED_PROXY_COUNT``: reverse proxies in front of the app (default 0).
+- ``SECURE_SSL_REDIRECT``, ``SECURE_HSTS_SECONDS``: production HTTPS settings.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+
+_TRUE = {"1", "true", "yes", "on", "y", "t"}
+_FALSE = {"0", "false", "no", "off", "n", "f", ""}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    """Read a boolean variable strictly.
+
+    Accepts 1/0, true/false, yes/no, on/off (any case). Anything else raises
+    ``ImproperlyConfigured`` instead of silently meaning False, which is what
+    django-environ's own ``bool()`` does.
+    """
+    raw = env.str(name, default=None)
+    if raw is None:
+        return default
+    value = raw.strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use on/off, true/false, 1/0 or yes/no.")
+
+
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    """Read a non-negative integer variable, or raise ``ImproperlyConfigured``."""
+    raw = env.str(name, default=None)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}={raw!r} must be at least {minimum}.")
+    return value
+
+
+DEBUG = env_bool("DEBUG", True)
+
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off (set a long random string).")
+    SECRET_KEY = "django-insecure-embedded-development-key-not-for-production"  # noqa: S105 (DEBUG only)
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS is required when DEBUG is off (comma-separated host names).")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "crispy_forms",
+    "crispy_bootstrap5",
+    "django_filters",
+    "axes",
+    "members",
+    "welfare",
+    "congress",
+    "activities",
+    "reports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "union_portal.urls"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "members.context_processors.portal",
+            ],
+        },
+    },
+]
+
+WSGI_APPLICATION = "union_portal.wsgi.application"
+
+# --- Database -----------------------------------------------------------------
+_DEFAULT_DB = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+try:
+    DATABASES = {"default": env.db("DATABASE_URL", default=_DEFAULT_DB)}
+except (ImproperlyConfigured, KeyError, ValueError) as exc:
+    raise ImproperlyConfigured(
+        f"DATABASE_URL is not a database URL we understand ({exc}); "
+        "use postgres://user:password@host:5432/name or sqlite:////absolute/path.db"
+    ) from None
+_engine = DATABASES["default"].get("ENGINE", "")
+if not _engine.endswith(("postgresql", "sqlite3")):
+    raise ImproperlyConfigured(f"DATABASE_URL selects {_engine!r}; the portal supports PostgreSQL and SQLite only.")
+if _engine.endswith("postgresql"):
+    DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, Celery ------------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"REDIS_URL={REDIS_URL!r} must start with redis://, rediss:// or unix://.")
+
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "union_portal",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Report rendering limits (seconds). The Redis visibility timeout must exceed the
+# hard limit, or Redis would hand a still-running task to a second worker.
+REPORT_TASK_SOFT_TIME_LIMIT = env_int("REPORT_TASK_SOFT_TIME_LIMIT", 240, minimum=1)
+REPORT_TASK_TIME_LIMIT = env_int("REPORT_TASK_TIME_LIMIT", 300, minimum=1)
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or None
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000)  # KiB
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": REPORT_TASK_TIME_LIMIT * 2}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
+
+# --- Auth ---------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 7200, minimum=60)
+SESSION_SAVE_EVERY_REQUEST = True  # the age is an idle timeout, renewed on every request
+
+# --- I18n ---------------------------------------------------------------------
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="zh-hans")
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"LANGUAGE_CODE={LANGUAGE_CODE!r}: choose one of {', '.join(dict(LANGUAGES))}.")
+TIME_ZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
+try:
+    zoneinfo.ZoneInfo(TIME_ZONE)
+except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    raise ImproperlyConfigured(f"TIME_ZONE={TIME_ZONE!r} is not an IANA time zone such as Asia/Shanghai.") from None
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+
+# --- Static and media ---------------------------------------------------------
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
+MEDIA_URL = "media/"
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# Uploads: spreadsheets and attachments. Larger bodies are refused with a message.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000, minimum=1)
+IMPORT_MAX_UNZIPPED_BYTES = env_int("IMPORT_MAX_UNZIPPED_BYTES", 100 * 1024 * 1024, minimum=1024)
+
+# --- E-mail -------------------------------------------------------------------
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="union-portal@localhost")
+
+# --- Security -----------------------------------------------------------------
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if AXES_IPWARE_PROXY_COUNT else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = not DEBUG
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+# --- Forms, crispy ------------------------------------------------------------
+CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
+CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# --- Portal rules (local rules: settings with documented defaults) -------------
+# Roles allowed to see full resident ID numbers and bank accounts (PIPL: necessity).
+SENSITIVE_ID_ROLES = env.list("SENSITIVE_ID_ROLES", default=["chair"])
+# Statutory retirement ages used for "upcoming retirement" hints (years).
+RETIREMENT_AGE_MALE = env_int("RETIREMENT_AGE_MALE", 60)
+RETIREMENT_AGE_FEMALE = env_int("RETIREMENT_AGE_FEMALE", 55)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+}

@@ -1,0 +1,26 @@
+"""Root URL configuration: one include per app, plus auth, i18n and admin."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from members import views as member_views
+
+urlpatterns = [
+    path("", member_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", member_views.healthz, name="healthz"),
+    path("members/", include("members.urls")),
+    path("welfare/", include("welfare.urls")),
+    path("congress/", include("congress.urls")),
+    path("activities/", include("activities.urls")),
+    path("reports/", include("reports.urls")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
