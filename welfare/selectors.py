@@ -1,0 +1,398 @@
+"""Reads of the welfare app for pages and for the annual report.
+
+Every aggregate runs in SQL (``aggregate``/``annotate`` with ``Count``/``Sum``),
+with a fixed number of queries whatever the data size. The reports app calls
+:func:`report_stats` and nothing else from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Case, CharField, Count, DecimalField, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
+
+from members.models import EmploymentType, Member, MemberStatus, Organization
+
+from .access import person_scope_q, sensitive_q, visible_visits_q
+from .models import (
+    AidClaim,
+    DistributionRecipient,
+    Donation,
+    DonationDrive,
+    Festival,
+    FundingSource,
+    HardshipAid,
+    HardshipCase,
+    HealthCheckParticipant,
+    MutualAidPlan,
+    PendingVisit,
+    PlanEnrollment,
+    ServiceRecord,
+    WelfareVisit,
+)
+
+ZERO = Decimal("0.00")
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _sum(expr) -> Coalesce:
+    return Coalesce(Sum(expr), Value(ZERO), output_field=MONEY_FIELD)
+
+
+VISIT_TOTAL = F("cash_amount") + F("gift_value")
+
+
+def _visit_aggregates(member_field: str = "member_id") -> dict:
+    return {
+        "count": Count("pk"),
+        "persons": Count(member_field, distinct=True),
+        "cash": _sum("cash_amount"),
+        "gift": _sum("gift_value"),
+        "total": _sum(VISIT_TOTAL),
+    }
+
+
+def _sub_union_annotations(prefix: str = "member__organization") -> dict:
+    """SQL expressions for the sub-union of a member: the unit itself, or its parent for a group."""
+    is_group = Q(**{f"{prefix}__kind": Organization.Kind.GROUP})
+    return {
+        "sub_id": Case(
+            When(is_group, then=F(f"{prefix}__parent_id")), default=F(f"{prefix}_id"), output_field=IntegerField()
+        ),
+        "sub_name": Case(
+            When(is_group, then=F(f"{prefix}__parent__name")), default=F(f"{prefix}__name"), output_field=CharField()
+        ),
+        "sub_sort": Case(
+            When(is_group, then=F(f"{prefix}__parent__path")), default=F(f"{prefix}__path"), output_field=CharField()
+        ),
+    }
+
+
+def report_stats(*, organization: Organization, start: dt.date, end: dt.date) -> dict:
+    """Welfare figures for the annual report over ``organization``'s subtree, dates in [start, end].
+
+    Counts are 人次 (records) and 人 (distinct members); money is ``Decimal``
+    yuan (慰问金 + 慰问品 value unless said otherwise). No names of illnesses
+    or persons: aggregates only (PIPL). Fourteen queries, whatever the data size.
+
+    Keys:
+
+    - ``visits``: ``{"count": 人次, "persons": 人, "cash": 慰问金, "gift": 慰问品价值, "total": cash + gift}``.
+    - ``visits_by_occasion``: list, one per occasion used, in occasion order:
+      ``{"code", "name", "is_sensitive", "count", "persons", "cash", "gift", "total"}``.
+    - ``visits_by_funding_source``: list ``{"code", "label", "count", "persons", "total"}``
+      (codes of ``FundingSource``: union_funds 工会经费, school_welfare 学校福利费, higher_union 上级工会, other 其他).
+    - ``visits_by_sub_union``: list ``{"name", "count", "persons", "total"}`` in tree order
+      (members attached directly to the school are under the school's name).
+    - ``visits_by_month``: list ``{"month": first day of the month (date), "count", "persons", "total"}``,
+      months with visits only, in date order.
+    - ``distributions``: ``{"count": 发放次数, "recipients": 人次, "persons": 人, "total": 元,
+      "signed": 已签领人次, "by_festival": [{"code", "label", "count", "recipients", "persons", "total"}]}``
+      (by_festival in ``Festival`` order; 送清凉 is the ``summer`` code).
+    - ``plans``: list per plan with activity ``{"name", "kind", "kind_label", "enrolled": 参保人次 in the
+      calendar years start.year..end.year, "premium": 保费元, "claims": 理赔件数 (claimed in range), "claimed": 申请元,
+      "paid_claims": 已赔付件数, "paid": 赔付元}``; ``plans_total``: the same numbers summed
+      (``enrolled``, ``enrolled_persons``, ``claims``, ``claim_persons``, ``paid_claims``, ``claimed``, ``paid``).
+    - ``health_checks``: ``{"campaigns", "participants": 人次, "persons": 人, "womens_checks": 女职工专项人次,
+      "contract_staff": 其中编外人员人次}`` for campaigns held in range.
+    - ``hardship``: ``{"opened": 新建档, "closed": 脱困, "open_at_end": 期末在档, "aid_count": 帮扶人次,
+      "aid_persons": 帮扶人, "aid_total": 帮扶金元}``.
+    - ``donations``: ``{"drives", "donations": 捐款人次, "donors": 捐款人, "total": 元,
+      "by_kind": [{"code", "label", "drives", "donations", "donors", "total"}],
+      "blood": {"donors": 献血人, "ml": 献血毫升}}`` (blood drives are counted only under ``blood``).
+    - ``services``: list ``{"code", "label", "count", "persons"}`` by 服务事项 type; ``services_total``: 件数.
+    """
+    path = organization.path
+    in_range = {"visited_on__range": (start, end)}
+    visits = WelfareVisit.objects.filter(member__organization__path__startswith=path, **in_range)
+
+    stats: dict = {"visits": visits.aggregate(**_visit_aggregates())}
+    stats["visits_by_occasion"] = list(
+        visits.values(code=F("occasion__code"), name=F("occasion__name"), is_sensitive=F("occasion__is_sensitive"))
+        .annotate(**_visit_aggregates())
+        .order_by("occasion__sort_order", "code")
+    )
+    labels = dict(FundingSource.choices)
+    stats["visits_by_funding_source"] = [
+        {**row, "label": str(labels.get(row["code"], row["code"]))}
+        for row in visits.values(code=F("funding_source"))
+        .annotate(count=Count("pk"), persons=Count("member_id", distinct=True), total=_sum(VISIT_TOTAL))
+        .order_by("code")
+    ]
+    stats["visits_by_sub_union"] = [
+        {k: row[k] for k in ("name", "count", "persons", "total")}
+        for row in visits.annotate(**_sub_union_annotations())
+        .values("sub_id", "sub_sort", name=F("sub_name"))
+        .annotate(count=Count("pk"), persons=Count("member_id", distinct=True), total=_sum(VISIT_TOTAL))
+        .order_by("sub_sort")
+    ]
+    stats["visits_by_month"] = list(
+        visits.annotate(month=TruncMonth("visited_on"))
+        .values("month")
+        .annotate(count=Count("pk"), persons=Count("member_id", distinct=True), total=_sum(VISIT_TOTAL))
+        .order_by("month")
+    )
+    for row in stats["visits_by_month"]:
+        if isinstance(row["month"], dt.datetime):
+            row["month"] = row["month"].date()
+
+    recipients = DistributionRecipient.objects.filter(
+        distribution__organization__path__startswith=path, distribution__distributed_on__range=(start, end)
+    )
+    dist = recipients.aggregate(
+        count=Count("distribution_id", distinct=True),
+        recipients=Count("pk"),
+        persons=Count("member_id", distinct=True),
+        total=_sum("value"),
+        signed=Count("pk", filter=Q(signed=True)),
+    )
+    order = {code: i for i, code in enumerate(Festival.values)}
+    festival_labels = dict(Festival.choices)
+    by_festival = (
+        recipients.values(code=F("distribution__festival"))
+        .annotate(
+            count=Count("distribution_id", distinct=True),
+            recipients=Count("pk"),
+            persons=Count("member_id", distinct=True),
+            total=_sum("value"),
+        )
+        .order_by("code")
+    )
+    dist["by_festival"] = sorted(
+        ({**r, "label": str(festival_labels.get(r["code"], r["code"]))} for r in by_festival),
+        key=lambda r: order.get(r["code"], 99),
+    )
+    stats["distributions"] = dist
+
+    kind_labels = dict(MutualAidPlan.Kind.choices)
+    enrolments = (
+        PlanEnrollment.objects.filter(
+            plan__organization__path__startswith=path, year__gte=start.year, year__lte=end.year
+        )
+        .values("plan_id", name=F("plan__name"), kind=F("plan__kind"))
+        .annotate(enrolled=Count("pk"), persons=Count("member_id", distinct=True), premium=_sum("premium"))
+        .order_by("plan_id")
+    )
+    claims_qs = AidClaim.objects.filter(plan__organization__path__startswith=path, claimed_on__range=(start, end))
+    claims = (
+        claims_qs.values("plan_id", name=F("plan__name"), kind=F("plan__kind"))
+        .annotate(
+            claims=Count("pk"),
+            claimed=_sum("claimed_amount"),
+            paid_claims=Count("pk", filter=Q(status=AidClaim.Status.PAID)),
+            paid=_sum("paid_amount"),
+        )
+        .order_by("plan_id")
+    )
+    plans: dict[int, dict] = {}
+    blank = {"enrolled": 0, "premium": ZERO, "claims": 0, "claimed": ZERO, "paid_claims": 0, "paid": ZERO}
+    for row in enrolments:
+        plans.setdefault(row["plan_id"], {"name": row["name"], "kind": row["kind"], **blank}).update(
+            enrolled=row["enrolled"], premium=row["premium"]
+        )
+    for row in claims:
+        plans.setdefault(row["plan_id"], {"name": row["name"], "kind": row["kind"], **blank}).update(
+            claims=row["claims"], claimed=row["claimed"], paid_claims=row["paid_claims"], paid=row["paid"]
+        )
+    stats["plans"] = [
+        {**p, "kind_label": str(kind_labels.get(p["kind"], p["kind"]))} for _pk, p in sorted(plans.items())
+    ]
+    claim_totals = claims_qs.aggregate(claim_persons=Count("member_id", distinct=True))
+    enrol_persons = PlanEnrollment.objects.filter(
+        plan__organization__path__startswith=path, year__gte=start.year, year__lte=end.year
+    ).aggregate(n=Count("member_id", distinct=True))["n"]
+    stats["plans_total"] = {
+        "enrolled": sum(p["enrolled"] for p in plans.values()),
+        "enrolled_persons": enrol_persons,
+        "claims": sum(p["claims"] for p in plans.values()),
+        "claim_persons": claim_totals["claim_persons"],
+        "paid_claims": sum(p["paid_claims"] for p in plans.values()),
+        "claimed": sum((p["claimed"] for p in plans.values()), ZERO),
+        "paid": sum((p["paid"] for p in plans.values()), ZERO),
+    }
+
+    stats["health_checks"] = HealthCheckParticipant.objects.filter(
+        campaign__organization__path__startswith=path, campaign__held_on__range=(start, end)
+    ).aggregate(
+        campaigns=Count("campaign_id", distinct=True),
+        participants=Count("pk"),
+        persons=Count("member_id", distinct=True),
+        womens_checks=Count("pk", filter=Q(womens_check=True)),
+        contract_staff=Count("pk", filter=~Q(member__employment_type=EmploymentType.ESTABLISHED)),
+    )
+
+    cases = HardshipCase.objects.filter(member__organization__path__startswith=path)
+    hardship = cases.aggregate(
+        opened=Count("pk", filter=Q(opened_on__range=(start, end))),
+        closed=Count("pk", filter=Q(closed_on__range=(start, end))),
+        open_at_end=Count("pk", filter=Q(opened_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))),
+    )
+    hardship.update(
+        HardshipAid.objects.filter(
+            case__member__organization__path__startswith=path, paid_on__range=(start, end)
+        ).aggregate(
+            aid_count=Count("pk"), aid_persons=Count("case__member_id", distinct=True), aid_total=_sum("amount")
+        )
+    )
+    stats["hardship"] = hardship
+
+    donations = Donation.objects.filter(drive__organization__path__startswith=path, drive__held_on__range=(start, end))
+    money = donations.exclude(drive__kind=DonationDrive.Kind.BLOOD)
+    donation_stats = money.aggregate(
+        drives=Count("drive_id", distinct=True),
+        donations=Count("pk"),
+        donors=Count("member_id", distinct=True),
+        total=_sum("amount"),
+    )
+    drive_labels = dict(DonationDrive.Kind.choices)
+    by_kind = list(
+        donations.values(code=F("drive__kind"))
+        .annotate(
+            drives=Count("drive_id", distinct=True),
+            donations=Count("pk"),
+            donors=Count("member_id", distinct=True),
+            total=_sum("amount"),
+            ml=Coalesce(Sum("blood_ml"), Value(0)),
+        )
+        .order_by("code")
+    )
+    blood = next((r for r in by_kind if r["code"] == DonationDrive.Kind.BLOOD), None)
+    donation_stats["by_kind"] = [
+        {k: r[k] for k in ("code", "drives", "donations", "donors", "total")}
+        | {"label": str(drive_labels.get(r["code"], r["code"]))}
+        for r in by_kind
+        if r["code"] != DonationDrive.Kind.BLOOD
+    ]
+    donation_stats["blood"] = {"donors": blood["donors"] if blood else 0, "ml": blood["ml"] if blood else 0}
+    stats["donations"] = donation_stats
+
+    service_labels = dict(ServiceRecord.Kind.choices)
+    stats["services"] = [
+        {**r, "label": str(service_labels.get(r["code"], r["code"]))}
+        for r in ServiceRecord.objects.filter(
+            member__organization__path__startswith=path, served_on__range=(start, end)
+        )
+        .values(code=F("kind"))
+        .annotate(count=Count("pk"), persons=Count("member_id", distinct=True))
+        .order_by("code")
+    ]
+    stats["services_total"] = sum(r["count"] for r in stats["services"])
+    return stats
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+
+def visit_ledger(user) -> QuerySet[WelfareVisit]:
+    """Visits ``user`` may see as records, with everything a ledger row shows in one query."""
+    return (
+        WelfareVisit.objects.filter(visible_visits_q(user))
+        .select_related("member__organization__parent", "member__department", "occasion", "family_member")
+        .order_by("-visited_on", "-pk")
+    )
+
+
+def hidden_sensitive_visits(user) -> QuerySet[WelfareVisit]:
+    """Visits in the user's scope whose sensitive detail they may not read (shown as a count)."""
+    return WelfareVisit.objects.filter(person_scope_q(user), occasion__is_sensitive=True).exclude(sensitive_q(user))
+
+
+def ledger_totals(qs: QuerySet[WelfareVisit]) -> dict:
+    """The totals row: 人次, 人, 慰问金, 慰问品, 合计 (one query)."""
+    return qs.order_by().aggregate(**_visit_aggregates())
+
+
+def pending_for(user, *, today: dt.date, limit: int = 10) -> tuple[list[PendingVisit], int, int]:
+    """Open pending visits in the user's manager scope: (first ``limit`` by due date, open count, overdue count)."""
+    from members.access import MANAGER_ROLES, scope_q
+
+    qs = PendingVisit.objects.filter(
+        scope_q(user, "member__organization", *MANAGER_ROLES), status=PendingVisit.Status.OPEN
+    )
+    counts = qs.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
+    rows = list(
+        qs.select_related("member__organization__parent", "occasion", "family_member").order_by("due_on", "pk")[:limit]
+    )
+    for row in rows:
+        row.is_overdue = row.due_on < today
+    return rows, counts["open"], counts["overdue"]
+
+
+def birthdays_this_month(node: Organization, *, today: dt.date) -> QuerySet[Member]:
+    """Active members of ``node``'s subtree whose birthday falls in the current month, by day."""
+    return (
+        Member.objects.within(node)
+        .filter(status=MemberStatus.ACTIVE, birth_date__month=today.month)
+        .select_related("organization__parent")
+        .order_by("birth_date__day", "staff_no")
+    )
+
+
+def upcoming_retirements(node: Organization, *, today: dt.date, days: int = 90) -> list[tuple[Member, dt.date]]:
+    """Active members reaching retirement age within ``days``: (member, retirement date), soonest first.
+
+    The birth-date window is computed in SQL from ``RETIREMENT_AGE_MALE/FEMALE``.
+    """
+    from .services import retirement_date
+
+    horizon = today + dt.timedelta(days=days)
+
+    def window(age: int):
+        def shift(d: dt.date) -> dt.date:
+            try:
+                return d.replace(year=d.year - age)
+            except ValueError:
+                return d.replace(year=d.year - age, day=28)
+
+        return (shift(today), shift(horizon))
+
+    q = Q(gender="male", birth_date__range=window(settings.RETIREMENT_AGE_MALE)) | (
+        ~Q(gender="male") & Q(birth_date__range=window(settings.RETIREMENT_AGE_FEMALE))
+    )
+    members = Member.objects.within(node).filter(q, status=MemberStatus.ACTIVE).select_related("organization__parent")
+    rows = [(m, retirement_date(m)) for m in members]
+    return sorted(rows, key=lambda r: r[1])
+
+
+def compliance(node: Organization, *, year: int) -> dict:
+    """Visits over their occasion's cap and members over the yearly festival cap in ``year``.
+
+    Uses the rule set in force on 31 December of ``year`` (the school's own, else the shipped example).
+    Three queries plus the rule set.
+    """
+    from .services import rule_set_for
+
+    end = dt.date(year, 12, 31)
+    rule_set = rule_set_for(node, end)
+    result = {"rule_set": rule_set, "visits": [], "festival_members": [], "festival_cap": None}
+    if rule_set is None:
+        return result
+    caps = {c.occasion_code: c.amount for c in rule_set.caps.all()}
+    over_q = Q(pk__in=[])
+    for code, amount in caps.items():
+        over_q |= Q(occasion__code=code, total__gt=amount)
+    visits = (
+        WelfareVisit.objects.filter(member__organization__path__startswith=node.path, visited_on__year=year)
+        .annotate(total=VISIT_TOTAL)
+        .filter(over_q)
+        .select_related("member", "occasion")
+        .order_by("visited_on")
+    )
+    result["visits"] = [(v, caps[v.occasion.code]) for v in visits]
+    cap = rule_set.festival_yearly_cap
+    result["festival_cap"] = cap
+    if cap is not None:
+        result["festival_members"] = list(
+            DistributionRecipient.objects.filter(
+                distribution__organization__path__startswith=node.path, distribution__distributed_on__year=year
+            )
+            .exclude(distribution__festival=Festival.BIRTHDAY)
+            .values("member_id", "member__name", "member__staff_no")
+            .annotate(total=_sum("value"), times=Count("pk"))
+            .filter(total__gt=cap)
+            .order_by("-total", "member__staff_no")
+        )
+    return result
