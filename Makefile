@@ -70,5 +70,21 @@ bench: deps venv
 stress: deps venv
 	$(PY) -m union_portal.stress
 
+# Backup and restore (PostgreSQL): pg_dump custom format plus a tarball of uploaded files.
+BACKUP ?= backups/union-$(shell date +%Y%m%d-%H%M%S)
+backup:
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make backup needs DATABASE_URL=postgres://…"; exit 1;; esac
+	@mkdir -p $(dir $(BACKUP))
+	pg_dump --format=custom --no-owner --no-privileges --file="$(BACKUP).dump" "$$DATABASE_URL"
+	@if [ -d "$${MEDIA_ROOT:-media}" ]; then tar czf "$(BACKUP).media.tgz" -C "$${MEDIA_ROOT:-media}" .; fi
+	@echo "Backup written: $(BACKUP).dump"
+
+restore:
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/union-….dump"; exit 1; }
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make restore needs DATABASE_URL=postgres://…"; exit 1;; esac
+	pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction --dbname="$$DATABASE_URL" "$(FILE)"
+	@media="$(FILE:.dump=.media.tgz)"; if [ -f "$$media" ]; then mkdir -p "$${MEDIA_ROOT:-media}" && tar xzf "$$media" -C "$${MEDIA_ROOT:-media}"; fi
+	@echo "Restored from $(FILE)"
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

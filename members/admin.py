@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AuditEntry, Department, FamilyMember, ImportBatch, Member, Organization, RoleAssignment
+from .models import AuditEntry, Consent, Department, FamilyMember, ImportBatch, Member, Organization, RoleAssignment
 
 
 @admin.register(Organization)
@@ -41,6 +41,13 @@ class MemberAdmin(admin.ModelAdmin):
     raw_id_fields = ["organization", "department", "user"]
     exclude = ["id_number", "bank_account"]
     inlines = [FamilyInline]
+
+
+@admin.register(Consent)
+class ConsentAdmin(admin.ModelAdmin):
+    list_display = ["member", "purpose", "consented_on", "withdrawn_on", "recorded_by"]
+    list_filter = ["purpose"]
+    raw_id_fields = ["member", "recorded_by"]
 
 
 @admin.register(RoleAssignment)

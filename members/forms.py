@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .idcard import normalize_id_number
-from .models import Department, FamilyMember, Member, Organization
+from .models import Consent, Department, FamilyMember, Member, Organization
 
 
 class DateInput(forms.DateInput):
@@ -97,3 +97,10 @@ class RosterUploadForm(forms.Form):
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("只支持 .xlsx 和 .csv 文件"))
         return upload
+
+
+class ConsentForm(forms.ModelForm):
+    class Meta:
+        model = Consent
+        fields = ["purpose", "consented_on", "note"]
+        widgets = {"consented_on": DateInput()}

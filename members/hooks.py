@@ -46,3 +46,8 @@ def member_timeline(request, member) -> list[dict]:
     for module in _modules("timeline"):
         items.extend(module.entries(request, member))
     return sorted(items, key=lambda i: i.get("date") or dt.date.min, reverse=True)
+
+
+def retention_purgers():
+    """The ``purge`` functions of every app that defines ``retention.py``."""
+    return [module.purge for module in _modules("retention")]

@@ -359,6 +359,40 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.organization}"
 
 
+class Consent(models.Model):
+    """A member's consent to the processing of sensitive personal information (PIPL art. 29).
+
+    Records who consented, for what purpose, when, who recorded it, and when it was withdrawn.
+    """
+
+    class Purpose(models.TextChoices):
+        HEALTH = "health", _("健康与医疗信息（慰问、互助保障理赔、体检）")
+        FINANCIAL = "financial", _("银行账户（发放慰问金、理赔款）")
+        ID_NUMBER = "id_number", _("身份证号（互助保障参保、上级工会报送）")
+        MINOR = "minor", _("未满14周岁子女信息（亲子活动、子女入学服务）")
+
+    member = models.ForeignKey(Member, verbose_name=_("教职工"), on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("用途"), max_length=16, choices=Purpose.choices)
+    consented_on = models.DateField(_("同意日期"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_on = models.DateField(_("撤回日期"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("个人信息处理同意")
+        verbose_name_plural = _("个人信息处理同意")
+        ordering = ["member", "purpose", "-consented_on"]
+
+    def __str__(self) -> str:
+        return f"{self.member} · {self.get_purpose_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_on is None
+
+
 class ImportBatch(models.Model):
     """One uploaded spreadsheet awaiting confirmation or already imported.
 

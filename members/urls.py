@@ -16,4 +16,5 @@ urlpatterns = [
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/edit/", views.member_edit, name="edit"),
     path("<int:pk>/family/add/", views.family_add, name="family_add"),
+    path("<int:pk>/consent/add/", views.consent_add, name="consent_add"),
 ]

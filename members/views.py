@@ -30,7 +30,7 @@ from .access import (
 )
 from .audit import audit
 from .filters import MemberFilter
-from .forms import FamilyMemberForm, MemberForm, RosterUploadForm
+from .forms import ConsentForm, FamilyMemberForm, MemberForm, RosterUploadForm
 from .models import AuditEntry, ImportBatch, Member, Organization, Role
 from .selectors import member_list as select_members
 from .services import ROSTER_ALIASES, member_save, roster_import, roster_validate
@@ -199,6 +199,8 @@ def member_detail(request, pk: int):
             "can_manage": can_manage_member(request.user, member),
             "timeline": hooks.member_timeline(request, member),
             "family_form": FamilyMemberForm(),
+            "consents": list(member.consents.all()),
+            "consent_form": ConsentForm(initial={"consented_on": timezone.localdate()}),
             "years_of_service": member.years_of_service(),
         },
     )
@@ -269,6 +271,27 @@ def family_add(request, pk: int):
         messages.success(request, f"已添加直系亲属 {relative.name}。")
     else:
         messages.error(request, "直系亲属信息有误：" + "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("members:detail", pk=member.pk)
+
+
+@login_required
+@require_POST
+def consent_add(request, pk: int):
+    """Record a member's consent to processing sensitive data for a purpose (PIPL art. 29)."""
+    member = get_member_for_user(request.user, pk)
+    if not can_manage_member(request.user, member):
+        raise PermissionDenied("您没有登记该教职工同意书的权限。")
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        consent = form.save(commit=False)
+        consent.member = member
+        consent.recorded_by = request.user
+        consent.save()
+        audit(request, AuditEntry.Action.CREATE, consent, organization=member.school,
+              summary=f"登记 {member.name} 的个人信息处理同意：{consent.get_purpose_display()}")
+        messages.success(request, "已登记同意记录。")
+    else:
+        messages.error(request, "同意记录有误：" + "；".join(e for errs in form.errors.values() for e in errs))
     return redirect("members:detail", pk=member.pk)
 
 

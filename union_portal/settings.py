@@ -285,6 +285,8 @@ SENSITIVE_ID_ROLES = env.list("SENSITIVE_ID_ROLES", default=["chair"])
 # Statutory retirement ages used for "upcoming retirement" hints (years).
 RETIREMENT_AGE_MALE = env_int("RETIREMENT_AGE_MALE", 60)
 RETIREMENT_AGE_FEMALE = env_int("RETIREMENT_AGE_FEMALE", 55)
+# Years after leaving or death before sensitive details are anonymised (manage.py purge_expired).
+RETENTION_YEARS = env_int("RETENTION_YEARS", 5, minimum=1)
 
 LOGGING = {
     "version": 1,
