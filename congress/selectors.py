@@ -1,0 +1,358 @@
+"""Reads of the congress area for pages and for the annual report.
+
+Lists own their ``select_related``/``prefetch_related``; statistics aggregate in
+SQL with a fixed number of queries whatever the number of proposals. The
+reports app calls :func:`report_stats`; pages call :func:`congress_stats` and
+:func:`session_stats` (same keys).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from members.models import Department, Organization
+
+from .models import (
+    ACCEPTED_STATUSES,
+    COLLECTED_STATUSES,
+    PUBLIC_STATUSES,
+    Appraisal,
+    Congress,
+    CongressSession,
+    CoSignature,
+    Motion,
+    MotionClause,
+    Proposal,
+    ProposalCategory,
+    ProposalStatus,
+    ProposalTransition,
+    Rating,
+    Representative,
+    Suggestion,
+    percent,
+)
+from .permissions import READ_ALL_ROLES, handler_department_ids, proposals_visible_q
+
+S = ProposalStatus
+TEACHER_SHARE_MIN = Decimal("60")  # 教育部令第32号: teachers are at least 60% of representatives
+
+
+def _proposal_rows(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    return qs.select_related(
+        "session__congress", "category", "proposer__member", "delegation", "lead_department"
+    ).annotate(
+        confirmed=Count(
+            "cosignatures",
+            filter=Q(cosignatures__status=CoSignature.Status.CONFIRMED, cosignatures__role=CoSignature.Role.COSIGNER),
+        )
+    )
+
+
+def proposals_for_user(user) -> QuerySet[Proposal]:
+    """Every proposal ``user`` may read, with what a list row shows (no per-row queries)."""
+    return _proposal_rows(Proposal.objects.filter(proposals_visible_q(user)))
+
+
+def get_proposal_for_user(user, pk) -> Proposal:
+    """One proposal the user may read, or ``Http404`` (its existence is not revealed)."""
+    proposal = (
+        Proposal.objects.filter(proposals_visible_q(user))
+        .filter(pk=pk)
+        .select_related(
+            "session__congress__school",
+            "category",
+            "proposer__member__department",
+            "delegation",
+            "lead_department",
+            "suggested_department",
+            "merged_into",
+            "created_by",
+        )
+        .first()
+    )
+    if proposal is None:
+        raise Http404("没有找到该提案，或您无权查看。")
+    return proposal
+
+
+def proposal_detail_parts(proposal: Proposal) -> dict:
+    """The related rows a proposal page shows: co-signers, history, replies, feedback, attachments."""
+    return {
+        "cosignatures": list(proposal.cosignatures.select_related("representative__member__department")),
+        "transitions": list(
+            ProposalTransition.objects.filter(proposal=proposal).select_related("actor__member").order_by("at", "pk")
+        ),
+        "replies": list(proposal.replies.select_related("department", "replied_by__member")),
+        "feedbacks": list(proposal.feedbacks.all()),
+        "attachments": list(proposal.attachments.all()),
+        "co_departments": list(proposal.co_departments.all()),
+        "merged_from": list(proposal.merged_from.select_related("proposer__member")),
+    }
+
+
+def public_proposals(school: Organization, *, session: CongressSession | None = None) -> QuerySet[Proposal]:
+    """Published (accepted and later) proposals of a school, newest session first."""
+    qs = Proposal.objects.filter(session__congress__school=school, status__in=PUBLIC_STATUSES)
+    if session is not None:
+        qs = qs.filter(session=session)
+    return _proposal_rows(qs).order_by("-session__date", "number")
+
+
+def department_proposals(user) -> QuerySet[Proposal]:
+    """Proposals handed to the user's departments (lead or co), for the handler's desk."""
+    depts = handler_department_ids(user)
+    co = Proposal.co_departments.through.objects.filter(department_id__in=depts).values("proposal_id")
+    return _proposal_rows(
+        Proposal.objects.filter(Q(lead_department__in=depts) | Q(pk__in=co)).filter(
+            status__in=(S.ASSIGNED, S.REPLIED, S.CLOSED)
+        )
+    ).order_by(F("deadline").asc(nulls_last=True), "number")
+
+
+def congresses_for_school(school: Organization) -> list[Congress]:
+    return list(
+        Congress.objects.filter(school=school).prefetch_related(
+            Prefetch("sessions", queryset=CongressSession.objects.order_by("-number"))
+        )
+    )
+
+
+def current_session(school: Organization) -> CongressSession | None:
+    return (
+        CongressSession.objects.filter(congress__school=school)
+        .select_related("congress")
+        .order_by("-date", "-pk")
+        .first()
+    )
+
+
+def overdue_proposals(school: Organization, *, today: dt.date) -> QuerySet[Proposal]:
+    """督办: handed over, past the deadline, and no reply in the current round."""
+    return _proposal_rows(
+        Proposal.objects.filter(session__congress__school=school, status=S.ASSIGNED, deadline__lt=today)
+    ).order_by("deadline")
+
+
+def department_counters(school: Organization, *, today: dt.date, session: CongressSession | None = None) -> list:
+    """Per lead department: 待办 (not yet signed for), 在办, 已答复, 已反馈 (closed), 逾期. One query.
+
+    Departments with no proposals at all are left out.
+    """
+    base = Q(lead_proposals__session__congress__school=school)
+    if session is not None:
+        base &= Q(lead_proposals__session=session)
+    st = "lead_proposals__status"
+    rows = (
+        Department.objects.filter(school=school)
+        .annotate(
+            pending=Count("lead_proposals", filter=base & Q(**{st: S.ASSIGNED}, lead_proposals__acknowledged_at=None)),
+            in_progress=Count(
+                "lead_proposals",
+                filter=base & Q(**{st: S.ASSIGNED}, lead_proposals__acknowledged_at__isnull=False),
+            ),
+            replied=Count("lead_proposals", filter=base & Q(**{st: S.REPLIED})),
+            fed_back=Count("lead_proposals", filter=base & Q(**{st: S.CLOSED})),
+            overdue=Count("lead_proposals", filter=base & Q(**{st: S.ASSIGNED}, lead_proposals__deadline__lt=today)),
+            total=Count("lead_proposals", filter=base),
+        )
+        .filter(total__gt=0)
+        .order_by("sort_order", "name")
+    )
+    return list(rows)
+
+
+def representative_summary(congress: Congress) -> dict:
+    """Counts by kind and the teachers' share of 正式 representatives (warning below 60%). One query."""
+    row = Representative.objects.filter(congress=congress).aggregate(
+        formal=Count("pk", filter=Q(kind=Representative.Kind.FORMAL)),
+        observer=Count("pk", filter=Q(kind=Representative.Kind.OBSERVER)),
+        invited=Count("pk", filter=Q(kind=Representative.Kind.INVITED)),
+        formal_teachers=Count("pk", filter=Q(kind=Representative.Kind.FORMAL, member__is_teacher=True)),
+        formal_women=Count("pk", filter=Q(kind=Representative.Kind.FORMAL, member__gender="female")),
+    )
+    share = percent(row["formal_teachers"], row["formal"])
+    row["teacher_share"] = share
+    row["teacher_warning"] = share is not None and share < TEACHER_SHARE_MIN
+    return row
+
+
+def session_motions(session: CongressSession) -> list[Motion]:
+    """Motions of a session with clauses and tallies (two queries)."""
+    return list(
+        Motion.objects.filter(session=session).prefetch_related(
+            Prefetch("clauses", queryset=MotionClause.objects.select_related("tally"))
+        )
+    )
+
+
+def session_appraisals(session: CongressSession) -> list[Appraisal]:
+    return list(Appraisal.objects.filter(session=session).prefetch_related("results"))
+
+
+# --- statistics -------------------------------------------------------------------
+
+
+def _stats(session_q: Q, suggestion_q: Q) -> dict:
+    """Aggregate proposals of the sessions matching ``session_q`` (a Q over CongressSession)."""
+    sessions = list(CongressSession.objects.filter(session_q).values_list("pk", flat=True))  # 1 query
+    proposals = Proposal.objects.filter(session__in=sessions)
+    accepted_q = Q(status__in=ACCEPTED_STATUSES)
+    row = proposals.aggregate(  # 1 query
+        collected=Count("pk", filter=Q(status__in=COLLECTED_STATUSES)),
+        pending_review=Count("pk", filter=Q(status=S.SUBMITTED)),
+        accepted=Count("pk", filter=accepted_q),
+        merged=Count("pk", filter=Q(status=S.MERGED)),
+        to_suggestion=Count("pk", filter=Q(status=S.TO_SUGGESTION)),
+        rejected=Count("pk", filter=Q(status=S.REJECTED)),
+        assigned=Count("pk", filter=accepted_q & Q(assigned_at__isnull=False)),
+        replied=Count("pk", filter=accepted_q & Q(first_reply_on__isnull=False)),
+        on_time=Count("pk", filter=accepted_q & Q(first_reply_on__isnull=False, first_reply_on__lte=F("deadline"))),
+        closed=Count("pk", filter=Q(status=S.CLOSED)),
+        satisfied=Count("pk", filter=accepted_q & Q(rating=Rating.SATISFIED)),
+        basically_satisfied=Count("pk", filter=accepted_q & Q(rating=Rating.BASIC)),
+        dissatisfied=Count("pk", filter=accepted_q & Q(rating=Rating.DISSATISFIED)),
+    )
+    row["rated"] = row["satisfied"] + row["basically_satisfied"] + row["dissatisfied"]
+    row["reply_rate"] = percent(row["replied"], row["accepted"])
+    row["handling_rate"] = percent(row["closed"], row["accepted"])
+    row["on_time_rate"] = percent(row["on_time"], row["replied"])
+    row["satisfaction_rate"] = percent(row["satisfied"] + row["basically_satisfied"], row["rated"])
+    row["accepted_by_category"] = [  # 1 query
+        (r["category__name"] or "未分类", r["n"])
+        for r in proposals.filter(accepted_q)
+        .values("category__name", "category__sort_order")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "category__sort_order")
+    ]
+    row["accepted_by_department"] = [  # 1 query
+        (r["lead_department__name"] or "尚未交办", r["n"])
+        for r in proposals.filter(accepted_q)
+        .values("lead_department__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "lead_department__name")
+    ]
+    sug = Suggestion.objects.filter(suggestion_q).aggregate(  # 1 query
+        suggestions=Count("pk"),
+        suggestions_forwarded=Count("pk", filter=~Q(status=Suggestion.Status.SUBMITTED)),
+        suggestions_replied=Count("pk", filter=Q(status=Suggestion.Status.REPLIED)),
+    )
+    row.update(sug)
+    motions = (  # 1 query
+        Motion.objects.filter(session__in=sessions)
+        .annotate(
+            clause_count=Count("clauses"),
+            voted=Count("clauses__tally"),
+            passed_clauses=Count("clauses__tally", filter=Q(clauses__tally__passed=True)),
+            min_approval=Min("clauses__tally__approval_rate"),
+            max_approval=Max("clauses__tally__approval_rate"),
+        )
+        .order_by("session__date", "pk")
+    )
+    row["motions"] = [
+        {
+            "title": m.title,
+            "clauses": m.clause_count,
+            "voted_clauses": m.voted,
+            "passed_clauses": m.passed_clauses,
+            "passed": m.voted > 0 and m.passed_clauses == m.clause_count,
+            "min_approval_rate": m.min_approval,
+            "max_approval_rate": m.max_approval,
+        }
+        for m in motions
+    ]
+    row["motions_passed"] = sum(1 for m in row["motions"] if m["passed"])
+    row["sessions"] = len(sessions)
+    return row
+
+
+def report_stats(*, organization: Organization, start: dt.date, end: dt.date) -> dict:
+    """Congress figures for the annual report: sessions held in [start, end] in ``organization``'s subtree.
+
+    Six queries whatever the data size. Counts are numbers of proposals (件):
+
+    - ``sessions``: congress sessions whose meeting date falls in the range.
+    - ``collected``: proposals that reached the committee (submitted, or reviewed
+      in any way; drafts and those still collecting co-signers are not counted).
+    - ``pending_review``: submitted, not yet reviewed.
+    - ``accepted``: 立案 (accepted, assigned, replied or closed).
+    - ``merged``: 并案 into another proposal. ``to_suggestion``: 转为意见建议
+      (including late ones). ``rejected``: 不立案.
+    - ``assigned``: accepted and handed over (交办) at least once.
+    - ``replied``: accepted proposals with at least one reply (答复).
+    - ``on_time``: replied with the first reply on or before the current deadline.
+    - ``closed``: 办结.
+    - ``satisfied``, ``basically_satisfied``, ``dissatisfied``: the latest rating
+      of each accepted proposal (满意 / 基本满意 / 不满意); ``rated`` their sum.
+    - ``reply_rate`` (答复率) = replied / accepted; ``handling_rate`` (办理率) =
+      closed / accepted; ``on_time_rate`` = on_time / replied;
+      ``satisfaction_rate`` = (satisfied + basically_satisfied) / rated. Each a
+      ``Decimal`` percentage with one decimal, or None when the divisor is 0.
+    - ``accepted_by_category``: list of (category name, count), largest first
+      ("未分类" for none). ``accepted_by_department``: list of (lead department
+      name, count), largest first ("尚未交办" for none).
+    - ``suggestions``: 意见建议 submitted in the range (by date submitted),
+      ``suggestions_forwarded`` (转办), ``suggestions_replied`` (已答复).
+    - ``motions``: list of dicts, one per motion voted at those sessions:
+      ``title``, ``clauses``, ``voted_clauses``, ``passed_clauses``, ``passed``
+      (every clause voted and passed), ``min_approval_rate`` and
+      ``max_approval_rate`` (赞成/实到, % Decimal, None if not voted).
+    - ``motions_passed``: how many motions passed in full.
+    """
+    return _stats(
+        Q(congress__school__path__startswith=organization.path, date__range=(start, end)),
+        Q(school__path__startswith=organization.path, submitted_on__range=(start, end)),
+    )
+
+
+def congress_stats(congress: Congress) -> dict:
+    """:func:`report_stats`' keys for every session of one congress term (suggestions of its sessions)."""
+    return _stats(Q(congress=congress), Q(session__congress=congress))
+
+
+def session_stats(session: CongressSession) -> dict:
+    """:func:`report_stats`' keys for one session."""
+    return _stats(Q(pk=session.pk), Q(session=session))
+
+
+def dashboard_counts(user, school: Organization, *, today: dt.date) -> dict:
+    """Small counts for the dashboard card (one query per role the user holds)."""
+    from members.access import has_role
+
+    from .permissions import is_committee
+
+    out: dict = {}
+    if is_committee(user, school) or has_role(user, *READ_ALL_ROLES, within=school):
+        out.update(
+            Proposal.objects.filter(session__congress__school=school).aggregate(
+                to_review=Count("pk", filter=Q(status=S.SUBMITTED)),
+                to_assign=Count("pk", filter=Q(status=S.ACCEPTED)),
+                overdue=Count("pk", filter=Q(status=S.ASSIGNED, deadline__lt=today)),
+            )
+        )
+    depts = handler_department_ids(user)
+    if depts:
+        out.update(
+            Proposal.objects.filter(lead_department__in=depts).aggregate(
+                dept_todo=Count("pk", filter=Q(status=S.ASSIGNED)),
+                dept_overdue=Count("pk", filter=Q(status=S.ASSIGNED, deadline__lt=today)),
+            )
+        )
+    if user.is_authenticated:
+        out["invitations"] = CoSignature.objects.filter(
+            representative__member__user=user,
+            status=CoSignature.Status.INVITED,
+            proposal__status__in=(S.DRAFT, S.COLLECTING),
+        ).count()
+        out["to_rate"] = Proposal.objects.filter(
+            Q(created_by=user) | Q(proposer__member__user=user), status=S.REPLIED
+        ).count()
+    return out
+
+
+def categories_for(school: Organization, *, active_only: bool = True) -> QuerySet[ProposalCategory]:
+    qs = ProposalCategory.objects.filter(school=school)
+    return qs.filter(is_active=True) if active_only else qs

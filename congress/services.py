@@ -1,0 +1,897 @@
+"""Writes of the congress area: every proposal transition, suggestions, votes and appraisals.
+
+Each service is keyword-only, typed and atomic, checks that ``acting_user``
+holds the role its transition belongs to (``PermissionDenied`` otherwise),
+records the transition (who, when, note) and queues e-mail to the proposer and
+the handlers through ``transaction.on_commit``. Review and hand-over lock the
+proposal row (``select_for_update``) so two committee members acting on the
+same proposal end in one consistent state: the second gets a clear message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from members.access import member_of
+from members.models import Department, Role, RoleAssignment
+
+from .models import (
+    Appraisal,
+    AppraisalResult,
+    CongressSession,
+    CoSignature,
+    Delegation,
+    Feedback,
+    Motion,
+    MotionClause,
+    Proposal,
+    ProposalAttachment,
+    ProposalCategory,
+    ProposalReply,
+    ProposalStatus,
+    ProposalTransition,
+    Rating,
+    Representative,
+    Suggestion,
+    VoteTally,
+    check_tally,
+)
+from .permissions import (
+    handler_department_ids,
+    is_committee,
+    is_proposer,
+    representative_for,
+    require_committee,
+    require_congress_admin,
+)
+
+log = logging.getLogger(__name__)
+S = ProposalStatus
+
+ALLOWED_ATTACHMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
+# Leading bytes of each allowed type (a renamed .exe is refused).
+_MAGIC = {
+    ".pdf": (b"%PDF",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+    ".xls": (b"\xd0\xcf\x11\xe0",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG",),
+}
+
+
+def attachment_max_bytes() -> int:
+    """``CONGRESS_ATTACHMENT_MAX_BYTES`` (default 5 MB)."""
+    return getattr(settings, "CONGRESS_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+
+
+def attachment_max_count() -> int:
+    """``CONGRESS_ATTACHMENT_MAX_COUNT`` per proposal (default 5)."""
+    return getattr(settings, "CONGRESS_ATTACHMENT_MAX_COUNT", 5)
+
+
+class TransitionError(Exception):
+    """A transition that the proposal's current state does not allow (message in Chinese)."""
+
+
+# --- helpers ------------------------------------------------------------------
+
+
+def _now():
+    return timezone.now()
+
+
+def _lock(proposal: Proposal | int) -> Proposal:
+    pk = proposal.pk if isinstance(proposal, Proposal) else proposal
+    return (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("session__congress__school", "proposer__member", "created_by")
+        .get(pk=pk)
+    )
+
+
+def _expect(proposal: Proposal, *statuses: str) -> None:
+    if proposal.status not in statuses:
+        wanted = "、".join(str(S(s).label) for s in statuses)
+        raise TransitionError(
+            f"该提案当前状态为“{proposal.get_status_display()}”，只有“{wanted}”的提案可以执行此操作。"
+        )
+
+
+def _transition(
+    proposal: Proposal, *, to: str, action: str, actor, note: str = "", fields: Iterable[str] = (), at=None
+) -> ProposalTransition:
+    """Set ``proposal.status`` to ``to`` (saving ``fields`` too), log it and queue the e-mails."""
+    frm = proposal.status
+    proposal.status = to
+    proposal.save(update_fields=["status", "updated_at", *fields])
+    entry = ProposalTransition.objects.create(
+        proposal=proposal,
+        from_status=frm,
+        to_status=to,
+        action=action,
+        actor=actor,
+        at=at or _now(),
+        note=note,
+        round=proposal.round,
+    )
+    _notify(proposal, entry)
+    return entry
+
+
+ACTION_LABELS = {
+    "create": "起草",
+    "submit": "提交征集附议",
+    "cosigned": "附议人数已满，提交审查",
+    "late": "征集截止后提交，转为意见建议",
+    "accept": "立案",
+    "reject": "不立案",
+    "merge": "并案",
+    "to_suggestion": "转为意见建议",
+    "assign": "交办",
+    "acknowledge": "承办部门签收",
+    "return": "承办部门退回",
+    "reply": "答复",
+    "rate": "提案人评价",
+    "rehandle": "不满意，退回重办",
+    "close": "办结",
+}
+
+
+def _notify(proposal: Proposal, entry: ProposalTransition) -> None:
+    """After commit, e-mail the proposer and the lead department's handlers about ``entry``."""
+    emails: set[str] = set()
+    if proposal.created_by.email:
+        emails.add(proposal.created_by.email)
+    if proposal.proposer_id and proposal.proposer.member.user_id:
+        user = proposal.proposer.member.user
+        if user.email:
+            emails.add(user.email)
+    if proposal.lead_department_id and proposal.status in (S.ASSIGNED, S.REPLIED, S.CLOSED):
+        emails.update(
+            e
+            for e in RoleAssignment.objects.filter(
+                role=Role.HANDLER, department_id=proposal.lead_department_id
+            ).values_list("user__email", flat=True)
+            if e
+        )
+    if not emails:
+        return
+    label = ACTION_LABELS.get(entry.action, entry.action)
+    subject = f"【提案{label}】{proposal.number + ' ' if proposal.number else ''}{proposal.title}"[:150]
+    body = (
+        f"提案“{proposal.title}”当前状态：{proposal.get_status_display()}。\n"
+        f"操作：{label}\n"
+        + (f"说明：{entry.note}\n" if entry.note else "")
+        + (
+            f"答复期限：{proposal.deadline:%Y年%m月%d日}\n"
+            if proposal.deadline and proposal.status == S.ASSIGNED
+            else ""
+        )
+        + "\n请登录学校工会工作平台查看。"
+    )
+    messages = [(subject, body, None, [e]) for e in sorted(emails)]
+
+    def send():
+        try:
+            send_mass_mail(messages, fail_silently=False)
+        except Exception:  # a mail outage must not undo a committed transition
+            log.exception("sending proposal notification failed")
+
+    transaction.on_commit(send)
+
+
+def _formal_rep(user, session: CongressSession) -> Representative:
+    rep = representative_for(user, session.congress)
+    if rep is None or not rep.is_formal:
+        raise PermissionDenied("只有本届正式代表可以提出提案。")
+    return rep
+
+
+# --- drafting and co-signing --------------------------------------------------
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    acting_user,
+    session: CongressSession,
+    title: str,
+    reasons: str,
+    measures: str,
+    category: ProposalCategory | None = None,
+    suggested_department: Department | None = None,
+    delegation: Delegation | None = None,
+) -> Proposal:
+    """Draft a proposal for a 正式 representative, or for their delegation (集体提案)."""
+    rep = _formal_rep(acting_user, session)
+    if delegation is not None and delegation.pk != rep.delegation_id:
+        raise PermissionDenied("只能以本人所在代表团的名义提出集体提案。")
+    proposal = Proposal.objects.create(
+        session=session,
+        title=title.strip(),
+        reasons=reasons,
+        measures=measures,
+        category=category,
+        suggested_department=suggested_department,
+        proposer=None if delegation else rep,
+        delegation=delegation,
+        created_by=acting_user,
+    )
+    ProposalTransition.objects.create(
+        proposal=proposal, from_status="", to_status=S.DRAFT, action="create", actor=acting_user, at=_now()
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_update(*, acting_user, proposal: Proposal, **fields) -> Proposal:
+    """Edit a draft (or one still collecting co-signers) as its proposer."""
+    proposal = _lock(proposal)
+    if not is_proposer(acting_user, proposal):
+        raise PermissionDenied("只有提案人可以修改提案。")
+    _expect(proposal, S.DRAFT, S.COLLECTING)
+    allowed = {"title", "reasons", "measures", "category", "suggested_department"}
+    for name, value in fields.items():
+        if name not in allowed:
+            raise ValueError(name)
+        setattr(proposal, name, value)
+    proposal.save(update_fields=[*fields, "updated_at"])
+    return proposal
+
+
+@transaction.atomic
+def attachment_add(*, acting_user, proposal: Proposal, upload) -> ProposalAttachment:
+    """Attach a file (type and size limited, contents sniffed) to a draft or collecting proposal."""
+    import os
+
+    proposal = _lock(proposal)
+    if not is_proposer(acting_user, proposal):
+        raise PermissionDenied("只有提案人可以上传附件。")
+    _expect(proposal, S.DRAFT, S.COLLECTING)
+    name = os.path.basename(upload.name or "")[:200]
+    ext = os.path.splitext(name)[1].lower()
+    if ext not in ALLOWED_ATTACHMENT_TYPES:
+        raise ValidationError("附件只能是 PDF、Word、Excel 或 JPG/PNG 图片。")
+    if upload.size > attachment_max_bytes():
+        raise ValidationError(f"附件不能超过 {attachment_max_bytes() // (1024 * 1024)} MB。")
+    if proposal.attachments.count() >= attachment_max_count():
+        raise ValidationError(f"每个提案最多 {attachment_max_count()} 个附件。")
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(m) for m in _MAGIC[ext]):
+        raise ValidationError("附件内容与扩展名不符，请上传真实的文件。")
+    return ProposalAttachment.objects.create(
+        proposal=proposal,
+        file=upload,
+        original_name=name,
+        size=upload.size,
+        content_type=ALLOWED_ATTACHMENT_TYPES[ext],
+        uploaded_by=acting_user,
+    )
+
+
+@transaction.atomic
+def cosigners_invite(*, acting_user, proposal: Proposal, representatives: Iterable[Representative]) -> int:
+    """Invite 正式 representatives of the same congress as co-signers; return how many were new.
+
+    Refuses 列席/特邀 representatives and the proposer; repeats are ignored
+    (the pair is unique in the database).
+    """
+    proposal = _lock(proposal)
+    if not is_proposer(acting_user, proposal):
+        raise PermissionDenied("只有提案人可以邀请附议人。")
+    _expect(proposal, S.DRAFT, S.COLLECTING)
+    new = 0
+    for rep in representatives:
+        if rep.congress_id != proposal.session.congress_id or not rep.is_formal:
+            raise ValidationError(f"{rep.member.name} 不是本届正式代表，不能附议。")
+        if rep.pk == proposal.proposer_id:
+            raise ValidationError("提案人不能为自己的提案附议。")
+        try:
+            with transaction.atomic():
+                CoSignature.objects.create(proposal=proposal, representative=rep)
+            new += 1
+        except IntegrityError:
+            continue
+    return new
+
+
+def _confirmed_count(proposal: Proposal) -> int:
+    return proposal.cosignatures.filter(status=CoSignature.Status.CONFIRMED, role=CoSignature.Role.COSIGNER).count()
+
+
+def _late(proposal: Proposal, today: dt.date) -> bool:
+    return today > proposal.session.collection_closes
+
+
+@transaction.atomic
+def proposal_submit(*, acting_user, proposal: Proposal, today: dt.date | None = None) -> Proposal:
+    """Proposer sends the draft out for co-signing (draft → collecting).
+
+    With enough confirmed co-signers already it goes straight on to review
+    (→ submitted). After the collection window closes it becomes a suggestion.
+    """
+    today = today or timezone.localdate()
+    proposal = _lock(proposal)
+    if not is_proposer(acting_user, proposal):
+        raise PermissionDenied("只有提案人可以提交提案。")
+    _expect(proposal, S.DRAFT)
+    if today < proposal.session.collection_opens:
+        raise TransitionError(f"提案征集将于 {proposal.session.collection_opens:%Y年%m月%d日} 开始，请届时再提交。")
+    if _late(proposal, today):
+        return _make_suggestion(proposal, actor=acting_user, action="late", note="提案征集已截止，按规定转为意见建议。")
+    _transition(proposal, to=S.COLLECTING, action="submit", actor=acting_user)
+    return _maybe_submitted(proposal, actor=acting_user)
+
+
+def _maybe_submitted(proposal: Proposal, *, actor) -> Proposal:
+    needed = proposal.session.congress.min_cosigners
+    if proposal.status == S.COLLECTING and _confirmed_count(proposal) >= needed:
+        proposal.submitted_at = _now()
+        _transition(
+            proposal,
+            to=S.SUBMITTED,
+            action="cosigned",
+            actor=actor,
+            note=f"已有 {_confirmed_count(proposal)} 位正式代表确认附议",
+            fields=["submitted_at"],
+        )
+    return proposal
+
+
+def _cosignature_for(user, cosignature_pk: int) -> CoSignature:
+    cs = (
+        CoSignature.objects.select_related("representative__member", "proposal")
+        .filter(pk=cosignature_pk, representative__member__user=user)
+        .first()
+    )
+    if cs is None:
+        raise PermissionDenied("这不是邀请您的附议。")
+    return cs
+
+
+@transaction.atomic
+def cosignature_confirm(*, acting_user, cosignature: CoSignature) -> CoSignature:
+    """The invited 正式 representative confirms; enough confirmations move the proposal to review."""
+    cs = _cosignature_for(acting_user, cosignature.pk)
+    if not cs.representative.is_formal:
+        raise PermissionDenied("只有正式代表可以附议。")
+    proposal = _lock(cs.proposal_id)
+    _expect(proposal, S.DRAFT, S.COLLECTING)
+    cs = CoSignature.objects.select_for_update().get(pk=cs.pk)
+    if cs.status == CoSignature.Status.CONFIRMED:
+        return cs
+    cs.status = CoSignature.Status.CONFIRMED
+    cs.confirmed_at = _now()
+    cs.save(update_fields=["status", "confirmed_at"])
+    _maybe_submitted(proposal, actor=acting_user)
+    return cs
+
+
+@transaction.atomic
+def cosignature_decline(*, acting_user, cosignature: CoSignature) -> CoSignature:
+    cs = _cosignature_for(acting_user, cosignature.pk)
+    proposal = _lock(cs.proposal_id)
+    _expect(proposal, S.DRAFT, S.COLLECTING)
+    cs.status = CoSignature.Status.DECLINED
+    cs.confirmed_at = None
+    cs.save(update_fields=["status", "confirmed_at"])
+    return cs
+
+
+# --- committee review ---------------------------------------------------------
+
+
+def _committee_lock(acting_user, proposal) -> Proposal:
+    proposal = _lock(proposal)
+    require_committee(acting_user, proposal.session.congress.school)
+    return proposal
+
+
+def next_number(session: CongressSession) -> str:
+    """The next 立案号 of the session: ``<year>-<seq:03>`` (e.g. 2021-015).
+
+    Callers hold the session row lock, so two acceptances never draw the same number.
+    """
+    prefix = f"{session.date.year}-"
+    taken = Proposal.objects.filter(session=session, number__startswith=prefix).values_list("number", flat=True)
+    seq = max((int(n[len(prefix) :]) for n in taken if n[len(prefix) :].isdigit()), default=0) + 1
+    return f"{prefix}{seq:03d}"
+
+
+@transaction.atomic
+def proposal_accept(*, acting_user, proposal: Proposal, note: str = "") -> Proposal:
+    """立案 (submitted → accepted) with the next number of the session."""
+    proposal = _committee_lock(acting_user, proposal)
+    _expect(proposal, S.SUBMITTED)
+    CongressSession.objects.select_for_update().filter(pk=proposal.session_id).first()
+    proposal.number = next_number(proposal.session)
+    proposal.reviewed_at = _now()
+    proposal.decision_note = note
+    _transition(
+        proposal,
+        to=S.ACCEPTED,
+        action="accept",
+        actor=acting_user,
+        note=note or f"立案，编号 {proposal.number}",
+        fields=["number", "reviewed_at", "decision_note"],
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_reject(*, acting_user, proposal: Proposal, reason: str) -> Proposal:
+    """不立案 (submitted → rejected); the reason is returned to the proposer."""
+    if not reason.strip():
+        raise ValidationError("不立案须写明理由。")
+    proposal = _committee_lock(acting_user, proposal)
+    _expect(proposal, S.SUBMITTED)
+    proposal.reviewed_at = _now()
+    proposal.decision_note = reason
+    _transition(
+        proposal,
+        to=S.REJECTED,
+        action="reject",
+        actor=acting_user,
+        note=reason,
+        fields=["reviewed_at", "decision_note"],
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_merge(*, acting_user, proposal: Proposal, into: Proposal, note: str = "") -> Proposal:
+    """并案 (submitted → merged) into an accepted proposal of the same session.
+
+    The merged proposal's proposer and confirmed co-signers become co-proposers of ``into``.
+    """
+    proposal = _committee_lock(acting_user, proposal)
+    _expect(proposal, S.SUBMITTED)
+    target = _lock(into)
+    if target.pk == proposal.pk or target.session_id != proposal.session_id:
+        raise TransitionError("只能并入同一次会议的另一件提案。")
+    if target.status not in (S.ACCEPTED, S.ASSIGNED, S.REPLIED):
+        raise TransitionError("只能并入已立案、尚未办结的提案。")
+    reps = [proposal.proposer_id] if proposal.proposer_id else []
+    reps += list(
+        proposal.cosignatures.filter(status=CoSignature.Status.CONFIRMED).values_list("representative_id", flat=True)
+    )
+    existing = set(target.cosignatures.values_list("representative_id", flat=True))
+    now = _now()
+    CoSignature.objects.bulk_create(
+        [
+            CoSignature(
+                proposal=target,
+                representative_id=r,
+                role=CoSignature.Role.CO_PROPOSER,
+                status=CoSignature.Status.CONFIRMED,
+                confirmed_at=now,
+            )
+            for r in dict.fromkeys(reps)
+            if r not in existing and r != target.proposer_id
+        ]
+    )
+    proposal.merged_into = target
+    proposal.reviewed_at = now
+    proposal.decision_note = note
+    _transition(
+        proposal,
+        to=S.MERGED,
+        action="merge",
+        actor=acting_user,
+        note=note or f"并入提案 {target.number}《{target.title}》",
+        fields=["merged_into", "reviewed_at", "decision_note"],
+    )
+    ProposalTransition.objects.create(
+        proposal=target,
+        from_status=target.status,
+        to_status=target.status,
+        action="merge",
+        actor=acting_user,
+        at=now,
+        note=f"并入提案《{proposal.title}》，其提案人成为联名提案人",
+        round=target.round,
+    )
+    return proposal
+
+
+def _make_suggestion(proposal: Proposal, *, actor, action: str, note: str) -> Proposal:
+    proposer_member = proposal.proposer.member if proposal.proposer_id else member_of(proposal.created_by)
+    Suggestion.objects.create(
+        school=proposal.session.congress.school,
+        session=proposal.session,
+        submitted_by=proposer_member,
+        title=proposal.title,
+        content=f"{proposal.reasons}\n\n建议：{proposal.measures}",
+        from_proposal=proposal,
+        submitted_on=timezone.localdate(),
+    )
+    proposal.reviewed_at = _now()
+    proposal.decision_note = note
+    _transition(
+        proposal, to=S.TO_SUGGESTION, action=action, actor=actor, note=note, fields=["reviewed_at", "decision_note"]
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_to_suggestion(*, acting_user, proposal: Proposal, note: str = "") -> Proposal:
+    """转为意见建议 (submitted → to_suggestion); a Suggestion is created from it."""
+    proposal = _committee_lock(acting_user, proposal)
+    _expect(proposal, S.SUBMITTED)
+    return _make_suggestion(
+        proposal, actor=acting_user, action="to_suggestion", note=note or "不符合立案条件，转为意见建议"
+    )
+
+
+# --- hand-over, reply, feedback ---------------------------------------------------
+
+
+@transaction.atomic
+def proposal_assign(
+    *,
+    acting_user,
+    proposal: Proposal,
+    lead_department: Department,
+    co_departments: Iterable[Department] = (),
+    deadline: dt.date | None = None,
+    note: str = "",
+) -> Proposal:
+    """交办 (accepted → assigned) to a lead department, optional co-departments and a deadline.
+
+    The deadline defaults to today + the congress's reply deadline in days.
+    """
+    proposal = _committee_lock(acting_user, proposal)
+    _expect(proposal, S.ACCEPTED)
+    school = proposal.session.congress.school
+    co = [d for d in co_departments if d.pk != lead_department.pk]
+    if lead_department.school_id != school.pk or any(d.school_id != school.pk for d in co):
+        raise ValidationError("承办部门必须是本校部门。")
+    today = timezone.localdate()
+    deadline = deadline or today + dt.timedelta(days=proposal.session.congress.reply_deadline_days)
+    if deadline < today:
+        raise ValidationError("答复期限不能早于今天。")
+    proposal.lead_department = lead_department
+    proposal.deadline = deadline
+    proposal.assigned_at = _now()
+    proposal.acknowledged_at = None
+    names = "、".join(d.name for d in co)
+    _transition(
+        proposal,
+        to=S.ASSIGNED,
+        action="assign",
+        actor=acting_user,
+        note=note
+        or f"主办：{lead_department.name}" + (f"；协办：{names}" if names else "") + f"；期限 {deadline:%Y-%m-%d}",
+        fields=["lead_department", "deadline", "assigned_at", "acknowledged_at"],
+    )
+    proposal.co_departments.set(co)
+    return proposal
+
+
+def _handler_lock(acting_user, proposal) -> Proposal:
+    proposal = _lock(proposal)
+    if proposal.lead_department_id not in handler_department_ids(acting_user) and not acting_user.is_superuser:
+        raise PermissionDenied("只有主办部门负责人可以办理该提案。")
+    return proposal
+
+
+@transaction.atomic
+def proposal_acknowledge(*, acting_user, proposal: Proposal) -> Proposal:
+    """签收: the lead department starts handling (待办 → 在办); no status change, logged."""
+    proposal = _handler_lock(acting_user, proposal)
+    _expect(proposal, S.ASSIGNED)
+    if proposal.acknowledged_at is None:
+        proposal.acknowledged_at = _now()
+        _transition(proposal, to=S.ASSIGNED, action="acknowledge", actor=acting_user, fields=["acknowledged_at"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_return(*, acting_user, proposal: Proposal, reason: str) -> Proposal:
+    """退回 (assigned → accepted): the lead department says it is not theirs; the committee re-assigns."""
+    if not reason.strip():
+        raise ValidationError("退回须写明理由。")
+    proposal = _handler_lock(acting_user, proposal)
+    _expect(proposal, S.ASSIGNED)
+    proposal.lead_department = None
+    proposal.deadline = None
+    proposal.acknowledged_at = None
+    _transition(
+        proposal,
+        to=S.ACCEPTED,
+        action="return",
+        actor=acting_user,
+        note=reason,
+        fields=["lead_department", "deadline", "acknowledged_at"],
+    )
+    proposal.co_departments.clear()
+    return proposal
+
+
+@transaction.atomic
+def proposal_reply(
+    *,
+    acting_user,
+    proposal: Proposal,
+    text: str,
+    measures: str = "",
+    planned_completion: dt.date | None = None,
+) -> ProposalReply:
+    """答复 (assigned → replied) by the lead department, for the current round."""
+    if not text.strip():
+        raise ValidationError("请填写答复内容。")
+    proposal = _handler_lock(acting_user, proposal)
+    _expect(proposal, S.ASSIGNED)
+    now = _now()
+    reply = ProposalReply.objects.create(
+        proposal=proposal,
+        round=proposal.round,
+        department=proposal.lead_department,
+        text=text,
+        measures=measures,
+        planned_completion=planned_completion,
+        replied_by=acting_user,
+        replied_at=now,
+    )
+    proposal.replied_at = now
+    if proposal.first_reply_on is None:
+        proposal.first_reply_on = timezone.localdate(now)
+    if proposal.acknowledged_at is None:
+        proposal.acknowledged_at = now
+    _transition(
+        proposal,
+        to=S.REPLIED,
+        action="reply",
+        actor=acting_user,
+        note=f"第{proposal.round}轮答复",
+        fields=["replied_at", "first_reply_on", "acknowledged_at"],
+        at=now,
+    )
+    return reply
+
+
+@transaction.atomic
+def proposal_rate(*, acting_user, proposal: Proposal, rating: str, comment: str = "") -> Proposal:
+    """The proposer rates the reply: 满意/基本满意 → closed (办结); 不满意 → assigned again (重办, next round)."""
+    proposal = _lock(proposal)
+    if not is_proposer(acting_user, proposal):
+        raise PermissionDenied("只有提案人可以评价答复。")
+    _expect(proposal, S.REPLIED)
+    if rating not in Rating.values:
+        raise ValidationError("请选择满意、基本满意或不满意。")
+    if rating == Rating.DISSATISFIED and not comment.strip():
+        raise ValidationError("选择“不满意”时请写明意见，便于承办部门重办。")
+    now = _now()
+    Feedback.objects.create(
+        proposal=proposal, round=proposal.round, rating=rating, comment=comment, rated_by=acting_user, rated_at=now
+    )
+    proposal.rating = rating
+    label = Rating(rating).label
+    if rating == Rating.DISSATISFIED:
+        _transition(
+            proposal,
+            to=S.REPLIED,
+            action="rate",
+            actor=acting_user,
+            note=f"{label}：{comment}",
+            fields=["rating"],
+            at=now,
+        )
+        proposal.round += 1
+        proposal.deadline = timezone.localdate(now) + dt.timedelta(days=proposal.session.congress.reply_deadline_days)
+        _transition(
+            proposal,
+            to=S.ASSIGNED,
+            action="rehandle",
+            actor=acting_user,
+            note=f"进入第{proposal.round}轮办理，期限 {proposal.deadline:%Y-%m-%d}",
+            fields=["round", "deadline"],
+            at=now,
+        )
+    else:
+        proposal.closed_at = now
+        _transition(
+            proposal,
+            to=S.CLOSED,
+            action="rate",
+            actor=acting_user,
+            note=f"{label}" + (f"：{comment}" if comment else ""),
+            fields=["rating", "closed_at"],
+            at=now,
+        )
+    return proposal
+
+
+@transaction.atomic
+def proposal_close(*, acting_user, proposal: Proposal, note: str) -> Proposal:
+    """办结 by the committee of a replied proposal the proposer has not rated (note required)."""
+    if not note.strip():
+        raise ValidationError("请写明办结说明。")
+    proposal = _committee_lock(acting_user, proposal)
+    _expect(proposal, S.REPLIED)
+    proposal.closed_at = _now()
+    _transition(proposal, to=S.CLOSED, action="close", actor=acting_user, note=note, fields=["closed_at"])
+    return proposal
+
+
+# --- suggestions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def suggestion_create(*, acting_user, title: str, content: str, session: CongressSession | None = None) -> Suggestion:
+    """Any staff member with a record submits a suggestion."""
+    me = member_of(acting_user)
+    if me is None:
+        raise PermissionDenied("只有本校教职工可以提出意见建议。")
+    return Suggestion.objects.create(
+        school=me.school,
+        session=session,
+        submitted_by=me,
+        title=title.strip(),
+        content=content,
+        submitted_on=timezone.localdate(),
+    )
+
+
+@transaction.atomic
+def suggestion_forward(*, acting_user, suggestion: Suggestion, department: Department) -> Suggestion:
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    require_committee(acting_user, suggestion.school)
+    if suggestion.status == Suggestion.Status.REPLIED:
+        raise TransitionError("该意见建议已答复，不能再转办。")
+    if department.school_id != suggestion.school_id:
+        raise ValidationError("转办部门必须是本校部门。")
+    suggestion.department = department
+    suggestion.status = Suggestion.Status.FORWARDED
+    suggestion.forwarded_at = _now()
+    suggestion.save(update_fields=["department", "status", "forwarded_at"])
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_reply(*, acting_user, suggestion: Suggestion, reply: str) -> Suggestion:
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.department_id not in handler_department_ids(acting_user) and not acting_user.is_superuser:
+        raise PermissionDenied("只有转办部门负责人可以答复。")
+    if suggestion.status != Suggestion.Status.FORWARDED:
+        raise TransitionError("只有已转办的意见建议可以答复。")
+    if not reply.strip():
+        raise ValidationError("请填写答复内容。")
+    suggestion.reply = reply
+    suggestion.status = Suggestion.Status.REPLIED
+    suggestion.replied_at = _now()
+    suggestion.save(update_fields=["reply", "status", "replied_at"])
+    return suggestion
+
+
+# --- motions, votes, appraisals -------------------------------------------------------
+
+
+@transaction.atomic
+def motion_create(
+    *, acting_user, session: CongressSession, title: str, clauses: list[str], description: str = "", voted_on=None
+) -> Motion:
+    """A motion with its clauses (one vote each); a motion voted as a whole has one clause, 全文."""
+    require_congress_admin(acting_user, session.congress.school)
+    motion = Motion.objects.create(session=session, title=title, description=description, voted_on=voted_on)
+    clauses = [c.strip() for c in clauses if c.strip()] or ["全文"]
+    MotionClause.objects.bulk_create(
+        [MotionClause(motion=motion, number=i, title=c[:300]) for i, c in enumerate(clauses, start=1)]
+    )
+    return motion
+
+
+def formal_roll(congress) -> int:
+    return Representative.objects.filter(congress=congress, kind=Representative.Kind.FORMAL).count()
+
+
+@transaction.atomic
+def tally_record(
+    *, acting_user, clause: MotionClause, expected: int, present: int, yes: int, no: int, abstain: int
+) -> VoteTally:
+    """Enter (or correct) a clause's paper-vote result; impossible tallies raise ``ValidationError``."""
+    congress = clause.motion.session.congress
+    require_congress_admin(acting_user, congress.school)
+    roll = formal_roll(congress)
+    check_tally(roll=roll, expected=expected, present=present, yes=yes, no=no, abstain=abstain)
+    tally = VoteTally.objects.select_for_update().filter(clause=clause).first() or VoteTally(clause=clause)
+    tally.roll, tally.expected, tally.present = roll, expected, present
+    tally.yes, tally.no, tally.abstain = yes, no, abstain
+    tally.entered_by = acting_user
+    tally.compute(congress.pass_base)
+    tally.save()
+    return tally
+
+
+@transaction.atomic
+def appraisal_create(*, acting_user, session: CongressSession, title: str, ballots: int) -> Appraisal:
+    require_congress_admin(acting_user, session.congress.school)
+    return Appraisal.objects.create(session=session, title=title, ballots=ballots)
+
+
+@transaction.atomic
+def appraisal_result_add(
+    *,
+    acting_user,
+    appraisal: Appraisal,
+    leader_name: str,
+    position: str = "",
+    excellent: int,
+    competent: int,
+    basically_competent: int,
+    incompetent: int,
+) -> AppraisalResult:
+    """Counts for one appraised leader; their sum may not exceed the valid ballots."""
+    require_congress_admin(acting_user, appraisal.session.congress.school)
+    total = excellent + competent + basically_competent + incompetent
+    if total > appraisal.ballots:
+        raise ValidationError(f"四档票数合计（{total}）超过了有效票数（{appraisal.ballots}）。")
+    return AppraisalResult.objects.create(
+        appraisal=appraisal,
+        leader_name=leader_name,
+        position=position,
+        excellent=excellent,
+        competent=competent,
+        basically_competent=basically_competent,
+        incompetent=incompetent,
+    )
+
+
+# --- representatives ----------------------------------------------------------------
+
+
+@transaction.atomic
+def representative_add(
+    *, acting_user, congress, member, kind: str, delegation: Delegation | None = None
+) -> Representative:
+    require_congress_admin(acting_user, congress.school)
+    if member.school_id != congress.school_id:
+        raise ValidationError("代表必须是本校教职工。")
+    if Representative.objects.filter(congress=congress, member=member).exists():
+        raise ValidationError(f"{member.name} 已是本届代表。")
+    return Representative.objects.create(congress=congress, member=member, kind=kind, delegation=delegation)
+
+
+def can_act(user, proposal: Proposal) -> dict[str, bool]:
+    """Which buttons the user sees on a proposal page (the services still check)."""
+    school = proposal.session.congress.school
+    committee = is_committee(user, school)
+    proposer = is_proposer(user, proposal)
+    handler = bool(proposal.lead_department_id) and (
+        proposal.lead_department_id in handler_department_ids(user) or user.is_superuser
+    )
+    st = proposal.status
+    return {
+        "edit": proposer and st in (S.DRAFT, S.COLLECTING),
+        "submit": proposer and st == S.DRAFT,
+        "invite": proposer and st in (S.DRAFT, S.COLLECTING),
+        "review": committee and st == S.SUBMITTED,
+        "assign": committee and st == S.ACCEPTED,
+        "acknowledge": handler and st == S.ASSIGNED and proposal.acknowledged_at is None,
+        "reply": handler and st == S.ASSIGNED,
+        "return": handler and st == S.ASSIGNED,
+        "rate": proposer and st == S.REPLIED,
+        "close": committee and st == S.REPLIED,
+        "committee": committee,
+    }
