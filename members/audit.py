@@ -12,14 +12,14 @@ from .models import AuditEntry, Organization
 
 
 def client_ip(request) -> str | None:
-    """The client's address, trusting ``settings.AXES_IPWARE_PROXY_COUNT`` reverse proxies.
+    """The client's address, trusting ``settings.TRUSTED_PROXY_COUNT`` reverse proxies.
 
     With N trusted proxies the client is the N-th address from the right of
     ``X-Forwarded-For``; with none, ``REMOTE_ADDR``. Returns None if unparsable.
     """
     if request is None:
         return None
-    proxies = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0) or 0
     candidate = request.META.get("REMOTE_ADDR", "")
     if proxies:
         hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]

@@ -1,7 +1,6 @@
 """Root URL configuration: one include per app, plus auth, i18n and admin."""
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -22,5 +21,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG_TOOLBAR:
+    urlpatterns += [path("__debug__/", include("debug_toolbar.urls"))]
