@@ -1,10 +1,315 @@
+"""Pages of the 工作报告 area: list, draft editor, refresh diff, finalise, versions, exports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from members.audit import audit
+from members.models import AuditEntry
+
+from . import document, services
+from .forms import ReportCreateForm, ReportHeaderForm, SectionAddForm
+from .models import ExportFormat, ReportBlock, ReportExport
+from .output import CONTENT_TYPES, render_html
+from .selectors import (
+    can_edit,
+    get_export_for_user,
+    get_report_for_user,
+    get_section_for_user,
+    get_version_for_user,
+    organizations_for_new_report,
+    reports_visible_to,
+)
+
+
+def _require_edit(user, report):
+    if not can_edit(user, report):
+        raise PermissionDenied("只有本组织的工会主席、委员可以修改报告。")
+
+
+def _require_draft(request, report):
+    if report.is_final:
+        messages.error(request, "该报告已定稿，不能修改。请从定稿版本新建草稿。")
+        return redirect("reports:detail", pk=report.pk)
+    return None
 
 
 @login_required
 @require_GET
 def index(request):
-    """Landing page of the 工作报告 area."""
-    return render(request, "reports/index.html")
+    """Reports the user may read, and the form to start a new one."""
+    reports = reports_visible_to(request.user).order_by("-end", "-pk")[:100]
+    organizations = organizations_for_new_report(request.user)
+    form = ReportCreateForm(organizations=organizations, initial={"organization": organizations.first()})
+    return render(request, "reports/index.html", {"reports": reports, "form": form, "can_create": organizations.exists()})
+
+
+@login_required
+@require_POST
+def report_create_view(request):
+    organizations = organizations_for_new_report(request.user)
+    if not organizations.exists():
+        raise PermissionDenied("只有工会主席、委员可以新建报告。")
+    form = ReportCreateForm(request.POST, organizations=organizations)
+    if not form.is_valid():
+        reports = reports_visible_to(request.user).order_by("-end", "-pk")[:100]
+        return render(request, "reports/index.html", {"reports": reports, "form": form, "can_create": True}, status=400)
+    data = form.cleaned_data
+    report = services.report_create(
+        organization=data["organization"], start=data["start"], end=data["end"],
+        period_kind=data["period_kind"], acting_user=request.user,
+    )
+    audit(request, AuditEntry.Action.CREATE, report, summary=f"新建工作报告 {report}", organization=report.organization)
+    messages.success(request, "已按记录生成报告草稿，请修改文字后定稿。")
+    return redirect("reports:detail", pk=report.pk)
+
+
+def _snapshot_for(report, version=None):
+    return version.snapshot if version else services.report_snapshot(report)
+
+
+@login_required
+@require_GET
+def report_detail(request, pk):
+    report = get_report_for_user(request.user, pk)
+    snapshot = _snapshot_for(report)
+    doc = document.build(snapshot, links=True)
+    sections = list(report.sections.all())
+    return render(request, "reports/detail.html", {
+        "report": report,
+        "doc": doc,
+        "sections": sections,
+        "versions": report.versions.select_related("finalised_by"),
+        "exports": report.exports.filter(content_hash=_current_hash(report)),
+        "can_edit": can_edit(request.user, report),
+        "formats": [(ExportFormat.PDF, "PDF"), (ExportFormat.DOCX, "Word"), (ExportFormat.HTML, "HTML")],
+        "missing": (report.figures or {}).get("missing", []),
+    })
+
+
+def _current_hash(report):
+    version = report.versions.order_by("-number").first() if report.is_final else None
+    return version.content_hash if version else services.snapshot_hash(services.report_snapshot(report))
+
+
+@login_required
+@require_GET
+def report_print(request, pk):
+    """The standalone print-friendly HTML (figures still link to their records)."""
+    report = get_report_for_user(request.user, pk)
+    version = report.versions.order_by("-number").first() if report.is_final else None
+    return HttpResponse(render_html(_snapshot_for(report, version), links=True))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_edit(request, pk):
+    report = get_report_for_user(request.user, pk)
+    _require_edit(request.user, report)
+    if response := _require_draft(request, report):
+        return response
+    form = ReportHeaderForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "已保存报告标题和开头。")
+        return redirect("reports:detail", pk=report.pk)
+    return render(request, "reports/edit.html", {"report": report, "form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def section_edit(request, pk):
+    section = get_section_for_user(request.user, pk)
+    report = section.report
+    _require_edit(request.user, report)
+    if response := _require_draft(request, report):
+        return response
+    blocks = list(section.blocks.all())
+    errors: list[str] = []
+    if request.method == "POST":
+        title = request.POST.get("title", "").strip()[:100]
+        show_heading = request.POST.get("show_heading") == "on"
+        texts, delete = {}, set()
+        for block in blocks:
+            if request.POST.get(f"delete-{block.pk}") == "on":
+                delete.add(block.pk)
+                continue
+            if block.kind in (ReportBlock.Kind.NARRATIVE, ReportBlock.Kind.SENTENCE):
+                text = request.POST.get(f"text-{block.pk}", "")[:20000]
+                unknown = document.unknown_placeholders(text, report.figures or {})
+                if unknown:
+                    errors.append("数据语句中有未知的数据项：" + "、".join("{" + u + "}" for u in unknown))
+                texts[block.pk] = text
+                block.text = text  # keep what the user typed when re-showing the form
+        add_text = request.POST.get("add_text", "")[:20000]
+        if not title and show_heading:
+            errors.append("请填写标题，或取消“显示标题”。")
+        if not errors:
+            services.section_update(section=section, title=title, show_heading=show_heading, texts=texts,
+                                    delete=delete, add_text=add_text)
+            messages.success(request, f"已保存“{title or '结尾'}”。")
+            return redirect(reverse("reports:detail", args=[report.pk]) + f"#sec-{_section_index(report, section)}")
+        section.title, section.show_heading = title, show_heading
+    keys = sorted(document.F.flatten((report.figures or {}).get("current", {})))
+    return render(request, "reports/section_edit.html", {
+        "report": report, "section": section, "blocks": blocks, "errors": errors,
+        "figure_keys": [(k, document.F.figure_meta(k).label) for k in keys],
+    }, status=400 if errors else 200)
+
+
+def _section_index(report, section) -> int:
+    ids = list(report.sections.values_list("pk", flat=True))
+    return ids.index(section.pk) + 1 if section.pk in ids else 1
+
+
+@login_required
+@require_POST
+def section_add_view(request, pk):
+    report = get_report_for_user(request.user, pk)
+    _require_edit(request.user, report)
+    if response := _require_draft(request, report):
+        return response
+    form = SectionAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请填写新部分的标题（不超过100字）。")
+        return redirect("reports:detail", pk=report.pk)
+    section = services.section_add(report=report, title=form.cleaned_data["title"])
+    return redirect("reports:section_edit", pk=section.pk)
+
+
+@login_required
+@require_POST
+def section_move_view(request, pk):
+    section = get_section_for_user(request.user, pk)
+    _require_edit(request.user, section.report)
+    if response := _require_draft(request, section.report):
+        return response
+    services.section_move(section=section, direction=1 if request.POST.get("direction") == "down" else -1)
+    return redirect("reports:detail", pk=section.report_id)
+
+
+@login_required
+@require_POST
+def section_delete_view(request, pk):
+    section = get_section_for_user(request.user, pk)
+    _require_edit(request.user, section.report)
+    if response := _require_draft(request, section.report):
+        return response
+    services.section_delete(section=section)
+    messages.success(request, f"已删除“{section.title or '结尾'}”。")
+    return redirect("reports:detail", pk=section.report_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_refresh_view(request, pk):
+    """GET: what would change if the figures were taken from the records now. POST: apply."""
+    report = get_report_for_user(request.user, pk)
+    _require_edit(request.user, report)
+    if response := _require_draft(request, report):
+        return response
+    fresh = services.figures_fresh(report)
+    diff = services.figures_diff(report.figures or {}, fresh)
+    if request.method == "POST":
+        services.report_refresh(report=report, figures=fresh)
+        messages.success(request, f"已从记录更新数据（{len(diff)} 项变化）。")
+        return redirect("reports:detail", pk=report.pk)
+    return render(request, "reports/refresh.html", {"report": report, "diff": diff})
+
+
+@login_required
+@require_POST
+def report_finalise_view(request, pk):
+    report = get_report_for_user(request.user, pk)
+    _require_edit(request.user, report)
+    if response := _require_draft(request, report):
+        return response
+    version = services.report_finalise(report=report, acting_user=request.user)
+    audit(request, AuditEntry.Action.UPDATE, report, summary=f"报告定稿 第{version.number}版",
+          organization=report.organization)
+    messages.success(request, f"已定稿（第{version.number}版）。此后记录变化不会改变本版本。")
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+@require_GET
+def version_detail(request, pk):
+    version = get_version_for_user(request.user, pk)
+    doc = document.build(version.snapshot, links=True)
+    return render(request, "reports/version.html", {
+        "version": version, "report": version.report, "doc": doc,
+        "can_edit": can_edit(request.user, version.report),
+    })
+
+
+@login_required
+@require_POST
+def version_new_draft(request, pk):
+    version = get_version_for_user(request.user, pk)
+    _require_edit(request.user, version.report)
+    report = services.report_draft_from_version(version=version, acting_user=request.user)
+    messages.success(request, f"已从第{version.number}版新建草稿。")
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+def export_start(request, pk):
+    report = get_report_for_user(request.user, pk)
+    fmt = request.POST.get("format", "")
+    if fmt not in ExportFormat.values:
+        messages.error(request, "请选择导出格式：PDF、Word 或 HTML。")
+        return redirect("reports:detail", pk=report.pk)
+    version = None
+    if request.POST.get("version"):
+        version = get_version_for_user(request.user, request.POST["version"])
+        if version.report_id != report.pk:
+            version = None
+    export, _ = services.export_request(report=report, fmt=fmt, acting_user=request.user, version=version)
+    return redirect("reports:export_detail", pk=export.pk)
+
+
+@login_required
+@require_GET
+def export_detail(request, pk):
+    export = get_export_for_user(request.user, pk)
+    return render(request, "reports/export.html", {"export": export, "report": export.report})
+
+
+@login_required
+@require_GET
+def export_status(request, pk):
+    """Small JSON polled by the progress bar."""
+    export = get_export_for_user(request.user, pk)
+    done = export.status == ReportExport.Status.DONE and bool(export.file)
+    return JsonResponse({
+        "status": export.status,
+        "label": export.get_status_display(),
+        "progress": 100 if done else export.progress,
+        "error": export.error,
+        "download_url": reverse("reports:export_download", args=[export.pk]) if done else "",
+    })
+
+
+@login_required
+@require_GET
+def export_download(request, pk):
+    export = get_export_for_user(request.user, pk)
+    if export.status != ReportExport.Status.DONE or not export.file:
+        messages.info(request, "文件还在生成中，请稍候。")
+        return redirect("reports:export_detail", pk=export.pk)
+    report = export.report
+    version = f"第{export.version.number}版" if export.version else "草稿"
+    audit(request, AuditEntry.Action.DOWNLOAD, report, summary=f"下载工作报告 {version} {export.format}",
+          organization=report.organization)
+    filename = f"{report.organization.name}{report.end.year}年工会工作报告（{version}）.{export.format}"
+    response = FileResponse(export.file.open("rb"), as_attachment=True, filename=filename,
+                            content_type=CONTENT_TYPES[export.format])
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

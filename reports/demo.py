@@ -1,0 +1,25 @@
+"""Demo: a draft 2021 report for the first demo school, built from the demo records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .models import PeriodKind
+
+
+def load(ctx) -> None:
+    if not ctx.users:
+        return  # only the first school has demo logins; other schools start without a report
+    from .services import report_create
+
+    report = report_create(
+        organization=ctx.school,
+        start=dt.date(ctx.year, 1, 1),
+        end=dt.date(ctx.year, 12, 31),
+        period_kind=PeriodKind.CALENDAR_YEAR,
+        acting_user=ctx.users["chair"],
+        speaker="工会主席",
+        report_date=dt.date(ctx.year + 1, 1, 14),
+    )
+    report.show_toc = False
+    report.save(update_fields=["show_toc"])

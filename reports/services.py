@@ -1,0 +1,380 @@
+"""Writes for the reports app: create a draft, edit sections, refresh figures, finalise, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from members.models import Organization
+
+from . import figures as F
+from .models import AnnualReport, ExportFormat, ReportBlock, ReportExport, ReportSection, ReportVersion
+
+K = ReportSection.Kind
+B = ReportBlock.Kind
+
+# The usual order of a 工会工作报告 (DOMAIN.md), with sentences in the seeds' phrasing.
+DEFAULT_SECTIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
+    (
+        K.DEMOCRACY,
+        "坚持民主管理，推进依法治校",
+        [
+            (B.NARRATIVE, "学校工会坚持和完善以教职工代表大会为基本形式的民主管理制度，推进校务公开，"
+                          "保障教职工的知情权、参与权、表达权和监督权。"),
+            (B.SENTENCE, "全年召开教职工代表大会{congress.sessions}，共征集提案{congress.collected}，经提案工作委员会审查，"
+                         "立案{congress.accepted}，并案{congress.merged}，转为意见建议{congress.to_suggestion}。"
+                         "立案提案已全部交办，答复率{congress.reply_rate}，满意{congress.satisfied}，"
+                         "基本满意{congress.basically_satisfied}，不满意{congress.dissatisfied}。"),
+            (B.TABLE, "congress.accepted_by_category"),
+            (B.CHART, "congress.by_rating"),
+        ],
+    ),
+    (
+        K.ETHICS,
+        "加强师德建设，选树先进典型",
+        [
+            (B.NARRATIVE, "学校工会把师德师风建设贯穿全年工作，积极组织教职工参加各级各类评先评优和技能竞赛活动。"),
+            (B.SENTENCE, "全年教职工获得各级各类荣誉{activities.honors.total}，其中个人荣誉{activities.honors.individual}、"
+                         "集体荣誉{activities.honors.collective}；在各级竞赛中获奖{activities.awards.total}。"),
+            (B.TABLE, "activities.awards.by_level"),
+        ],
+    ),
+    (
+        K.WELFARE,
+        "履行维权职能，真情服务送温暖",
+        [
+            (B.NARRATIVE, "学校工会坚持“以教职工为本”，把组织的温暖送到教职工的心里。"),
+            (B.SENTENCE, "全年走访慰问教职工及直系亲属{welfare.visits.count}（涉及{welfare.visits.persons}），"
+                         "发放慰问金{welfare.visits.cash}，{welfare.visits.count:yoy}。"),
+            (B.SENTENCE, "在传统节日为教职工发放慰问品{welfare.distributions.recipients}，金额{welfare.distributions.total}；"
+                         "组织教职工健康体检{welfare.health_checks.participants}；"
+                         "互助保障参保{welfare.plans_total.enrolled}，获得赔付{welfare.plans_total.paid_claims}，"
+                         "赔付金额{welfare.plans_total.paid}。"),
+            (B.SENTENCE, "帮扶困难教职工{welfare.hardship.aid_persons}，发放帮扶金{welfare.hardship.aid_total}；"
+                         "组织爱心捐款{welfare.donations.donations}，捐款{welfare.donations.total}。"),
+            (B.TABLE, "welfare.visits_by_occasion"),
+            (B.CHART, "welfare.visits_by_month"),
+        ],
+    ),
+    (
+        K.CULTURE,
+        "开展文体活动，丰富精神生活",
+        [
+            (B.NARRATIVE, "学校工会围绕学校中心工作，组织开展丰富多彩的文体活动，愉悦教职工身心。"),
+            (B.SENTENCE, "全年组织各类活动{activities.activities.total}，参加教职工{activities.participants.total_person_times}，"
+                         "{activities.sub_unions.taking_part}分工会参与组织；组建参赛队伍{activities.teams.teams}，"
+                         "进行比赛{activities.teams.matches}；{activities.interest_groups.count}教职工兴趣小组"
+                         "开展活动{activities.interest_groups.sessions}。"),
+            (B.CHART, "activities.activities.by_type"),
+        ],
+    ),
+    (
+        K.SELF,
+        "加强自身建设，提升服务能力",
+        [
+            (B.SENTENCE, "学校工会现有在职会员{members.union_members}，其中女教职工{members.women}，"
+                         "设分工会{members.sub_unions}、工会小组{members.groups}；全年新入会{members.joined}。"),
+            (B.NARRATIVE, "学校工会加强工会干部队伍建设，规范经费管理，做到账目清楚、公开透明。"),
+        ],
+    ),
+    (
+        K.SHORTCOMINGS,
+        "存在的不足",
+        [
+            (B.NARRATIVE, "回顾一年来的工作，我们也清醒地看到存在的不足：一是工会工作的创新意识有待加强；"
+                          "二是服务教职工的精准度还需提高；三是分工会活动开展还不够均衡。"),
+        ],
+    ),
+    (
+        K.PLANS,
+        "今后工作思路",
+        [
+            (B.NARRATIVE, "新的一年，学校工会将继续在校党委的领导下，围绕学校中心工作，"
+                          "进一步健全民主管理制度，做实做细服务教职工工作，努力建设“教职工之家”。"),
+        ],
+    ),
+    (
+        K.CLOSING,
+        "",
+        [
+            (B.NARRATIVE, "各位代表、同志们，让我们团结一心、砥砺前行，为推动学校高质量发展作出新的更大贡献！\n谢谢大家！"),
+        ],
+    ),
+]
+
+
+def default_texts(*, organization: Organization, start: dt.date, end: dt.date) -> dict:
+    year = end.year if start.year == end.year else f"{start.year}—{end.year}"
+    name = organization.name.removesuffix("工会")
+    return {
+        "title": "凝心聚力 助推学校高质量发展",
+        "subtitle": f"——{name}工会{year}年工作报告",
+        "opening": (
+            f"现在，我代表{name}工会委员会向大会报告{year}年工会工作，请予审议。"
+        ),
+    }
+
+
+@transaction.atomic
+def report_create(
+    *,
+    organization: Organization,
+    start: dt.date,
+    end: dt.date,
+    period_kind: str,
+    acting_user,
+    title: str = "",
+    speaker: str = "",
+    report_date: dt.date | None = None,
+) -> AnnualReport:
+    """A new draft with the usual sections and blocks, and figures collected from the records."""
+    defaults = default_texts(organization=organization, start=start, end=end)
+    report = AnnualReport.objects.create(
+        organization=organization,
+        period_kind=period_kind,
+        start=start,
+        end=end,
+        title=title or defaults["title"],
+        subtitle=defaults["subtitle"],
+        speaker=speaker,
+        report_date=report_date,
+        opening=defaults["opening"],
+        created_by=acting_user,
+        figures=F.collect(organization=organization, start=start, end=end),
+        figures_at=timezone.now(),
+    )
+    sections = ReportSection.objects.bulk_create(
+        ReportSection(report=report, kind=kind, title=title, show_heading=kind != K.CLOSING, order=i)
+        for i, (kind, title, _) in enumerate(DEFAULT_SECTIONS)
+    )
+    ReportBlock.objects.bulk_create(
+        ReportBlock(
+            section=section,
+            kind=kind,
+            text=value if kind in (B.NARRATIVE, B.SENTENCE) else "",
+            source=value if kind in (B.TABLE, B.CHART) else "",
+            order=j,
+        )
+        for section, (_, _, blocks) in zip(sections, DEFAULT_SECTIONS, strict=True)
+        for j, (kind, value) in enumerate(blocks)
+    )
+    return report
+
+
+def report_snapshot(report: AnnualReport) -> dict:
+    """Everything the report prints, as JSON: header, sections and blocks, figures."""
+    org = report.organization
+    sections = report.sections.prefetch_related("blocks")
+    return {
+        "organization": {"pk": org.pk, "code": org.code, "name": org.name, "kind": org.kind},
+        "period_kind": report.period_kind,
+        "start": report.start.isoformat(),
+        "end": report.end.isoformat(),
+        "title": report.title,
+        "subtitle": report.subtitle,
+        "speaker": report.speaker,
+        "report_date": report.report_date.isoformat() if report.report_date else "",
+        "salutation": report.salutation,
+        "opening": report.opening,
+        "show_cover": report.show_cover,
+        "show_toc": report.show_toc,
+        "sections": [
+            {
+                "kind": s.kind,
+                "title": s.title,
+                "show_heading": s.show_heading,
+                "blocks": [{"kind": b.kind, "text": b.text, "source": b.source} for b in s.blocks.all()],
+            }
+            for s in sections
+        ],
+        "figures": report.figures,
+    }
+
+
+def snapshot_hash(snapshot: dict) -> str:
+    return hashlib.sha256(json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def figures_diff(old: dict, new: dict) -> list[dict]:
+    """Figures that differ between two collections: key, label, old and new printed values."""
+    before = F.flatten(old.get("current", {}))
+    after = F.flatten(new.get("current", {}))
+    rows = []
+    for key in sorted(set(before) | set(after)):
+        a, b = before.get(key), after.get(key)
+        if F.to_decimal(a) != F.to_decimal(b):
+            rows.append({
+                "key": key,
+                "label": F.figure_meta(key).label,
+                "old": F.format_value(key, a) if a is not None else "—",
+                "new": F.format_value(key, b) if b is not None else "—",
+            })
+    return rows
+
+
+def figures_fresh(report: AnnualReport) -> dict:
+    return F.collect(organization=report.organization, start=report.start, end=report.end)
+
+
+def _require_draft(report: AnnualReport) -> None:
+    if report.is_final:
+        raise ValueError("该报告已定稿，不能修改。请从定稿版本新建草稿。")
+
+
+@transaction.atomic
+def report_refresh(*, report: AnnualReport, figures: dict) -> AnnualReport:
+    """Apply figures the committee has reviewed (the diff page shows them first)."""
+    _require_draft(report)
+    report.figures = figures
+    report.figures_at = timezone.now()
+    report.save(update_fields=["figures", "figures_at", "updated_at"])
+    return report
+
+
+@transaction.atomic
+def report_finalise(*, report: AnnualReport, acting_user) -> ReportVersion:
+    """定稿: freeze text and figures as a new version; the draft becomes read-only."""
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    _require_draft(report)
+    snapshot = report_snapshot(report)
+    number = (report.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = ReportVersion.objects.create(
+        report=report,
+        number=number,
+        snapshot=snapshot,
+        content_hash=snapshot_hash(snapshot),
+        finalised_by=acting_user,
+    )
+    report.status = AnnualReport.Status.FINAL
+    report.save(update_fields=["status", "updated_at"])
+    return version
+
+
+@transaction.atomic
+def report_draft_from_version(*, version: ReportVersion, acting_user) -> AnnualReport:
+    """A new editable draft with the text and figures of a finalised version."""
+    snap = version.snapshot
+    old = version.report
+    report = AnnualReport.objects.create(
+        organization=old.organization,
+        period_kind=snap["period_kind"],
+        start=dt.date.fromisoformat(snap["start"]),
+        end=dt.date.fromisoformat(snap["end"]),
+        title=snap["title"],
+        subtitle=snap["subtitle"],
+        speaker=snap["speaker"],
+        report_date=dt.date.fromisoformat(snap["report_date"]) if snap["report_date"] else None,
+        salutation=snap["salutation"],
+        opening=snap["opening"],
+        show_cover=snap["show_cover"],
+        show_toc=snap["show_toc"],
+        figures=snap["figures"],
+        figures_at=version.finalised_at,
+        based_on=version,
+        created_by=acting_user,
+    )
+    sections = ReportSection.objects.bulk_create(
+        ReportSection(report=report, kind=s["kind"], title=s["title"], show_heading=s["show_heading"], order=i)
+        for i, s in enumerate(snap["sections"])
+    )
+    ReportBlock.objects.bulk_create(
+        ReportBlock(section=section, kind=b["kind"], text=b["text"], source=b["source"], order=j)
+        for section, s in zip(sections, snap["sections"], strict=True)
+        for j, b in enumerate(s["blocks"])
+    )
+    return report
+
+
+@transaction.atomic
+def section_add(*, report: AnnualReport, title: str) -> ReportSection:
+    _require_draft(report)
+    # Insert before 存在的不足 / 今后工作思路 / closing when they exist, else at the end.
+    tail = report.sections.filter(kind__in=[K.SHORTCOMINGS, K.PLANS, K.CLOSING]).order_by("order").first()
+    order = tail.order if tail else (report.sections.aggregate(n=Max("order"))["n"] or 0) + 1
+    report.sections.filter(order__gte=order).update(order=models_F("order") + 1)
+    section = ReportSection.objects.create(report=report, kind=K.CUSTOM, title=title, order=order)
+    ReportBlock.objects.create(section=section, kind=B.NARRATIVE, text="", order=0)
+    return section
+
+
+def models_F(name):
+    from django.db.models import F as DjangoF
+
+    return DjangoF(name)
+
+
+@transaction.atomic
+def section_move(*, section: ReportSection, direction: int) -> None:
+    _require_draft(section.report)
+    ordered = list(section.report.sections.order_by("order", "pk"))
+    index = next(i for i, s in enumerate(ordered) if s.pk == section.pk)
+    other = index + (1 if direction > 0 else -1)
+    if 0 <= other < len(ordered):
+        ordered[index], ordered[other] = ordered[other], ordered[index]
+    for i, s in enumerate(ordered):
+        if s.order != i:
+            s.order = i
+            s.save(update_fields=["order"])
+
+
+@transaction.atomic
+def section_delete(*, section: ReportSection) -> None:
+    _require_draft(section.report)
+    section.delete()
+
+
+@transaction.atomic
+def section_update(*, section: ReportSection, title: str, show_heading: bool, texts: dict[int, str],
+                   delete: set[int], add_text: str = "") -> ReportSection:
+    """Save a section's title and its blocks' texts; delete the marked blocks; append a narrative block."""
+    _require_draft(section.report)
+    section.title = title
+    section.show_heading = show_heading
+    section.save(update_fields=["title", "show_heading"])
+    for block in section.blocks.all():
+        if block.pk in delete:
+            block.delete()
+        elif block.pk in texts and texts[block.pk] != block.text:
+            block.text = texts[block.pk]
+            block.save(update_fields=["text"])
+    if add_text.strip():
+        order = (section.blocks.aggregate(n=Max("order"))["n"] or 0) + 1
+        ReportBlock.objects.create(section=section, kind=B.NARRATIVE, text=add_text, order=order)
+    return section
+
+
+@transaction.atomic
+def export_request(*, report: AnnualReport, fmt: str, acting_user, version: ReportVersion | None = None):
+    """The export of this exact content in this format: reused when it exists, else queued once.
+
+    Returns ``(export, queued)``. Content is the finalised version's snapshot, or the draft's
+    current snapshot; identical content (same hash) never renders twice.
+    """
+    if fmt not in ExportFormat.values:
+        raise ValueError("不支持的格式。")
+    if version is None and report.is_final:
+        version = report.versions.order_by("-number").first()
+    snapshot = version.snapshot if version else report_snapshot(report)
+    content_hash = version.content_hash if version else snapshot_hash(snapshot)
+    export, created = ReportExport.objects.get_or_create(
+        report=report,
+        format=fmt,
+        content_hash=content_hash,
+        defaults={"version": version, "snapshot": snapshot, "requested_by": acting_user},
+    )
+    queued = False
+    if export.status == ReportExport.Status.FAILED or (export.status == ReportExport.Status.DONE and not export.file):
+        export.status, export.progress, export.error = ReportExport.Status.PENDING, 0, ""
+        export.save(update_fields=["status", "progress", "error"])
+        created = True
+    if created:
+        from .tasks import render_export
+
+        transaction.on_commit(lambda: render_export.delay(export.pk))
+        queued = True
+    return export, queued
