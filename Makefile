@@ -65,6 +65,7 @@ test: deps venv locale/en/LC_MESSAGES/django.mo
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 bench: deps venv
+	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="wrk postgresql-client"
 	$(PY) -m union_portal.bench
 
 stress: deps venv

@@ -1,0 +1,397 @@
+"""``make bench``: side-by-side benchmarks on PostgreSQL, printed as one table.
+
+Every comparison is measured in the same run and reported as a ratio, because
+this machine is shared and noisy. Nothing here is asserted by the test suite.
+
+The parent process builds two databases (``<base>_1x``: the demo school at
+scale 1; ``<base>_10x``: a district of ``BENCH_SCHOOLS`` schools at scale 10),
+then runs each measurement in a child process bound to one database:
+
+1. list pages under load: gunicorn + wrk on loopback, our pages against a
+   trivial view and against the Django admin changelist of the same model;
+2. report assembly at 1× and 10× with its query count;
+3. PDF: WeasyPrint in a warm process against headless Chromium printing the same HTML;
+4. bulk writes: a 3,400-row roster import and a 3,400-recipient distribution;
+5. a district report over every school against one school's.
+
+Environment: ``BENCH_DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/up_bench``),
+``BENCH_SECONDS`` (load duration per page, default 8), ``BENCH_SCHOOLS`` (default 5).
+Run: ``make bench`` (or ``.venv/bin/python -m union_portal.bench``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+YEAR_START, YEAR_END = "2021-01-01", "2021-12-31"
+
+
+# --------------------------------------------------------------------------- child side
+
+def _child_setup():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "union_portal.settings")
+    import django
+
+    django.setup()
+
+
+def child_assemble(org: str, repeat: int) -> dict:
+    """Median seconds and query count of assembling a report's figures and HTML."""
+    _child_setup()
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from members.models import Organization
+    from reports import figures
+    from reports.output import render_html
+
+    node = Organization.objects.get(code=org)
+    start, end = dt.date.fromisoformat(YEAR_START), dt.date.fromisoformat(YEAR_END)
+    times, queries = [], 0
+    for i in range(repeat + 1):
+        t0 = time.perf_counter()
+        with CaptureQueriesContext(connection) as ctx:
+            figs = figures.collect(organization=node, start=start, end=end)
+        snapshot = _snapshot_for(node, figs)
+        render_html(snapshot)
+        elapsed = time.perf_counter() - t0
+        if i:  # the first run warms caches and imports
+            times.append(elapsed)
+        queries = len(ctx.captured_queries)
+    return {"median_s": statistics.median(times), "queries": queries}
+
+
+def _snapshot_for(node, figs: dict) -> dict:
+    """A report snapshot with the default sections, built without writing a report row."""
+    from reports.services import DEFAULT_SECTIONS, default_texts
+
+    import datetime as dt
+
+    start, end = dt.date.fromisoformat(YEAR_START), dt.date.fromisoformat(YEAR_END)
+    texts = default_texts(organization=node, start=start, end=end)
+    return {
+        "organization": {"pk": node.pk, "code": node.code, "name": node.name, "kind": node.kind},
+        "period_kind": "calendar_year", "start": YEAR_START, "end": YEAR_END,
+        "title": texts["title"], "subtitle": texts["subtitle"], "speaker": "", "report_date": "2022-01-15",
+        "salutation": "各位代表、同志们：", "opening": texts["opening"], "show_cover": False, "show_toc": True,
+        "sections": [
+            {"kind": kind, "title": title, "show_heading": True,
+             "blocks": [{"kind": k, "text": v if k in ("narrative", "sentence") else "",
+                         "source": v if k in ("table", "chart") else ""} for k, v in blocks]}
+            for kind, title, blocks in DEFAULT_SECTIONS
+        ],
+        "figures": figs,
+    }
+
+
+def child_pdf(org: str, html_out: str, repeat: int) -> dict:
+    """WeasyPrint in a warm process: median seconds, peak RSS (MiB), size and pages; writes the HTML."""
+    _child_setup()
+    import datetime as dt
+    import io
+    import resource
+
+    from pypdf import PdfReader
+
+    from members.models import Organization
+    from reports import figures
+    from reports.output import render_html
+    from reports.rendering import html_to_pdf
+
+    node = Organization.objects.get(code=org)
+    figs = figures.collect(organization=node, start=dt.date.fromisoformat(YEAR_START),
+                           end=dt.date.fromisoformat(YEAR_END))
+    html = render_html(_snapshot_for(node, figs))
+    Path(html_out).write_text(html, encoding="utf-8")
+    html_to_pdf(html)  # warm: fonts and stylesheet loaded once per worker
+    times, pdf = [], b""
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        pdf = html_to_pdf(html)
+        times.append(time.perf_counter() - t0)
+    pages = len(PdfReader(io.BytesIO(pdf)).pages)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"median_s": statistics.median(times), "peak_mib": peak, "bytes": len(pdf), "pages": pages}
+
+
+def child_bulk(rows: int) -> dict:
+    """Seconds for a roster import of ``rows`` new members and a distribution to ``rows`` recipients."""
+    _child_setup()
+    import datetime as dt
+    import io
+    from decimal import Decimal
+
+    from django.db import transaction
+    from openpyxl import Workbook
+
+    from members.models import Member, Organization
+    from members.services import roster_import
+    from welfare.services import distribution_issue
+
+    school = Organization.objects.create(kind="school", code=f"BENCH{int(time.time())}", name="基准测试学校工会")
+    for i in range(15):
+        Organization.objects.create(kind="sub_union", code=f"{school.code}-{i:02d}", name=f"第{i + 1}分工会", parent=school)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["基准测试名册"])
+    ws.append(["工号", "姓名", "性别", "出生日期", "部门", "分工会", "入职时间", "用工形式"])
+    surnames, given = "王李张刘陈杨黄赵吴周徐孙马朱胡郭", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明"
+    for i in range(rows):
+        ws.append([f"B{i:05d}", surnames[i % 16] + given[(i // 16) % 16] + given[(i // 256) % 16],
+                   "女" if i % 3 else "男", f"{1965 + i % 33}-{1 + i % 12:02d}-{1 + i % 28:02d}", f"部门{i % 12}",
+                   f"第{1 + i % 15}分工会", f"{1990 + i % 30}/9/1", "在编" if i % 7 else "合同制"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    data = buf.getvalue()
+    t0 = time.perf_counter()
+    result = roster_import(school=school, data=data, filename="bench.xlsx", acting_user=None)
+    import_s = time.perf_counter() - t0
+    assert result.written and result.created == rows, result.file_error or result.errors[:3]
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        issued = distribution_issue(organization=school, festival="spring", title="基准春节慰问",
+                                    distributed_on=dt.date(2021, 2, 1), item="春节大礼包",
+                                    value_per_person=Decimal("300.00"))
+    dist_s = time.perf_counter() - t0
+    assert issued.issued == Member.objects.filter(school=school).count() == rows
+    return {"import_s": import_s, "distribution_s": dist_s, "rows": rows}
+
+
+def child_session(username: str) -> dict:
+    """A session key for ``username`` (to pass to wrk as a cookie)."""
+    _child_setup()
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.sessions.backends.db import SessionStore
+
+    user = get_user_model().objects.get(username=username)
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.set_expiry(24 * 3600)
+    store.save()
+    return {"key": store.session_key}
+
+
+def child_counts() -> dict:
+    _child_setup()
+    from django.apps import apps
+
+    out = {}
+    for label in ("members.Member", "welfare.WelfareVisit", "congress.Proposal", "activities.Activity",
+                  "activities.Registration"):
+        try:
+            out[label] = apps.get_model(label).objects.count()
+        except LookupError:
+            out[label] = None
+    return out
+
+
+CHILD = {"assemble": child_assemble, "pdf": child_pdf, "bulk": child_bulk, "session": child_session,
+         "counts": child_counts}
+
+
+# --------------------------------------------------------------------------- parent side
+
+def _db_url(base: str, suffix: str) -> str:
+    return re.sub(r"/[^/]*$", f"/{base.rsplit('/', 1)[1]}_{suffix}", base)
+
+
+def _env(url: str, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL"}}
+    env.update(DATABASE_URL=url, DEBUG="off", SECRET_KEY="bench-" + "x" * 50, ALLOWED_HOSTS="127.0.0.1,localhost",
+               SECURE_SSL_REDIRECT="off", SECURE_HSTS_SECONDS="0", LOG_LEVEL="ERROR", **extra)
+    return env
+
+
+def _run(cmd: list[str], env: dict, timeout: int = 1800) -> str:
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise SystemExit(f"bench step failed: {' '.join(cmd)}\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+    return proc.stdout
+
+
+def _child(url: str, name: str, *args) -> dict:
+    out = _run([PY, "-m", "union_portal.bench", "--child", name, *map(str, args)], _env(url))
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _prepare(url: str, demo_args: list[str]) -> float:
+    import psycopg2
+
+    dbname = url.rsplit("/", 1)[1]
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    conn = psycopg2.connect(admin_url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        cur.execute(f'CREATE DATABASE "{dbname}"')
+    conn.close()
+    env = _env(url)
+    _run([PY, "manage.py", "migrate", "-v0"], env)
+    t0 = time.perf_counter()
+    _run([PY, "manage.py", "load_demo", *demo_args], env, timeout=3600)
+    return time.perf_counter() - t0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wrk(url: str, cookie: str, seconds: int) -> dict:
+    out = subprocess.run(["wrk", "-t1", "-c4", f"-d{seconds}s", "--latency", "--timeout", "10s",
+                          "-H", f"Cookie: sessionid={cookie}", url], capture_output=True, text=True,
+                         timeout=seconds + 60).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+    def pct(p):
+        m = re.search(rf"\s{p}%\s+([\d.]+)(us|ms|s)", out)
+        value, unit = float(m.group(1)), m.group(2)
+        return value / 1000 if unit == "us" else value if unit == "ms" else value * 1000
+
+    non2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return {"rps": rps, "p50_ms": pct(50), "p99_ms": pct(99), "non2xx": int(non2xx.group(1)) if non2xx else 0}
+
+
+def _load_pages(url: str, seconds: int) -> list[tuple]:
+    port = _free_port()
+    env = _env(url)
+    server = subprocess.Popen([PY, "-m", "gunicorn", "union_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                               "--workers", "2", "--log-level", "error"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        import urllib.request
+
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2)  # noqa: S310 (loopback)
+                break
+            except OSError:
+                time.sleep(0.2)
+        chair = _child(url, "session", "chair")["key"]
+        admin = _child(url, "session", "admin")["key"]
+        trivial = _wrk(base + "/healthz", chair, seconds)
+        rows = [("trivial view /healthz", trivial, None)]
+        pages = [
+            ("member list", "/members/", "/admin/members/member/"),
+            ("welfare ledger", "/welfare/ledger/", "/admin/welfare/welfarevisit/"),
+            ("proposal list", "/congress/proposals/", "/admin/congress/proposal/"),
+        ]
+        for label, ours, theirs in pages:
+            mine = _wrk(base + ours, chair, seconds)
+            peer = _wrk(base + theirs, admin, seconds)
+            rows.append((label, mine, peer))
+        return [(label, mine, peer, trivial) for label, mine, peer in rows]
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def main() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk (make bench installs it when run as root)")
+    base = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/up_bench")
+    if not base.startswith("postgres"):
+        raise SystemExit("make bench needs PostgreSQL: set BENCH_DATABASE_URL=postgres://…")
+    seconds = int(os.environ.get("BENCH_SECONDS", "8"))
+    schools = int(os.environ.get("BENCH_SCHOOLS", "5"))
+    url1, url10 = _db_url(base, "1x"), _db_url(base, "10x")
+    started = time.perf_counter()
+    print(f"Preparing {url1} (demo school, scale 1) and {url10} (district of {schools} schools, scale 10)…",
+          flush=True)
+    load1 = _prepare(url1, [])
+    load10 = _prepare(url10, ["--scale", "10", "--district", "--schools", str(schools)])
+    counts = _child(url10, "counts")
+    print(f"  loaded 1× in {load1:.1f} s, 10× in {load10:.1f} s: {counts}", flush=True)
+
+    lines: list[tuple[str, str, str, str]] = []  # (row, measured, compared with, ratio/target)
+
+    print("Measuring list pages under load…", flush=True)
+    for label, mine, peer, trivial in _load_pages(url10, seconds):
+        if peer is None:
+            lines.append(("1. " + label, f"p50 {mine['p50_ms']:.1f} ms, p99 {mine['p99_ms']:.1f} ms, "
+                          f"{mine['rps']:.0f} req/s", "", ""))
+            continue
+        lines.append((f"1. {label} (10×)",
+                      f"p50 {mine['p50_ms']:.1f} ms, p99 {mine['p99_ms']:.1f} ms, {mine['rps']:.0f} req/s"
+                      + (f", {mine['non2xx']} non-2xx" if mine["non2xx"] else ""),
+                      f"trivial p50 {trivial['p50_ms']:.1f} ms; admin {peer['rps']:.0f} req/s",
+                      f"p50 {mine['p50_ms'] / trivial['p50_ms']:.2f}× trivial (≤3); "
+                      f"{mine['rps'] / peer['rps']:.2f}× admin throughput (≥1.5)"))
+
+    print("Measuring report assembly…", flush=True)
+    a1 = _child(url1, "assemble", "S01", 5)
+    a10 = _child(url10, "assemble", "S01", 5)
+    lines.append(("2. report assembly 1× vs 10×", f"{a1['median_s'] * 1000:.0f} ms / {a10['median_s'] * 1000:.0f} ms",
+                  f"queries {a1['queries']} / {a10['queries']}", f"{a10['median_s'] / a1['median_s']:.2f}× (≤1.3)"))
+
+    print("Measuring PDF rendering…", flush=True)
+    html_path = ROOT / "out" / "bench-report.html"
+    html_path.parent.mkdir(exist_ok=True)
+    pdf = _child(url1, "pdf", "S01", str(html_path), 3)
+    chrome = _chromium_pdf(html_path, 3)
+    lines.append(("3. PDF WeasyPrint (warm) vs Chromium",
+                  f"{pdf['median_s']:.2f} s, peak {pdf['peak_mib']:.0f} MiB, {pdf['bytes'] / 1024:.0f} KiB, "
+                  f"{pdf['pages']} pages",
+                  f"Chromium {chrome['median_s']:.2f} s, {chrome['bytes'] / 1024:.0f} KiB",
+                  f"{pdf['median_s'] / chrome['median_s']:.2f}× Chromium (≤1); <400 MiB; <2 MiB"))
+
+    print("Measuring bulk writes…", flush=True)
+    bulk = _child(url10, "bulk", 3400)
+    lines.append(("4. roster import, 3,400 rows", f"{bulk['import_s']:.2f} s", "", "target < 15 s"))
+    lines.append(("4. distribution, 3,400 recipients", f"{bulk['distribution_s']:.2f} s", "", "target < 3 s"))
+
+    print("Measuring the district report…", flush=True)
+    district = _child(url10, "assemble", "BJQ", 3)
+    lines.append((f"5. district report, {schools} schools at 10×", f"{district['median_s'] * 1000:.0f} ms",
+                  f"one school {a10['median_s'] * 1000:.0f} ms; queries {district['queries']}",
+                  f"{district['median_s'] / a10['median_s']:.2f}× one school (≤2)"))
+
+    widths = [max(len(row[i]) for row in lines + [("row", "measured", "compared with", "ratio (target)")])
+              for i in range(4)]
+    header = ("row", "measured", "compared with", "ratio (target)")
+    print()
+    print(" | ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+    print("-+-".join("-" * w for w in widths))
+    for row in lines:
+        print(" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
+    print(f"\nData at 10×: {counts}. Total bench time {time.perf_counter() - started:.0f} s.")
+
+
+def _chromium_pdf(html_path: Path, repeat: int) -> dict:
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    out = html_path.with_suffix(".chromium.pdf")
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        subprocess.run([chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                        "--no-first-run", "--no-pdf-header-footer", f"--print-to-pdf={out}", html_path.as_uri()],
+                       capture_output=True, timeout=120, check=True)
+        times.append(time.perf_counter() - t0)
+    return {"median_s": statistics.median(times), "bytes": out.stat().st_size}
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        name, args = sys.argv[2], sys.argv[3:]
+        fn = CHILD[name]
+        converted = [int(a) if a.isdigit() else a for a in args]
+        print(json.dumps(fn(*converted)))
+    else:
+        main()
