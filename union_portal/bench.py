@@ -76,9 +76,9 @@ def child_assemble(org: str, repeat: int) -> dict:
 
 def _snapshot_for(node, figs: dict) -> dict:
     """A report snapshot with the default sections, built without writing a report row."""
-    from reports.services import DEFAULT_SECTIONS, default_texts
-
     import datetime as dt
+
+    from reports.services import DEFAULT_SECTIONS, default_texts
 
     start, end = dt.date.fromisoformat(YEAR_START), dt.date.fromisoformat(YEAR_END)
     texts = default_texts(organization=node, start=start, end=end)
