@@ -47,6 +47,12 @@ def manager_nodes(user) -> list[Organization]:
     return nodes
 
 
+def _render(request, template: str, context: dict):
+    """``render`` plus ``act_manager`` for the app's sub-navigation (roles are cached on the user)."""
+    context.setdefault("act_manager", bool(manager_nodes(request.user)))
+    return render(request, template, context)
+
+
 def _require_any_manager(user) -> list[Organization]:
     nodes = manager_nodes(user)
     if not nodes:
@@ -105,7 +111,7 @@ def index(request):
     params = request.GET.copy()
     params.pop("page", None)
     this_year = timezone.localdate().year
-    return render(
+    return _render(
         request,
         "activities/index.html",
         {
@@ -152,7 +158,7 @@ def calendar_view(request):
         )
     prev_month = (first - dt.timedelta(days=1)).replace(day=1)
     next_month = last + dt.timedelta(days=1)
-    return render(
+    return _render(
         request,
         "activities/calendar.html",
         {
@@ -217,7 +223,7 @@ def activity_detail(request, pk: int):
     places_left = None
     if activity.capacity is not None:
         places_left = max(activity.capacity - counts["registered"], 0)
-    return render(
+    return _render(
         request,
         "activities/activity_detail.html",
         {
@@ -259,7 +265,7 @@ def activity_create(request):
         )
         messages.success(request, f"已创建活动“{activity.title}”。")
         return redirect("activities:detail", pk=activity.pk)
-    return render(request, "activities/activity_form.html", {"form": form, "activity": None})
+    return _render(request, "activities/activity_form.html", {"form": form, "activity": None})
 
 
 @login_required
@@ -283,7 +289,7 @@ def activity_edit(request, pk: int):
             msg += f"候补的 {len(promoted)} 人已自动转为正式报名。"
         messages.success(request, msg)
         return redirect("activities:detail", pk=activity.pk)
-    return render(request, "activities/activity_form.html", {"form": form, "activity": activity})
+    return _render(request, "activities/activity_form.html", {"form": form, "activity": activity})
 
 
 @login_required
@@ -377,7 +383,7 @@ def check_in_sheet(request, pk: int):
         registered=Count("id", filter=Q(status=Registration.Status.REGISTERED)),
         checked_in=Count("id", filter=Q(status=Registration.Status.REGISTERED, checked_in_at__isnull=False)),
     )
-    return render(request, "activities/check_in.html", {"activity": activity, "regs": regs, "q": q, "totals": totals})
+    return _render(request, "activities/check_in.html", {"activity": activity, "regs": regs, "q": q, "totals": totals})
 
 
 # --- Teams, matches, photos -------------------------------------------------------------------------
@@ -409,7 +415,7 @@ def teams_manage(request, pk: int):
             return redirect("activities:teams", pk=pk)
     teams = activity.teams.select_related("organization").annotate(n_players=Count("players")).order_by("name")
     matches = activity.matches.select_related("home", "away")
-    return render(
+    return _render(
         request,
         "activities/teams.html",
         {"activity": activity, "team_form": team_form, "match_form": match_form, "teams": teams, "matches": matches},
@@ -523,7 +529,7 @@ def _record_page(request, *, model, form_class, template, order, related, title)
     params.pop("page", None)
     from .models import Level
 
-    return render(
+    return _render(
         request,
         template,
         {
@@ -640,9 +646,11 @@ def fund_list(request):
         .annotate(spent_total=Subquery(spent), activities=Subquery(n_acts))
         .order_by("organization__path")
     )
+    for f in funds:
+        f.remaining = f.allocation - (f.spent_total or 0)
     total_alloc = sum((f.allocation for f in funds), start=0)
     total_spent = sum((f.spent_total or 0 for f in funds), start=0)
-    return render(
+    return _render(
         request,
         "activities/fund_list.html",
         {
@@ -671,7 +679,7 @@ def group_list(request):
         .order_by("-is_active", "name")
     )
     mine = set(me.interest_groups.values_list("pk", flat=True)) if me else set()
-    return render(
+    return _render(
         request,
         "activities/group_list.html",
         {"groups": groups, "mine": mine, "is_manager": bool(manager_nodes(request.user))},
@@ -706,7 +714,7 @@ def group_form(request, pk: int | None = None):
         )
         messages.success(request, f"已保存兴趣小组“{obj.name}”。")
         return redirect("activities:group_detail", pk=obj.pk)
-    return render(request, "activities/group_form.html", {"form": form, "group": group})
+    return _render(request, "activities/group_form.html", {"form": form, "group": group})
 
 
 @login_required
@@ -731,7 +739,7 @@ def group_detail(request, pk: int):
     members = list(group.members.select_related("organization__parent").order_by("staff_no"))
     sessions = list(group.sessions.annotate(n=Count("attendees")).order_by("-held_on")[:20])
     me = member_of(request.user)
-    return render(
+    return _render(
         request,
         "activities/group_detail.html",
         {
@@ -788,7 +796,7 @@ def stats(request):
         year = timezone.localtime(latest).year if latest else timezone.localdate().year
     data = selectors.report_stats(organization=node, start=dt.date(year, 1, 1), end=dt.date(year, 12, 31))
     today = timezone.localdate()
-    return render(
+    return _render(
         request,
         "activities/stats.html",
         {"s": data, "node": node, "year": year, "years": list(range(today.year, 2019, -1))},
