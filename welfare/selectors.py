@@ -76,7 +76,7 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
 
     Counts are 人次 (records) and 人 (distinct members); money is ``Decimal``
     yuan (慰问金 + 慰问品 value unless said otherwise). No names of illnesses
-    or persons: aggregates only (PIPL). Fourteen queries, whatever the data size.
+    or persons: aggregates only (PIPL). Seventeen queries, whatever the data size.
 
     Keys:
 
