@@ -239,6 +239,7 @@ def report_refresh(*, report: AnnualReport, figures: dict) -> AnnualReport:
 @transaction.atomic
 def report_finalise(*, report: AnnualReport, acting_user) -> ReportVersion:
     """定稿: freeze text and figures as a new version; the draft becomes read-only."""
+    original = report
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     _require_draft(report)
     snapshot = report_snapshot(report)
@@ -252,6 +253,7 @@ def report_finalise(*, report: AnnualReport, acting_user) -> ReportVersion:
     )
     report.status = AnnualReport.Status.FINAL
     report.save(update_fields=["status", "updated_at"])
+    original.status = report.status
     return version
 
 
