@@ -197,7 +197,12 @@ def photo_add(*, activity: Activity, data: bytes, caption: str = "", acting_user
     if activity.photos.count() >= max_count:
         raise ValidationError(f"每个活动最多上传 {max_count} 张照片。")
     jpeg = resize_image(data)
+    from PIL import Image
+
+    with Image.open(io.BytesIO(jpeg)) as img:
+        width, height = img.size
     photo = ActivityPhoto(activity=activity, caption=caption, uploaded_by=acting_user)
     photo.image.save(f"activity-{activity.pk}.jpg", ContentFile(jpeg), save=False)
+    photo.width, photo.height = width, height
     photo.save()
     return photo
