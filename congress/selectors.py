@@ -196,6 +196,10 @@ def session_appraisals(session: CongressSession) -> list[Appraisal]:
 # --- statistics -------------------------------------------------------------------
 
 
+def _one_decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(value).quantize(Decimal("0.1"))
+
+
 def _stats(session_q: Q, suggestion_q: Q) -> dict:
     """Aggregate proposals of the sessions matching ``session_q`` (a Q over CongressSession)."""
     sessions = list(CongressSession.objects.filter(session_q).values_list("pk", flat=True))  # 1 query
@@ -259,8 +263,8 @@ def _stats(session_q: Q, suggestion_q: Q) -> dict:
             "voted_clauses": m.voted,
             "passed_clauses": m.passed_clauses,
             "passed": m.voted > 0 and m.passed_clauses == m.clause_count,
-            "min_approval_rate": m.min_approval,
-            "max_approval_rate": m.max_approval,
+            "min_approval_rate": _one_decimal(m.min_approval),
+            "max_approval_rate": _one_decimal(m.max_approval),
         }
         for m in motions
     ]

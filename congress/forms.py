@@ -1,0 +1,293 @@
+"""Forms of the congress area. They validate input; services write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from members.forms import DateInput
+from members.models import Department
+
+from .models import (
+    Congress,
+    CongressSession,
+    Proposal,
+    ProposalCategory,
+    ProposalStatus,
+    Rating,
+    Representative,
+    Suggestion,
+    check_tally,
+)
+
+
+class ProposalForm(forms.ModelForm):
+    """案由, category, reasons, measures, suggested department; optionally as a delegation (集体提案)."""
+
+    collective = forms.BooleanField(label=_("以代表团名义提出（集体提案）"), required=False)
+
+    class Meta:
+        model = Proposal
+        fields = ["title", "category", "reasons", "measures", "suggested_department"]
+        widgets = {
+            "title": forms.TextInput(attrs={"placeholder": "关于……的建议（一事一案）"}),
+            "reasons": forms.Textarea(attrs={"rows": 6}),
+            "measures": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, school, delegation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = ProposalCategory.objects.filter(school=school, is_active=True)
+        self.fields["category"].required = True
+        self.fields["suggested_department"].queryset = Department.objects.filter(school=school)
+        if delegation is None or self.instance.pk:
+            del self.fields["collective"]
+        else:
+            self.fields["collective"].help_text = f"代表团：{delegation.name}"
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        if len(title) < 4:
+            raise ValidationError("案由太短，请写明提案的事由（例如“关于……的建议”）。")
+        return title
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("附件"), help_text=_("PDF、Word、Excel 或 JPG/PNG，单个不超过 5 MB"))
+
+
+class InviteForm(forms.Form):
+    representatives = forms.ModelMultipleChoiceField(
+        label=_("邀请附议人（正式代表）"), queryset=Representative.objects.none()
+    )
+
+    def __init__(self, *args, proposal: Proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        taken = proposal.cosignatures.values_list("representative_id", flat=True)
+        qs = (
+            Representative.objects.filter(congress=proposal.session.congress, kind=Representative.Kind.FORMAL)
+            .exclude(pk__in=taken)
+            .select_related("member", "delegation")
+            .order_by("delegation__name", "member__name_pinyin")
+        )
+        if proposal.proposer_id:
+            qs = qs.exclude(pk=proposal.proposer_id)
+        field = self.fields["representatives"]
+        field.queryset = qs
+        field.label_from_instance = lambda r: f"{r.member.name}（{r.delegation.name if r.delegation else '—'}）"
+        field.widget.attrs["size"] = 8
+
+
+class DecisionForm(forms.Form):
+    """The committee's review: 立案 / 不立案 / 并案 / 转为意见建议."""
+
+    DECISIONS = [
+        ("accept", _("立案")),
+        ("reject", _("不立案")),
+        ("merge", _("并案")),
+        ("to_suggestion", _("转为意见建议")),
+    ]
+    decision = forms.ChoiceField(label=_("审查结论"), choices=DECISIONS, widget=forms.RadioSelect)
+    merge_into = forms.ModelChoiceField(label=_("并入提案"), queryset=Proposal.objects.none(), required=False)
+    note = forms.CharField(
+        label=_("审查意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("不立案须写明理由")
+    )
+
+    def __init__(self, *args, proposal: Proposal, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["merge_into"].queryset = (
+            Proposal.objects.filter(
+                session=proposal.session,
+                status__in=(ProposalStatus.ACCEPTED, ProposalStatus.ASSIGNED, ProposalStatus.REPLIED),
+            )
+            .exclude(pk=proposal.pk)
+            .order_by("number")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") == "reject" and not (data.get("note") or "").strip():
+            self.add_error("note", "不立案须写明理由，理由将反馈给提案人。")
+        if data.get("decision") == "merge" and not data.get("merge_into"):
+            self.add_error("merge_into", "请选择要并入的已立案提案。")
+        return data
+
+
+class AssignForm(forms.Form):
+    lead_department = forms.ModelChoiceField(label=_("主办部门"), queryset=Department.objects.none())
+    co_departments = forms.ModelMultipleChoiceField(
+        label=_("协办部门"), queryset=Department.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    deadline = forms.DateField(
+        label=_("答复期限"), required=False, widget=DateInput(), help_text=_("留空按届次设置的天数")
+    )
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = Department.objects.filter(school=school)
+        self.fields["lead_department"].queryset = qs
+        self.fields["co_departments"].queryset = qs
+
+    def clean(self):
+        data = super().clean()
+        lead = data.get("lead_department")
+        if lead and lead in (data.get("co_departments") or []):
+            self.add_error("co_departments", "主办部门不能同时作为协办部门。")
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 6}))
+    measures = forms.CharField(label=_("办理措施"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    planned_completion = forms.DateField(label=_("计划完成时间"), required=False, widget=DateInput())
+
+
+class RateForm(forms.Form):
+    rating = forms.ChoiceField(label=_("您对答复的评价"), choices=Rating.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(
+        label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("选择“不满意”时必填")
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("rating") == Rating.DISSATISFIED and not (data.get("comment") or "").strip():
+            self.add_error("comment", "选择“不满意”时请写明意见，便于承办部门重办。")
+        return data
+
+
+class CloseForm(forms.Form):
+    note = forms.CharField(label=_("办结说明"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SuggestionForm(forms.ModelForm):
+    class Meta:
+        model = Suggestion
+        fields = ["title", "content"]
+        widgets = {"content": forms.Textarea(attrs={"rows": 6})}
+
+
+class ForwardForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("转办部门"), queryset=Department.objects.none())
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].queryset = Department.objects.filter(school=school)
+
+
+class SuggestionReplyForm(forms.Form):
+    reply = forms.CharField(label=_("答复"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class MotionForm(forms.Form):
+    title = forms.CharField(label=_("表决事项"), max_length=200)
+    description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    voted_on = forms.DateField(label=_("表决日期"), required=False, widget=DateInput())
+    clauses = forms.CharField(
+        label=_("逐条表决的条款"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("每行一条；留空表示整体表决（全文）"),
+    )
+
+
+class TallyForm(forms.Form):
+    """应到/实到 and 赞成/反对/弃权 for one clause; impossible numbers are refused."""
+
+    expected = forms.IntegerField(label=_("应到"), min_value=0)
+    present = forms.IntegerField(label=_("实到"), min_value=0)
+    yes = forms.IntegerField(label=_("赞成"), min_value=0)
+    no = forms.IntegerField(label=_("反对"), min_value=0)
+    abstain = forms.IntegerField(label=_("弃权"), min_value=0)
+
+    def __init__(self, *args, roll: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roll = roll
+
+    def clean(self):
+        data = super().clean()
+        if all(k in data and data[k] is not None for k in ("expected", "present", "yes", "no", "abstain")):
+            try:
+                check_tally(roll=self.roll, **{k: data[k] for k in ("expected", "present", "yes", "no", "abstain")})
+            except ValidationError as exc:
+                for field, msgs in exc.message_dict.items():
+                    for msg in msgs:
+                        self.add_error(field, msg)
+        return data
+
+
+class AppraisalForm(forms.Form):
+    title = forms.CharField(label=_("评议名称"), max_length=200, initial="学校领导班子成员民主评议")
+    ballots = forms.IntegerField(label=_("有效票数"), min_value=1)
+
+
+class AppraisalResultForm(forms.Form):
+    leader_name = forms.CharField(label=_("被评议人"), max_length=50)
+    position = forms.CharField(label=_("职务"), max_length=100, required=False)
+    excellent = forms.IntegerField(label=_("优秀"), min_value=0)
+    competent = forms.IntegerField(label=_("称职"), min_value=0)
+    basically_competent = forms.IntegerField(label=_("基本称职"), min_value=0)
+    incompetent = forms.IntegerField(label=_("不称职"), min_value=0)
+
+    def __init__(self, *args, ballots: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ballots = ballots
+
+    def clean(self):
+        data = super().clean()
+        keys = ("excellent", "competent", "basically_competent", "incompetent")
+        if all(data.get(k) is not None for k in keys):
+            total = sum(data[k] for k in keys)
+            if total > self.ballots:
+                raise ValidationError(f"四档票数合计（{total}）超过了有效票数（{self.ballots}）。")
+        return data
+
+
+class RepresentativeForm(forms.Form):
+    staff_no = forms.CharField(label=_("工号"), max_length=32)
+    kind = forms.ChoiceField(label=_("代表类别"), choices=Representative.Kind.choices)
+    delegation = forms.ModelChoiceField(label=_("代表团"), queryset=None, required=False)
+
+    def __init__(self, *args, congress: Congress, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["delegation"].queryset = congress.delegations.all()
+
+
+class CongressSettingsForm(forms.ModelForm):
+    class Meta:
+        model = Congress
+        fields = ["start_date", "end_date", "min_cosigners", "pass_base", "reply_deadline_days"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_date") and data.get("end_date") and data["end_date"] < data["start_date"]:
+            self.add_error("end_date", "任期结束不能早于开始。")
+        return data
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = CongressSession
+        fields = ["number", "date", "collection_opens", "collection_closes"]
+        widgets = {"date": DateInput(), "collection_opens": DateInput(), "collection_closes": DateInput()}
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("collection_opens")
+            and data.get("collection_closes")
+            and data["collection_closes"] < data["collection_opens"]
+        ):
+            self.add_error("collection_closes", "征集截止不能早于开始。")
+        return data
+
+
+class CategoryForm(forms.ModelForm):
+    class Meta:
+        model = ProposalCategory
+        fields = ["name", "sort_order", "is_active"]
