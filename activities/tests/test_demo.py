@@ -1,0 +1,29 @@
+"""The demo school has the year the acceptance asks for (one test, loads the scale-1 demo)."""
+
+import datetime as dt
+
+import pytest
+
+from activities.models import Activity, Honor, InterestGroup, Registration
+from activities.selectors import report_stats
+from members.demo import load_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_school_has_a_year_of_activities():
+    ctx = load_demo(scale=1)[0]
+    acts = Activity.objects.within(ctx.school)
+    assert acts.count() == 34
+    assert acts.filter(title__contains="元旦", headcount__gte=500).exists()
+    assert Registration.objects.filter(activity__title__contains="六一", family_member__isnull=False).exists()
+    assert Registration.objects.filter(activity__title__contains="三八", activity__starts_at__year=2021).exists()
+    assert acts.filter(starts_at__year=2020).exists() and acts.filter(starts_at__date__gt=ctx.today).count() >= 3
+    assert InterestGroup.objects.filter(organization=ctx.school).count() == 6
+    assert Honor.objects.filter(kind="collective", title="河南省模范职工之家").exists()
+    s = report_stats(organization=ctx.school, start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31))
+    assert s["teams"]["events"][0]["teams"] == 15
+    volley = next(e for e in s["teams"]["events"] if "气排球" in e["title"])
+    assert volley["teams"] == 15 and volley["matches"] > 50 and volley["players"] == 180
+    assert 55000 <= s["spending"]["sub_union_funds"]["allocated"] <= 62000
+    assert any(a["prize_label"] == "一等奖" and a["level_label"] == "省级" for a in s["awards"]["above_school"])
