@@ -41,8 +41,9 @@ def test_member_page_shows_honours_awards_and_activities(login, chair, sub_a, sc
     m = MemberFactory(organization=sub_a)
     HonorFactory(member=m, title="河南省五一劳动奖章")
     AwardFactory(member=m)
-    act = ActivityFactory(organizer=school, title="教工健步走", status="finished",
-                          starts_at=timezone.now() - dt.timedelta(days=3))
+    act = ActivityFactory(
+        organizer=school, title="教工健步走", status="finished", starts_at=timezone.now() - dt.timedelta(days=3)
+    )
     RegistrationFactory(activity=act, member=m, checked_in_at=timezone.now())
     items = timeline.entries(_request(chair), m)
     titles = [i["title"] for i in items]

@@ -12,7 +12,14 @@ from activities.models import Activity, Award, GroupSession, Honor, Match, Regis
 from activities.selectors import report_stats
 from members.tests.factories import FamilyMemberFactory, MemberFactory
 
-from .factories import ActivityFactory, AwardFactory, HonorFactory, InterestGroupFactory, RegistrationFactory, TeamFactory
+from .factories import (
+    ActivityFactory,
+    AwardFactory,
+    HonorFactory,
+    InterestGroupFactory,
+    RegistrationFactory,
+    TeamFactory,
+)
 
 pytestmark = pytest.mark.django_db
 START, END = dt.date(2021, 1, 1), dt.date(2021, 12, 31)
@@ -25,35 +32,73 @@ def _at(m, d):
 def _build(school, sub_a, sub_b, other_school, k=1):
     """k copies of a small year: one headcount gala, one registered event with a family member, a team event."""
     for _ in range(k):
-        ActivityFactory(organizer=school, type="performance", starts_at=_at(1, 8), headcount=520, headcount_note="约数",
-                        status="finished", budget=Decimal("38000"), spent=Decimal("36000"))
-        walk = ActivityFactory(organizer=school, type="sports", starts_at=_at(4, 10), status="finished", admits_families=True)
+        ActivityFactory(
+            organizer=school,
+            type="performance",
+            starts_at=_at(1, 8),
+            headcount=520,
+            headcount_note="约数",
+            status="finished",
+            budget=Decimal("38000"),
+            spent=Decimal("36000"),
+        )
+        walk = ActivityFactory(
+            organizer=school, type="sports", starts_at=_at(4, 10), status="finished", admits_families=True
+        )
         a, b = MemberFactory(organization=sub_a), MemberFactory(organization=sub_b)
         RegistrationFactory(activity=walk, member=a, checked_in_at=_at(4, 10))
         RegistrationFactory(activity=walk, member=b)
         RegistrationFactory(activity=walk, member=a, family_member=FamilyMemberFactory(member=a, relation="child"))
-        RegistrationFactory(activity=walk, member=MemberFactory(organization=sub_b), status=Registration.Status.CANCELLED)
-        volley = ActivityFactory(organizer=school, type="sports", starts_at=_at(11, 1),
-                                 ends_at=_at(11, 19), status="finished")
+        RegistrationFactory(
+            activity=walk, member=MemberFactory(organization=sub_b), status=Registration.Status.CANCELLED
+        )
+        volley = ActivityFactory(
+            organizer=school, type="sports", starts_at=_at(11, 1), ends_at=_at(11, 19), status="finished"
+        )
         t1 = TeamFactory(activity=volley, organization=sub_a)
         t2 = TeamFactory(activity=volley, organization=sub_b)
         t1.players.add(a)
         t2.players.add(b, MemberFactory(organization=sub_b))
-        Match.objects.create(activity=volley, played_on=dt.date(2021, 11, 2), home=t1, away=t2, home_score=2, away_score=1)
-        ActivityFactory(organizer=sub_a, type="sports", starts_at=_at(6, 1), status="finished",
-                        funding_source="sub_union", spent=Decimal("1500"), budget=Decimal("2000"))
+        Match.objects.create(
+            activity=volley, played_on=dt.date(2021, 11, 2), home=t1, away=t2, home_score=2, away_score=1
+        )
+        ActivityFactory(
+            organizer=sub_a,
+            type="sports",
+            starts_at=_at(6, 1),
+            status="finished",
+            funding_source="sub_union",
+            spent=Decimal("1500"),
+            budget=Decimal("2000"),
+        )
         ActivityFactory(organizer=school, starts_at=_at(8, 1), status="cancelled")
         ActivityFactory(organizer=school, starts_at=timezone.make_aware(dt.datetime(2020, 5, 1, 9)))  # other year
         ActivityFactory(organizer=other_school, starts_at=_at(5, 1))  # outside the scope
         AwardFactory(member=a, level="provincial", prize="first")
         AwardFactory(member=b, level="school", prize="third", awarded_on=dt.date(2021, 5, 14))
-        Award.objects.create(organization=school, kind="team", team_name="教工篮球队", competition="区篮球赛",
-                             prize="second", level="district", grantor="区教育工会", awarded_on=dt.date(2021, 11, 26))
+        Award.objects.create(
+            organization=school,
+            kind="team",
+            team_name="教工篮球队",
+            competition="区篮球赛",
+            prize="second",
+            level="district",
+            grantor="区教育工会",
+            awarded_on=dt.date(2021, 11, 26),
+        )
         HonorFactory(member=a, level="provincial", title="五一劳动奖章")
-        Honor.objects.create(kind="collective", organization=school, title="模范职工之家", level="provincial",
-                             grantor="省总工会", awarded_on=dt.date(2021, 5, 20))
+        Honor.objects.create(
+            kind="collective",
+            organization=school,
+            title="模范职工之家",
+            level="provincial",
+            grantor="省总工会",
+            awarded_on=dt.date(2021, 5, 20),
+        )
         HonorFactory(member=MemberFactory(organization=other_school))  # outside
-        group = InterestGroupFactory(organization=school, name=f"瑜伽班{InterestGroupFactory._meta.model.objects.count()}")
+        group = InterestGroupFactory(
+            organization=school, name=f"瑜伽班{InterestGroupFactory._meta.model.objects.count()}"
+        )
         group.members.add(a, b)
         s1 = GroupSession.objects.create(group=group, held_on=dt.date(2021, 3, 3))
         s1.attendees.add(a, b)
@@ -82,7 +127,10 @@ def test_report_stats_counts_match_the_records(school, sub_a, sub_b, other_schoo
     assert s["honors"]["by_level"][1] == {"level": "provincial", "label": "省级", "individual": 1, "collective": 1}
     assert s["spending"]["spent"] == Decimal("37500") and s["spending"]["budget"] == Decimal("40000")
     assert s["spending"]["sub_union_funds"] == {
-        "allocated": Decimal("5000"), "spent": Decimal("1500"), "remaining": Decimal("3500"), "sub_unions": 1
+        "allocated": Decimal("5000"),
+        "spent": Decimal("1500"),
+        "remaining": Decimal("3500"),
+        "sub_unions": 1,
     }
     ig = s["interest_groups"]
     assert (ig["count"], ig["members"], ig["sessions"], ig["attendance_person_times"]) == (1, 2, 1, 2)

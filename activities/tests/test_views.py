@@ -180,7 +180,14 @@ def test_chair_records_an_individual_honour_by_staff_no(login, chair, sub_a):
     m = MemberFactory(organization=sub_a, staff_no="T900")
     resp = login(chair).post(
         reverse("activities:honors"),
-        {"kind": "individual", "member_ref": "T900", "title": "五一劳动奖章", "level": "provincial", "grantor": "省总工会", "awarded_on": "2021-04-28"},
+        {
+            "kind": "individual",
+            "member_ref": "T900",
+            "title": "五一劳动奖章",
+            "level": "provincial",
+            "grantor": "省总工会",
+            "awarded_on": "2021-04-28",
+        },
     )
     assert resp.status_code == 302
     honor = Honor.objects.get()
@@ -190,7 +197,13 @@ def test_chair_records_an_individual_honour_by_staff_no(login, chair, sub_a):
 def test_collective_honour_needs_an_organisation(login, chair):
     resp = login(chair).post(
         reverse("activities:honors"),
-        {"kind": "collective", "title": "模范职工之家", "level": "provincial", "grantor": "省总工会", "awarded_on": "2021-05-20"},
+        {
+            "kind": "collective",
+            "title": "模范职工之家",
+            "level": "provincial",
+            "grantor": "省总工会",
+            "awarded_on": "2021-05-20",
+        },
     )
     assert "集体荣誉请选择获得单位" in resp.content.decode() and not Honor.objects.exists()
 
@@ -199,7 +212,14 @@ def test_honour_for_a_member_outside_scope_is_refused(login, sub_union_chair, su
     MemberFactory(organization=sub_b, staff_no="B001")
     resp = login(sub_union_chair).post(
         reverse("activities:honors"),
-        {"kind": "individual", "member_ref": "B001", "title": "教学标兵", "level": "school", "grantor": "学校", "awarded_on": "2021-04-28"},
+        {
+            "kind": "individual",
+            "member_ref": "B001",
+            "title": "教学标兵",
+            "level": "school",
+            "grantor": "学校",
+            "awarded_on": "2021-04-28",
+        },
     )
     assert "找不到" in resp.content.decode() and not Honor.objects.exists()
 
@@ -207,7 +227,15 @@ def test_honour_for_a_member_outside_scope_is_refused(login, sub_union_chair, su
 def test_team_award_needs_team_name(login, chair, school):
     resp = login(chair).post(
         reverse("activities:awards"),
-        {"kind": "team", "competition": "区篮球赛", "prize": "second", "level": "district", "grantor": "区教育工会", "awarded_on": "2021-11-26", "organization": school.pk},
+        {
+            "kind": "team",
+            "competition": "区篮球赛",
+            "prize": "second",
+            "level": "district",
+            "grantor": "区教育工会",
+            "awarded_on": "2021-11-26",
+            "organization": school.pk,
+        },
     )
     assert "团体奖项请填写团体名称" in resp.content.decode() and not Award.objects.exists()
 
@@ -222,7 +250,10 @@ def test_member_cannot_open_honours_or_funds(login, member):
 def test_fund_page_shows_allocation_against_spending(login, chair, sub_a):
     SubUnionFund.objects.create(organization=sub_a, year=2021, allocation=5000)
     ActivityFactory(
-        organizer=sub_a, starts_at=timezone.make_aware(dt.datetime(2021, 5, 1, 15)), spent=1200, funding_source="sub_union",
+        organizer=sub_a,
+        starts_at=timezone.make_aware(dt.datetime(2021, 5, 1, 15)),
+        spent=1200,
+        funding_source="sub_union",
         status="finished",
     )
     body = login(chair).get(reverse("activities:funds") + "?year=2021").content.decode()
@@ -239,7 +270,10 @@ def test_member_joins_an_interest_group_and_leader_records_attendance(login, mem
     login(member).post(reverse("activities:group_join", args=[group.pk]))
     assert list(group.members.all()) == [me]
     # a plain member is not the leader: may not record a session
-    assert login(member).post(reverse("activities:group_detail", args=[group.pk]), {"held_on": "2021-05-01"}).status_code == 403
+    assert (
+        login(member).post(reverse("activities:group_detail", args=[group.pk]), {"held_on": "2021-05-01"}).status_code
+        == 403
+    )
 
 
 # --- pages and budgets ----------------------------------------------------------------------------------------
