@@ -13,7 +13,7 @@ from members.demo import DEMO_PASSWORD, load_demo
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_committee_edits_shortcomings_exports_pdf_and_downloads(browser_page, screenshot_dir):
+def test_committee_edits_shortcomings_exports_pdf_and_downloads(browser_page, screenshot_dir, eager_celery):
     (ctx,) = load_demo(scale=1)
     from welfare.models import WelfareVisit
 

@@ -39,7 +39,9 @@ def test_finalised_version_does_not_move_when_records_change(school, sub_a, chai
     assert (joined["old"], joined["new"]) == (f"{joined_before}人", f"{joined_before + 7}人")
 
 
-def test_exports_are_keyed_by_content_and_not_rendered_twice(school, chair, django_capture_on_commit_callbacks):
+def test_exports_are_keyed_by_content_and_not_rendered_twice(
+    school, chair, django_capture_on_commit_callbacks, eager_celery
+):
     report = make_report(school, chair)
     version = services.report_finalise(report=report, acting_user=chair)
     with django_capture_on_commit_callbacks(execute=True):

@@ -73,7 +73,9 @@ def test_refresh_shows_the_diff_before_applying(login, report, chair, school):
     assert report.figures["current"]["members"]["staff"] == before + 2
 
 
-def test_finalise_then_export_then_audited_download(login, report, chair, django_capture_on_commit_callbacks):
+def test_finalise_then_export_then_audited_download(
+    login, report, chair, django_capture_on_commit_callbacks, eager_celery
+):
     client = login(chair)
     client.post(reverse("reports:finalise", args=[report.pk]))
     report.refresh_from_db()
