@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Q, Sum
+from django.db import connection, transaction
+from django.db.models import F, Q, Sum
 
 from members.audit import audit
 from members.models import AuditEntry, EmploymentType, FamilyMember, Member, MemberStatus, Organization
@@ -270,6 +270,19 @@ def describe_rule(*, include_retirees: bool, include_contract: bool, union_membe
     return "".join(parts)
 
 
+def _insert_recipients(dist: FestivalDistribution, members) -> int:
+    """One ``INSERT … SELECT`` of a recipient row per member of the ``members`` queryset."""
+    select_sql, params = members.annotate(picked_id=F("pk")).values_list("picked_id").query.sql_with_params()
+    table = connection.ops.quote_name(DistributionRecipient._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (distribution_id, member_id, value, signed) "  # noqa: S608 (identifiers from model meta; values are parameters)
+            f"SELECT %s, picked.picked_id, %s, %s FROM ({select_sql}) picked",
+            [dist.pk, dist.value_per_person, False, *params],
+        )
+        return cursor.rowcount
+
+
 @dataclass
 class IssueResult:
     distribution: FestivalDistribution
@@ -296,10 +309,10 @@ def distribution_issue(
 ) -> IssueResult:
     """Create a distribution and insert one recipient row per picked member, set-based.
 
-    Queries: the distribution INSERT, one SELECT of member ids, one bulk INSERT
-    of all recipient rows (PostgreSQL sends them in one statement), one grouped
-    SELECT for the yearly festival cap and the audit INSERT — the same for 15 or
-    15,000 recipients.
+    Queries: the distribution INSERT, one ``INSERT … SELECT`` that writes every
+    recipient row from the member filter inside the database, the rule set
+    and its caps, one grouped SELECT for the yearly festival cap, and the audit
+    INSERT — the same for 15 or 15,000 recipients.
     """
     dist = FestivalDistribution.objects.create(
         organization=organization,
@@ -317,44 +330,46 @@ def distribution_issue(
         ),
         created_by=acting_user,
     )
-    ids = list(
-        recipients_queryset(
-            organization=organization,
-            include_retirees=include_retirees,
-            include_contract=include_contract,
-            union_members_only=union_members_only,
-            sub_union=sub_union,
-        ).values_list("pk", flat=True)
-    )
-    DistributionRecipient.objects.bulk_create(
-        [DistributionRecipient(distribution=dist, member_id=i, value=value_per_person) for i in ids],
-        batch_size=5000,
-    )
+    picked = recipients_queryset(
+        organization=organization,
+        include_retirees=include_retirees,
+        include_contract=include_contract,
+        union_members_only=union_members_only,
+        sub_union=sub_union,
+    ).order_by()
+    issued = _insert_recipients(dist, picked)
     warnings = []
-    if festival != "birthday":
-        rule_set = rule_set_for(organization, distributed_on)
-        cap = rule_set.festival_yearly_cap if rule_set else None
-        if cap is not None:
-            totals = festival_totals(member_ids=ids, year=distributed_on.year) if ids else {}
-            over = sum(1 for t in totals.values() if t > cap)
-            if over:
-                warnings.append(
-                    f"发放后有 {over} 人本年度节日慰问品合计超过《{rule_set.name}》每人每年 {cap:.2f} 元的标准。"
-                    "本次仍已发放，详见“标准与合规”页面。"
-                )
-    elif festival == "birthday":
-        rule_set = rule_set_for(organization, distributed_on)
+    rule_set = rule_set_for(organization, distributed_on)
+    if festival == "birthday":
         if rule_set and rule_set.birthday_cap is not None and value_per_person > rule_set.birthday_cap:
             warnings.append(f"生日慰问每人 {value_per_person:.2f} 元，超过 {rule_set.birthday_cap:.2f} 元的标准。")
+    elif rule_set is not None and rule_set.festival_yearly_cap is not None and issued:
+        cap = rule_set.festival_yearly_cap
+        over = (
+            DistributionRecipient.objects.filter(
+                member_id__in=dist.recipients.values("member_id"),
+                distribution__distributed_on__year=distributed_on.year,
+            )
+            .exclude(distribution__festival="birthday")
+            .values("member_id")
+            .annotate(total=Sum("value"))
+            .filter(total__gt=cap)
+            .count()
+        )
+        if over:
+            warnings.append(
+                f"发放后有 {over} 人本年度节日慰问品合计超过《{rule_set.name}》每人每年 {cap:.2f} 元的标准。"
+                "本次仍已发放，详见“标准与合规”页面。"
+            )
     audit(
         request,
         AuditEntry.Action.CREATE,
         dist,
         user=acting_user,
         organization=organization,
-        summary=f"发放{dist.get_festival_display()}慰问品“{title}” {len(ids)} 人次",
+        summary=f"发放{dist.get_festival_display()}慰问品“{title}” {issued} 人次",
     )
-    return IssueResult(dist, len(ids), warnings)
+    return IssueResult(dist, issued, warnings)
 
 
 @transaction.atomic
