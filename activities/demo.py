@@ -102,7 +102,7 @@ def _photo_bytes(rng, title: str) -> bytes:
         font = ImageFont.truetype("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 44)
     except OSError:
         font = ImageFont.load_default()
-    draw.text((48, 48), title, fill=(255, 255, 255), font=font)
+    draw.text((w // 2, h // 3), title, fill=(255, 255, 255), font=font, anchor="mm")
     out = io.BytesIO()
     img.save(out, "JPEG", quality=80)
     return out.getvalue()
@@ -592,9 +592,8 @@ class _Loader:
         for group in (vt[:8], vt[8:]):
             for i in range(len(group)):
                 for j in range(i + 1, len(group)):
-                    h, a = rng.randrange(0, 3), rng.randrange(0, 3)
-                    if h == a:
-                        h = 2
+                    loser = rng.randrange(0, 2)  # best of three sets: 2:0 or 2:1
+                    h, a = (2, loser) if rng.random() < 0.5 else (loser, 2)
                     matches.append(
                         Match(
                             activity=volley,
