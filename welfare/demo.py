@@ -208,7 +208,7 @@ def load(ctx) -> None:
     for i in range(max(4, round(5 * scale))):
         event, code, note = events[i % len(events)]
         m = rng.choice(union_active)
-        event_date = today - dt.timedelta(days=rng.randrange(0, 12))
+        event_date = today - dt.timedelta(days=1 + (3 * i) % 13)  # a spread of due dates, some overdue
         pending.append(
             PendingVisit(
                 member=m,
