@@ -260,7 +260,9 @@ class Proposal(models.Model):
         on_delete=models.PROTECT,
         related_name="proposals",
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     status = models.CharField(
         _("状态"), max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT, db_index=True
     )
@@ -415,7 +417,9 @@ class ProposalReply(models.Model):
     text = models.TextField(_("答复内容"))
     measures = models.TextField(_("办理措施"), blank=True)
     planned_completion = models.DateField(_("计划完成时间"), null=True, blank=True)
-    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     replied_at = models.DateTimeField(_("答复时间"))
 
     class Meta:
@@ -435,7 +439,9 @@ class Feedback(models.Model):
     round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
     rating = models.CharField(_("评价"), max_length=16, choices=Rating.choices)
     comment = models.TextField(_("意见"), blank=True)
-    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     rated_at = models.DateTimeField(_("评价时间"))
 
     class Meta:
@@ -559,7 +565,9 @@ class VoteTally(models.Model):
     quorum_met = models.BooleanField(_("达到法定人数"), default=False)
     passed = models.BooleanField(_("通过"), default=False)
     approval_rate = models.DecimalField(_("赞成率(%)"), max_digits=5, decimal_places=1, null=True, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     entered_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -160,7 +160,7 @@ ACTION_LABELS = {
 def _notify(proposal: Proposal, entry: ProposalTransition) -> None:
     """After commit, e-mail the proposer and the lead department's handlers about ``entry``."""
     emails: set[str] = set()
-    if proposal.created_by.email:
+    if proposal.created_by_id and proposal.created_by.email:
         emails.add(proposal.created_by.email)
     if proposal.proposer_id and proposal.proposer.member.user_id:
         user = proposal.proposer.member.user
