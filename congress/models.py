@@ -385,6 +385,25 @@ class ProposalAttachment(models.Model):
         return self.original_name
 
 
+ACTION_LABELS = {
+    "create": "起草",
+    "submit": "提交，征集附议",
+    "cosigned": "附议人数已满，提交审查",
+    "late": "征集截止后提交，转为意见建议",
+    "accept": "立案",
+    "reject": "不立案",
+    "merge": "并案",
+    "to_suggestion": "转为意见建议",
+    "assign": "交办",
+    "acknowledge": "承办部门签收",
+    "return": "承办部门退回",
+    "reply": "答复",
+    "rate": "提案人评价",
+    "rehandle": "退回重办",
+    "close": "办结",
+}
+
+
 class ProposalTransition(models.Model):
     """One step of a proposal's history: who moved it from which status to which, when, and why."""
 
@@ -406,6 +425,10 @@ class ProposalTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id}: {self.from_status}→{self.to_status}"
+
+    @property
+    def action_label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.get_to_status_display())
 
 
 class ProposalReply(models.Model):

@@ -24,6 +24,7 @@ from members.access import member_of
 from members.models import Department, Role, RoleAssignment
 
 from .models import (
+    ACTION_LABELS,
     Appraisal,
     AppraisalResult,
     CongressSession,
@@ -136,25 +137,6 @@ def _transition(
     )
     _notify(proposal, entry)
     return entry
-
-
-ACTION_LABELS = {
-    "create": "起草",
-    "submit": "提交征集附议",
-    "cosigned": "附议人数已满，提交审查",
-    "late": "征集截止后提交，转为意见建议",
-    "accept": "立案",
-    "reject": "不立案",
-    "merge": "并案",
-    "to_suggestion": "转为意见建议",
-    "assign": "交办",
-    "acknowledge": "承办部门签收",
-    "return": "承办部门退回",
-    "reply": "答复",
-    "rate": "提案人评价",
-    "rehandle": "不满意，退回重办",
-    "close": "办结",
-}
 
 
 def _notify(proposal: Proposal, entry: ProposalTransition) -> None:
