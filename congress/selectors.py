@@ -35,6 +35,8 @@ from .models import (
     Suggestion,
     percent,
 )
+from .models import Feedback as FeedbackModel
+from .models import ProposalReply as ProposalReplyModel
 from .permissions import READ_ALL_ROLES, handler_department_ids, proposals_visible_q
 
 S = ProposalStatus
@@ -360,3 +362,23 @@ def dashboard_counts(user, school: Organization, *, today: dt.date) -> dict:
 def categories_for(school: Organization, *, active_only: bool = True) -> QuerySet[ProposalCategory]:
     qs = ProposalCategory.objects.filter(school=school)
     return qs.filter(is_active=True) if active_only else qs
+
+
+def compilation_proposals(session: CongressSession) -> list[Proposal]:
+    """Accepted proposals of a session with replies, ratings and co-signers, in number order (4 queries)."""
+    return list(
+        _proposal_rows(session.proposals.filter(status__in=ACCEPTED_STATUSES))
+        .select_related("proposer__member__department")
+        .prefetch_related(
+            Prefetch("replies", queryset=ProposalReplyModel.objects.select_related("department").order_by("round")),
+            Prefetch("feedbacks", queryset=FeedbackModel.objects.order_by("round")),
+            Prefetch(
+                "cosignatures",
+                queryset=CoSignature.objects.filter(status=CoSignature.Status.CONFIRMED).select_related(
+                    "representative__member"
+                ),
+            ),
+            "co_departments",
+        )
+        .order_by("number")
+    )

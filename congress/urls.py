@@ -27,6 +27,7 @@ urlpatterns = [
     path("department/", views.department_desk, name="department_desk"),
     path("sessions/<int:pk>/", views.session_detail, name="session_detail"),
     path("sessions/<int:pk>/export.xlsx", views.session_export, name="session_export"),
+    path("sessions/<int:pk>/compilation.pdf", views.session_compilation, name="session_compilation"),
     path("sessions/<int:session_pk>/motions/new/", views.motion_create, name="motion_create"),
     path("sessions/<int:session_pk>/appraisals/new/", views.appraisal_create, name="appraisal_create"),
     path("motions/<int:pk>/", views.motion_detail, name="motion_detail"),

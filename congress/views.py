@@ -572,6 +572,32 @@ def session_export(request, pk: int):
     return response
 
 
+@login_required
+@require_GET
+def session_compilation(request, pk: int):
+    """提案汇编: one PDF of the session's accepted proposals with their replies.
+
+    Rendered by the shared WeasyPrint service (``reports.rendering.html_to_pdf``, GB/T 9704
+    layout and fonts). Accepted proposals are public to the school, so any member may download it.
+    """
+    from django.template.loader import render_to_string
+
+    from reports.rendering import html_to_pdf
+
+    session = get_session_for_user(request.user, pk)
+    proposals = selectors.compilation_proposals(session)
+    html = render_to_string(
+        "congress/compilation.html",
+        {"session": session, "proposals": proposals, "stats": selectors.session_stats(session),
+         "today": timezone.localdate()},
+    )  # fmt: skip
+    pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    audit(request, AuditEntry.Action.DOWNLOAD, session, summary=f"下载{session.name}提案汇编")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="proposal-book-session-{session.pk}.pdf"'
+    return response
+
+
 # --- supervision and department desk -----------------------------------------------------------
 
 
