@@ -213,7 +213,8 @@ def _db_url(base: str, suffix: str) -> str:
 def _env(url: str, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL"}}
     env.update(DATABASE_URL=url, DEBUG="off", SECRET_KEY="bench-" + "x" * 50, ALLOWED_HOSTS="127.0.0.1,localhost",
-               SECURE_SSL_REDIRECT="off", SECURE_HSTS_SECONDS="0", LOG_LEVEL="ERROR", **extra)
+               SECURE_SSL_REDIRECT="off", SECURE_HSTS_SECONDS="0", LOG_LEVEL="ERROR",
+               STATIC_ROOT=str(ROOT / "out" / "bench-static"), **extra)
     return env
 
 
@@ -271,6 +272,7 @@ def _wrk(url: str, cookie: str, seconds: int) -> dict:
 def _load_pages(url: str, seconds: int) -> list[tuple]:
     port = _free_port()
     env = _env(url)
+    _run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env)  # as in production (manifest storage)
     server = subprocess.Popen([PY, "-m", "gunicorn", "union_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
                                "--workers", "2", "--log-level", "error"], cwd=ROOT, env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -286,6 +288,11 @@ def _load_pages(url: str, seconds: int) -> list[tuple]:
                 time.sleep(0.2)
         chair = _child(url, "session", "chair")["key"]
         admin = _child(url, "session", "admin")["key"]
+        for path in ("/members/", "/welfare/ledger/", "/congress/proposals/", "/admin/members/member/"):
+            status = urllib.request.urlopen(urllib.request.Request(  # noqa: S310 (loopback)
+                base + path, headers={"Cookie": f"sessionid={admin if 'admin' in path else chair}"})).status
+            if status != 200:
+                raise SystemExit(f"{path} answered {status}; the load figures would be meaningless")
         trivial = _wrk(base + "/healthz", chair, seconds)
         rows = [("trivial view /healthz", trivial, None)]
         pages = [
@@ -388,7 +395,12 @@ def _chromium_pdf(html_path: Path, repeat: int) -> dict:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+    if len(sys.argv) > 1 and sys.argv[1] == "--pages-only":  # re-measure pages on an existing 10x database
+        base = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/up_bench")
+        for label, mine, peer, trivial in _load_pages(_db_url(base, "10x"), int(os.environ.get("BENCH_SECONDS", "8"))):
+            print(label, mine, peer, f"p50 ratio {mine['p50_ms'] / trivial['p50_ms']:.2f}",
+                  f"rps vs admin {mine['rps'] / peer['rps']:.2f}" if peer else "")
+    elif len(sys.argv) > 2 and sys.argv[1] == "--child":
         name, args = sys.argv[2], sys.argv[3:]
         fn = CHILD[name]
         converted = [int(a) if a.isdigit() else a for a in args]
