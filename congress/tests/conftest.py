@@ -45,3 +45,9 @@ def cosigners(congress, sub_a):
 @pytest.fixture
 def observer(congress, sub_a):
     return make_rep_user("observer", congress, sub_a, kind="observer")
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Role users are created per test; the default PBKDF2 cost would dominate the suite's run time."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
