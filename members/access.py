@@ -122,12 +122,34 @@ def member_of(user) -> Member | None:
 
 
 def members_visible_to(user):
-    """Members the user may see in the registry: managers see their subtree, others only themselves."""
-    q = scope_q(user, "organization", *MANAGER_ROLES)
+    """Members the user may see in the registry: managers see their subtree, others only themselves.
+
+    Nodes at or below a school also filter on the indexed ``school`` column (same rows, but
+    PostgreSQL can then walk the (school, staff_no) index instead of scanning every school's
+    members). The member's own row is OR-ed in only when it lies outside the managed subtrees.
+    """
+    if getattr(user, "is_superuser", False):
+        return Member.objects.all()
+    nodes = nodes_for(user, *MANAGER_ROLES)
+    q = Q(pk__in=[])
+    for node in nodes:
+        if node.kind == Organization.Kind.DISTRICT:
+            q |= Q(school__path__startswith=node.path)
+        else:
+            school_id = node.pk if node.kind == Organization.Kind.SCHOOL else _school_id(node)
+            q |= Q(school_id=school_id, organization__path__startswith=node.path)
     me = member_of(user)
-    if me is not None:
+    if me is not None and not any(me.organization.path.startswith(n.path) for n in nodes):
         q |= Q(pk=me.pk)
     return Member.objects.filter(q)
+
+
+def _school_id(node: Organization) -> int | None:
+    """The pk of the school above ``node``, from its path (no query when cached on the node)."""
+    if not hasattr(node, "_school_id"):
+        school = node.school
+        node._school_id = school.pk if school else None
+    return node._school_id
 
 
 def get_member_for_user(user, pk) -> Member:

@@ -151,8 +151,11 @@ def parse_money(value: object) -> Decimal | None:
     else:
         multiplier = Decimal(1)
     try:
-        amount = (Decimal(text) * multiplier).quantize(Decimal("0.01"))
-    except InvalidOperation:
+        amount = Decimal(text)
+        if not amount.is_finite():
+            raise InvalidOperation
+        amount = (amount * multiplier).quantize(Decimal("0.01"))
+    except (InvalidOperation, ArithmeticError):  # NaN, Infinity, 1e999999999 (Overflow)
         raise ValueError(f"金额“{fold(value)}”不是数字") from None
     if amount < 0:
         raise ValueError("金额不能为负数")

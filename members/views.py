@@ -31,7 +31,7 @@ from .access import (
 from .audit import audit
 from .filters import MemberFilter
 from .forms import ConsentForm, FamilyMemberForm, MemberForm, RosterUploadForm
-from .models import AuditEntry, ImportBatch, Member, Organization, Role
+from .models import AuditEntry, EmploymentType, Gender, ImportBatch, Member, MemberStatus, Organization, Role
 from .selectors import member_list as select_members
 from .services import ROSTER_ALIASES, member_save, roster_import, roster_validate
 from .tabular import xlsx_response_bytes
@@ -108,6 +108,12 @@ def member_list(request):
             "querystring": params.urlencode(),
             "scope": scope,
             "can_import": has_role(request.user, *SCHOOL_MANAGER_ROLES),
+            # Choice labels resolved once per page, not three gettext calls per row.
+            "labels": {
+                "gender": {k: str(v) for k, v in Gender.choices},
+                "employment": {k: str(v) for k, v in EmploymentType.choices},
+                "status": {k: str(v) for k, v in MemberStatus.choices},
+            },
         },
     )
 
