@@ -202,7 +202,17 @@ def _raw_rows(data: bytes, filename: str) -> Iterable[list[object]]:
             raise TableFileError("无法读取该 Excel 文件，文件可能已损坏或不是 .xlsx 格式") from None
         try:
             ws = wb.worksheets[0]
-            for row in ws.iter_rows(values_only=True):
+            # The sheet's declared <dimension> is attacker-controlled: A1:XFD1048576 would pad every
+            # row to 16384 cells. Read the rows as they are instead (ragged rows are fine below).
+            ws.reset_dimensions()
+            rows = ws.iter_rows(values_only=True)
+            while True:
+                try:
+                    row = next(rows)
+                except StopIteration:
+                    break
+                except Exception:  # a truncated or malformed sheet XML surfaces while iterating
+                    raise TableFileError("无法读取该 Excel 文件，文件可能已损坏或不是 .xlsx 格式") from None
                 yield list(row)
         finally:
             wb.close()
@@ -249,6 +259,8 @@ def read_table(
     table: Table | None = None
     scanned: list[list[object]] = []
     for index, row in enumerate(rows_iter, start=1):
+        if index > 2 * settings.IMPORT_MAX_ROWS + 15:  # blank rows count too: no unbounded scan
+            raise TableFileError(f"数据超过 {settings.IMPORT_MAX_ROWS} 行的上限，请分批导入")
         if table is None:
             scanned.append(row)
             keys = [lookup.get(header_key(c)) for c in row]
