@@ -231,7 +231,11 @@ def _raw_rows(data: bytes, filename: str) -> Iterable[list[object]]:
         raise TableFileError("CSV 文件编码无法识别，请保存为 UTF-8 编码")
     if "\x00" in text:
         raise TableFileError("文件内容不是文本表格，请上传 .xlsx 或 .csv 文件")
-    yield from csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        yield from reader
+    except csv.Error:  # a cell over csv's field limit (128 KB), stray quotes or NUL bytes
+        raise TableFileError(f"CSV 文件第 {reader.line_num} 行格式错误或单元格过长，请用 Excel 另存为 .xlsx 后再上传") from None
 
 
 def read_table(
