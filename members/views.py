@@ -50,6 +50,22 @@ def healthz(request):
 
 
 @login_required
+@require_GET
+def whoami(request):
+    """The signed-in user and their roles as JSON (for scripts and session checks).
+
+    Also the "trivial Django view" of ``make bench``: it passes through the same
+    session, authentication and role lookup as every page, and renders nothing.
+    """
+    from django.http import JsonResponse
+
+    return JsonResponse({
+        "username": request.user.username,
+        "roles": [{"role": ra.role, "organization": ra.organization.code} for ra in role_assignments(request.user)],
+    })
+
+
+@login_required
 def home(request):
     """Dashboard: the user's roles, headline counts, and each app's panel."""
     node = primary_node(request.user)

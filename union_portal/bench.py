@@ -299,8 +299,9 @@ def _load_pages(url: str, seconds: int) -> list[tuple]:
                 base + path, headers={"Cookie": f"sessionid={admin if 'admin' in path else chair}"})).status
             if status != 200:
                 raise SystemExit(f"{path} answered {status}; the load figures would be meaningless")
-        trivial = _wrk(base + "/healthz", chair, seconds)
-        rows = [("trivial view /healthz", trivial, None)]
+        bare = _wrk(base + "/healthz", chair, seconds)
+        trivial = _wrk(base + "/accounts/whoami", chair, seconds)
+        rows = [("bare view /healthz (no session)", bare, None), ("trivial view /accounts/whoami", trivial, None)]
         pages = [
             ("member list", "/members/", "/admin/members/member/"),
             ("welfare ledger", "/welfare/ledger/", "/admin/welfare/welfarevisit/"),

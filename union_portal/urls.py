@@ -11,6 +11,7 @@ urlpatterns = [
     path("", member_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/whoami", member_views.whoami, name="whoami"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", member_views.healthz, name="healthz"),
     path("members/", include("members.urls")),

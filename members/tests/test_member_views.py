@@ -168,3 +168,9 @@ def test_audit_entries_cannot_be_changed(db, chair):
 def test_failed_login_is_audited(client, chair):
     client.post(reverse("login"), {"username": "chair", "password": "wrong"})
     assert AuditEntry.objects.filter(action="login_failed", username="chair").exists()
+
+
+def test_whoami_names_the_user_and_roles(login, chair, client):
+    assert client.get(reverse("whoami")).status_code == 302
+    data = login(chair).get(reverse("whoami")).json()
+    assert data == {"username": "chair", "roles": [{"role": "chair", "organization": "SCH"}]}

@@ -1,0 +1,256 @@
+"""A realistic fixture world for the permission matrix: two schools, each with every role and one object of
+every kind a detail, edit or download URL needs.
+
+Built once per test module through the apps' own factories and services (so the objects are in the states
+the real flows produce). ``build_world()`` returns the home school ``a`` (whose role users request the URLs)
+and the other school ``b`` (whose objects are the "foreign" ones of the IDOR checks, and whose chair is the
+``outsider``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from members.models import FamilyMember, ImportBatch, Organization, Role
+from members.tests.factories import (
+    DepartmentFactory,
+    MemberFactory,
+    OrganizationFactory,
+    RoleAssignmentFactory,
+    UserFactory,
+)
+
+# The roles, in the column order of the expected table.
+ROLES = ("anon", "member", "rep", "handler", "subchair", "subchair_other", "proposals", "chair", "outsider")
+
+
+@dataclass
+class School:
+    school: Organization
+    sub_a: Organization
+    sub_b: Organization
+    users: dict = field(default_factory=dict)
+    obj: dict = field(default_factory=dict)  # name → model instance (the object a URL's pk points at)
+
+
+def _user(code, username, role, node, member_org, department=None):
+    user = UserFactory(username=f"{code.lower()}-{username}", password=None)
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    MemberFactory(organization=member_org, user=user, name=f"{username}本人"[:10], staff_no=f"{code}-{username}")
+    RoleAssignmentFactory(user=user, role=role, organization=node, department=department)
+    return user
+
+
+def _png() -> SimpleUploadedFile:
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (30, 120, 200)).save(buf, "PNG")
+    return SimpleUploadedFile("photo.png", buf.getvalue(), content_type="image/png")
+
+
+def build_school(code: str, name: str) -> School:
+    school = OrganizationFactory(kind=Organization.Kind.SCHOOL, code=code, name=name)
+    sub_a = OrganizationFactory(kind=Organization.Kind.SUB_UNION, code=f"{code}-A", name="语文组分工会", parent=school)
+    sub_b = OrganizationFactory(kind=Organization.Kind.SUB_UNION, code=f"{code}-B", name="数学组分工会", parent=school)
+    dept = DepartmentFactory(school=school, name="总务处")
+    dept_other = DepartmentFactory(school=school, name="教务处")
+    w = School(school=school, sub_a=sub_a, sub_b=sub_b)
+    u = w.users
+    u["member"] = _user(code, "member", Role.MEMBER, sub_a, sub_a)
+    u["rep"] = _user(code, "rep", Role.REPRESENTATIVE, school, sub_a)
+    u["handler"] = _user(code, "handler", Role.HANDLER, school, sub_b, department=dept)
+    u["subchair"] = _user(code, "subchair", Role.SUB_UNION_CHAIR, sub_a, sub_a)
+    u["subchair_other"] = _user(code, "subchair2", Role.SUB_UNION_CHAIR, sub_b, sub_b)
+    u["proposals"] = _user(code, "proposals", Role.PROPOSAL_COMMITTEE, school, sub_b)
+    u["chair"] = _user(code, "chair", Role.CHAIR, school, sub_a)
+    o = w.obj
+    o["dept"], o["dept_other"] = dept, dept_other
+    # A colleague in sub-union A whose private records nobody but managers (and they themselves) may read.
+    colleague = MemberFactory(organization=sub_a, name="张三丰", staff_no=f"{code}-Z1", id_number="110101198503071234")
+    o["member"] = colleague
+    spouse = FamilyMember.objects.create(member=colleague, relation=FamilyMember.Relation.SPOUSE, name="李四")
+    _welfare(w, colleague, spouse)
+    _congress(w, colleague)
+    _activities(w, colleague)
+    _reports(w)
+    o["roster_batch"] = ImportBatch.objects.create(
+        kind=ImportBatch.Kind.ROSTER, school=school, file=ContentFile(b"PK", name="roster.xlsx"),
+        original_name="roster.xlsx", summary={}, uploaded_by=u["chair"],
+    )
+    return w
+
+
+def _welfare(w: School, colleague, spouse) -> None:
+    from welfare import services
+    from welfare.models import AidClaim, DonationDrive, HardshipCase, MutualAidPlan
+
+    o, chair = w.obj, w.users["chair"]
+    o["pending"] = services.life_event_record(
+        member=colleague, event="hospitalisation", event_date=dt.date.today() - dt.timedelta(days=2),
+        notes="住院治疗", acting_user=chair,
+    )
+    o["visit"] = services.welfare_visit_record(
+        member=colleague, occasion=services.occasion_by_code(None, "marriage"), visited_on=dt.date(2021, 5, 10),
+        cash_amount=Decimal("500"), acting_user=chair,
+    )
+    o["visit_sensitive"] = services.welfare_visit_record(
+        member=colleague, occasion=services.occasion_by_code(None, "hospitalisation"),
+        visited_on=dt.date(2021, 6, 10), cash_amount=Decimal("800"), acting_user=chair,
+    )
+    o["visit"], o["visit_sensitive"] = o["visit"].visit, o["visit_sensitive"].visit  # VisitResult
+    other = MemberFactory(organization=w.sub_b, name="王五", staff_no=f"{w.school.code}-Z2")
+    o["visit_sub_b"] = services.welfare_visit_record(
+        member=other, occasion=services.occasion_by_code(None, "hospitalisation"), visited_on=dt.date(2021, 6, 11),
+        cash_amount=Decimal("800"), acting_user=chair,
+    ).visit
+    o["welfare_batch"] = ImportBatch.objects.create(
+        kind=ImportBatch.Kind.WELFARE, school=w.school, file=ContentFile(b"PK", name="welfare.xlsx"),
+        original_name="welfare.xlsx", summary={}, uploaded_by=chair,
+    )
+    dist = services.distribution_issue(
+        organization=w.school, festival="mid_autumn", title="2021年中秋慰问", distributed_on=dt.date(2021, 9, 15),
+        item="月饼", value_per_person=Decimal("200"), acting_user=chair,
+    )
+    o["distribution"] = dist.distribution
+    plan = MutualAidPlan.objects.create(organization=w.school, kind="hospital", name="住院医疗互助", is_health=True)
+    o["claim"] = AidClaim.objects.create(
+        plan=plan, member=colleague, claimed_on=dt.date(2021, 7, 1), claimed_amount=Decimal("3000"),
+        recorded_by=chair,
+    )
+    o["hardship"] = HardshipCase.objects.create(
+        member=colleague, opened_on=dt.date(2021, 1, 5), reason="子女重病", recorded_by=chair,
+    )
+    o["drive"] = DonationDrive.objects.create(organization=w.school, kind="one_day", title="一日捐",
+                                              held_on=dt.date(2021, 6, 28))
+
+
+def _congress(w: School, colleague) -> None:
+    from congress import services
+    from congress.models import CoSignature, Suggestion
+    from congress.tests.factories import CategoryFactory, CongressFactory, RepresentativeFactory, SessionFactory
+    from congress.tests.helpers import assigned, drafted, replied, submitted
+
+    o, u = w.obj, w.users
+    congress = CongressFactory(school=w.school, number=2)
+    session = SessionFactory(congress=congress, number=3)
+    category = CategoryFactory(school=w.school, name="后勤保障")
+    o["congress"], o["session"] = congress, session
+    from members.access import member_of
+
+    RepresentativeFactory(congress=congress, member=member_of(u["rep"]))
+    cosigners = []
+    for i in range(2):
+        user = UserFactory(username=f"{w.school.code.lower()}-cosign{i}")
+        seat = RepresentativeFactory(congress=congress, member=MemberFactory(organization=w.sub_a, user=user))
+        RoleAssignmentFactory(user=user, role=Role.REPRESENTATIVE, organization=w.school)
+        cosigners.append((user, seat))
+    colleague_user = UserFactory(username=f"{w.school.code.lower()}-colleague")
+    colleague.user = colleague_user
+    colleague.save(update_fields=["user"])
+    colleague_seat = RepresentativeFactory(congress=congress, member=colleague)
+    rep, proposals, handler = u["rep"], u["proposals"], u["handler"]
+    # The representative's own draft, with an attachment.
+    o["draft"] = drafted(rep, session, category=category, title="关于改善教工食堂伙食质量的建议")
+    o["draft_attachment"] = services.attachment_add(
+        acting_user=rep, proposal=o["draft"],
+        upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+    )
+    # Another representative's draft now collecting co-signatures, the representative invited.
+    other = drafted(colleague_user, session, title="关于增设教师休息室的建议")
+    rep_seat = congress.representatives.get(member__user=rep)
+    services.cosigners_invite(acting_user=colleague_user, proposal=other, representatives=[rep_seat])
+    o["invitation"] = CoSignature.objects.get(proposal=other, representative=rep_seat)
+    # Proposals further along: submitted (awaiting the committee), assigned to the handler's department,
+    # assigned to another department, and replied (awaiting the proposer's rating).
+    o["submitted"] = submitted(rep, session, cosigners, title="关于完善教师培训制度的建议")
+    o["assigned"] = assigned(rep, session, cosigners, proposals, o["dept"], title="关于维修操场跑道的建议")
+    o["assigned_other"] = assigned(rep, session, cosigners, proposals, o["dept_other"], title="关于调整课时安排的建议")
+    o["replied"] = replied(rep, session, cosigners, proposals, o["dept"], handler, title="关于增加停车位的建议")
+    o["accepted_attachment"] = None
+    o["motion"] = services.motion_create(
+        acting_user=u["chair"], session=session, title="《学校章程（修订稿）》", clauses=["第一章", "第二章"],
+    )
+    o["appraisal"] = services.appraisal_create(acting_user=u["chair"], session=session, title="民主评议校级领导",
+                                               ballots=40)
+    o["suggestion"] = services.suggestion_create(acting_user=u["member"], title="食堂早餐品种少", content="希望增加早餐品种。")
+    assert isinstance(o["suggestion"], Suggestion)
+    for key, dept in (("suggestion_forwarded", o["dept"]), ("suggestion_other_dept", o["dept_other"])):
+        o[key] = services.suggestion_create(acting_user=u["member"], title="教室空调维修", content="三楼教室空调不制冷。")
+        services.suggestion_forward(acting_user=proposals, suggestion=o[key], department=dept)
+    _ = colleague_seat
+
+
+def _activities(w: School, colleague) -> None:
+    from activities import services
+    from activities.models import Match, Registration
+    from activities.tests.factories import (
+        ActivityFactory,
+        AwardFactory,
+        HonorFactory,
+        InterestGroupFactory,
+        TeamFactory,
+    )
+    from members.access import member_of
+
+    o, u = w.obj, w.users
+    activity = ActivityFactory(organizer=w.school, title="教职工气排球赛", created_by=u["chair"])
+    o["activity"] = activity
+    o["activity_sub"] = ActivityFactory(organizer=w.sub_a, title="语文组读书会", created_by=u["subchair"])
+    o["registration"] = services.registration_create(activity=activity, member=colleague)
+    o["own_registration"] = services.registration_create(activity=activity, member=member_of(u["member"]))
+    assert o["registration"].status == Registration.Status.REGISTERED
+    home, away = TeamFactory(activity=activity, name="语文队"), TeamFactory(activity=activity, name="数学队")
+    o["team"] = home
+    o["match"] = Match.objects.create(activity=activity, played_on=dt.date(2021, 5, 1), home=home, away=away,
+                                      home_score=2, away_score=1)
+    o["photo"] = services.photo_add(activity=activity, data=_png().read(), caption="合影", acting_user=u["chair"])
+    o["honor"] = HonorFactory(member=colleague)
+    o["award"] = AwardFactory(member=colleague)
+    o["group"] = InterestGroupFactory(organization=w.school, name="羽毛球协会")
+    o["group_sub"] = InterestGroupFactory(organization=w.sub_a, name="语文组书法小组")
+    _ = timezone
+
+
+def _reports(w: School) -> None:
+    from reports import services
+    from reports.models import ExportFormat, PeriodKind, ReportExport
+
+    o, chair = w.obj, w.users["chair"]
+    report = services.report_create(
+        organization=w.school, start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31),
+        period_kind=PeriodKind.CALENDAR_YEAR, acting_user=chair,
+    )
+    o["report"] = report
+    o["section"] = report.sections.order_by("order", "pk").first()
+    o["report_sub"] = services.report_create(
+        organization=w.sub_a, start=dt.date(2021, 1, 1), end=dt.date(2021, 12, 31),
+        period_kind=PeriodKind.CALENDAR_YEAR, acting_user=w.users["subchair"],
+    )
+    final = services.report_create(
+        organization=w.school, start=dt.date(2020, 1, 1), end=dt.date(2020, 12, 31),
+        period_kind=PeriodKind.CALENDAR_YEAR, acting_user=chair,
+    )
+    services.report_finalise(report=final, acting_user=chair)
+    o["version"] = final.versions.get()
+    export, _queued = services.export_request(report=final, fmt=ExportFormat.HTML, acting_user=chair)
+    export.file.save("report-2020.html", ContentFile("<html><body>2020年工会工作报告</body></html>".encode()),
+                     save=False)
+    export.status, export.progress = ReportExport.Status.DONE, 100
+    export.save(update_fields=["file", "status", "progress"])
+    o["export"] = export
+
+
+def build_world():
+    a = build_school("SCH", "测试中学工会")
+    b = build_school("OTH", "另一所学校工会")
+    users = dict(a.users)
+    users["outsider"] = b.users["chair"]
+    return a, b, users
