@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 
 from django.conf import settings
 from django.db import transaction
-from django.test import Client
 from django.shortcuts import resolve_url
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Routes left out of the matrix, each with the reason.
@@ -76,8 +77,8 @@ def request(client: Client, method: str, url: str):
     try:
         with transaction.atomic():
             response = getattr(client, method.lower())(url)
-            if hasattr(response, "streaming_content"):
-                b"".join(response.streaming_content)
+            response.body = (b"".join(response.streaming_content) if response.streaming
+                             else response.content)
             transaction.set_rollback(True)
     except Exception as exc:  # the test client re-raises a view's exception: that is a 500
         response = ServerError(f"{method} {url}: {type(exc).__name__}: {exc}")
@@ -99,3 +100,19 @@ def outcome(response) -> str:
     if code in (301, 302, 303):
         return "L" if response["Location"].split("?")[0] == resolve_url(settings.LOGIN_URL) else "R"
     return str(code)
+
+
+def text_of(response) -> str:
+    """The readable text of a response: HTML/JSON as is, the cells of an xlsx, the text of a PDF."""
+    body = getattr(response, "body", b"")
+    kind = response.get("Content-Type", "") if hasattr(response, "get") else ""
+    if "spreadsheetml" in kind or body[:2] == b"PK" and "xlsx" in response.get("Content-Disposition", ""):
+        import openpyxl
+
+        book = openpyxl.load_workbook(io.BytesIO(body), read_only=True)
+        return " ".join(str(c) for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c)
+    if body[:5] == b"%PDF-" and len(body) > 1000:  # (the world's attachment is a 13-byte stand-in)
+        from pypdf import PdfReader
+
+        return " ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(body)).pages)
+    return body.decode("utf-8", "replace")

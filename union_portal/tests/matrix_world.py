@@ -37,15 +37,16 @@ class School:
     school: Organization
     sub_a: Organization
     sub_b: Organization
+    tag: str
     users: dict = field(default_factory=dict)
     obj: dict = field(default_factory=dict)  # name → model instance (the object a URL's pk points at)
 
 
-def _user(code, username, role, node, member_org, department=None):
+def _user(code, tag, username, role, node, member_org, department=None):
     user = UserFactory(username=f"{code.lower()}-{username}", password=None)
     user.set_unusable_password()
     user.save(update_fields=["password"])
-    MemberFactory(organization=member_org, user=user, name=f"{username}本人"[:10], staff_no=f"{code}-{username}")
+    MemberFactory(organization=member_org, user=user, name=f"{tag}{username}本人", staff_no=f"{code}-{username}")
     RoleAssignmentFactory(user=user, role=role, organization=node, department=department)
     return user
 
@@ -56,27 +57,28 @@ def _png() -> SimpleUploadedFile:
     return SimpleUploadedFile("photo.png", buf.getvalue(), content_type="image/png")
 
 
-def build_school(code: str, name: str) -> School:
+def build_school(code: str, name: str, tag: str) -> School:
+    """One school with every role and object; ``tag`` starts every name and title, to spot it where it leaks."""
     school = OrganizationFactory(kind=Organization.Kind.SCHOOL, code=code, name=name)
-    sub_a = OrganizationFactory(kind=Organization.Kind.SUB_UNION, code=f"{code}-A", name="语文组分工会", parent=school)
-    sub_b = OrganizationFactory(kind=Organization.Kind.SUB_UNION, code=f"{code}-B", name="数学组分工会", parent=school)
-    dept = DepartmentFactory(school=school, name="总务处")
-    dept_other = DepartmentFactory(school=school, name="教务处")
-    w = School(school=school, sub_a=sub_a, sub_b=sub_b)
+    sub_a = OrganizationFactory(kind=Organization.Kind.SUB_UNION, code=f"{code}-A", name=f"{tag}语文组分工会", parent=school)
+    sub_b = OrganizationFactory(kind=Organization.Kind.SUB_UNION, code=f"{code}-B", name=f"{tag}数学组分工会", parent=school)
+    dept = DepartmentFactory(school=school, name=f"{tag}总务处")
+    dept_other = DepartmentFactory(school=school, name=f"{tag}教务处")
+    w = School(school=school, sub_a=sub_a, sub_b=sub_b, tag=tag)
     u = w.users
-    u["member"] = _user(code, "member", Role.MEMBER, sub_a, sub_a)
-    u["rep"] = _user(code, "rep", Role.REPRESENTATIVE, school, sub_a)
-    u["handler"] = _user(code, "handler", Role.HANDLER, school, sub_b, department=dept)
-    u["subchair"] = _user(code, "subchair", Role.SUB_UNION_CHAIR, sub_a, sub_a)
-    u["subchair_other"] = _user(code, "subchair2", Role.SUB_UNION_CHAIR, sub_b, sub_b)
-    u["proposals"] = _user(code, "proposals", Role.PROPOSAL_COMMITTEE, school, sub_b)
-    u["chair"] = _user(code, "chair", Role.CHAIR, school, sub_a)
+    u["member"] = _user(code, tag, "member", Role.MEMBER, sub_a, sub_a)
+    u["rep"] = _user(code, tag, "rep", Role.REPRESENTATIVE, school, sub_a)
+    u["handler"] = _user(code, tag, "handler", Role.HANDLER, school, sub_b, department=dept)
+    u["subchair"] = _user(code, tag, "subchair", Role.SUB_UNION_CHAIR, sub_a, sub_a)
+    u["subchair_other"] = _user(code, tag, "subchair2", Role.SUB_UNION_CHAIR, sub_b, sub_b)
+    u["proposals"] = _user(code, tag, "proposals", Role.PROPOSAL_COMMITTEE, school, sub_b)
+    u["chair"] = _user(code, tag, "chair", Role.CHAIR, school, sub_a)
     o = w.obj
     o["dept"], o["dept_other"] = dept, dept_other
     # A colleague in sub-union A whose private records nobody but managers (and they themselves) may read.
-    colleague = MemberFactory(organization=sub_a, name="张三丰", staff_no=f"{code}-Z1", id_number="110101198503071234")
+    colleague = MemberFactory(organization=sub_a, name=f"{tag}张三丰", staff_no=f"{code}-Z1", id_number="110101198503071234")
     o["member"] = colleague
-    spouse = FamilyMember.objects.create(member=colleague, relation=FamilyMember.Relation.SPOUSE, name="李四")
+    spouse = FamilyMember.objects.create(member=colleague, relation=FamilyMember.Relation.SPOUSE, name=f"{tag}李四")
     _welfare(w, colleague, spouse)
     _congress(w, colleague)
     _activities(w, colleague)
@@ -106,7 +108,7 @@ def _welfare(w: School, colleague, spouse) -> None:
         visited_on=dt.date(2021, 6, 10), cash_amount=Decimal("800"), acting_user=chair,
     )
     o["visit"], o["visit_sensitive"] = o["visit"].visit, o["visit_sensitive"].visit  # VisitResult
-    other = MemberFactory(organization=w.sub_b, name="王五", staff_no=f"{w.school.code}-Z2")
+    other = MemberFactory(organization=w.sub_b, name=f"{w.tag}王五", staff_no=f"{w.school.code}-Z2")
     o["visit_sub_b"] = services.welfare_visit_record(
         member=other, occasion=services.occasion_by_code(None, "hospitalisation"), visited_on=dt.date(2021, 6, 11),
         cash_amount=Decimal("800"), acting_user=chair,
@@ -116,19 +118,19 @@ def _welfare(w: School, colleague, spouse) -> None:
         original_name="welfare.xlsx", summary={}, uploaded_by=chair,
     )
     dist = services.distribution_issue(
-        organization=w.school, festival="mid_autumn", title="2021年中秋慰问", distributed_on=dt.date(2021, 9, 15),
+        organization=w.school, festival="mid_autumn", title=f"{w.tag}2021年中秋慰问", distributed_on=dt.date(2021, 9, 15),
         item="月饼", value_per_person=Decimal("200"), acting_user=chair,
     )
     o["distribution"] = dist.distribution
-    plan = MutualAidPlan.objects.create(organization=w.school, kind="hospital", name="住院医疗互助", is_health=True)
+    plan = MutualAidPlan.objects.create(organization=w.school, kind="hospital", name=f"{w.tag}住院医疗互助", is_health=True)
     o["claim"] = AidClaim.objects.create(
         plan=plan, member=colleague, claimed_on=dt.date(2021, 7, 1), claimed_amount=Decimal("3000"),
         recorded_by=chair,
     )
     o["hardship"] = HardshipCase.objects.create(
-        member=colleague, opened_on=dt.date(2021, 1, 5), reason="子女重病", recorded_by=chair,
+        member=colleague, opened_on=dt.date(2021, 1, 5), reason=f"{w.tag}子女重病", recorded_by=chair,
     )
-    o["drive"] = DonationDrive.objects.create(organization=w.school, kind="one_day", title="一日捐",
+    o["drive"] = DonationDrive.objects.create(organization=w.school, kind="one_day", title=f"{w.tag}一日捐",
                                               held_on=dt.date(2021, 6, 28))
 
 
@@ -141,7 +143,7 @@ def _congress(w: School, colleague) -> None:
     o, u = w.obj, w.users
     congress = CongressFactory(school=w.school, number=2)
     session = SessionFactory(congress=congress, number=3)
-    category = CategoryFactory(school=w.school, name="后勤保障")
+    category = CategoryFactory(school=w.school, name=f"{w.tag}后勤保障")
     o["congress"], o["session"] = congress, session
     from members.access import member_of
 
@@ -158,32 +160,32 @@ def _congress(w: School, colleague) -> None:
     colleague_seat = RepresentativeFactory(congress=congress, member=colleague)
     rep, proposals, handler = u["rep"], u["proposals"], u["handler"]
     # The representative's own draft, with an attachment.
-    o["draft"] = drafted(rep, session, category=category, title="关于改善教工食堂伙食质量的建议")
+    o["draft"] = drafted(rep, session, category=category, title=f"{w.tag}关于改善教工食堂伙食质量的建议")
     o["draft_attachment"] = services.attachment_add(
         acting_user=rep, proposal=o["draft"],
         upload=SimpleUploadedFile("plan.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
     )
     # Another representative's draft now collecting co-signatures, the representative invited.
-    other = drafted(colleague_user, session, title="关于增设教师休息室的建议")
+    other = drafted(colleague_user, session, title=f"{w.tag}关于增设教师休息室的建议")
     rep_seat = congress.representatives.get(member__user=rep)
     services.cosigners_invite(acting_user=colleague_user, proposal=other, representatives=[rep_seat])
     o["invitation"] = CoSignature.objects.get(proposal=other, representative=rep_seat)
     # Proposals further along: submitted (awaiting the committee), assigned to the handler's department,
     # assigned to another department, and replied (awaiting the proposer's rating).
-    o["submitted"] = submitted(rep, session, cosigners, title="关于完善教师培训制度的建议")
-    o["assigned"] = assigned(rep, session, cosigners, proposals, o["dept"], title="关于维修操场跑道的建议")
-    o["assigned_other"] = assigned(rep, session, cosigners, proposals, o["dept_other"], title="关于调整课时安排的建议")
-    o["replied"] = replied(rep, session, cosigners, proposals, o["dept"], handler, title="关于增加停车位的建议")
+    o["submitted"] = submitted(rep, session, cosigners, title=f"{w.tag}关于完善教师培训制度的建议")
+    o["assigned"] = assigned(rep, session, cosigners, proposals, o["dept"], title=f"{w.tag}关于维修操场跑道的建议")
+    o["assigned_other"] = assigned(rep, session, cosigners, proposals, o["dept_other"], title=f"{w.tag}关于调整课时安排的建议")
+    o["replied"] = replied(rep, session, cosigners, proposals, o["dept"], handler, title=f"{w.tag}关于增加停车位的建议")
     o["accepted_attachment"] = None
     o["motion"] = services.motion_create(
-        acting_user=u["chair"], session=session, title="《学校章程（修订稿）》", clauses=["第一章", "第二章"],
+        acting_user=u["chair"], session=session, title=f"{w.tag}《学校章程（修订稿）》", clauses=["第一章", "第二章"],
     )
-    o["appraisal"] = services.appraisal_create(acting_user=u["chair"], session=session, title="民主评议校级领导",
+    o["appraisal"] = services.appraisal_create(acting_user=u["chair"], session=session, title=f"{w.tag}民主评议校级领导",
                                                ballots=40)
-    o["suggestion"] = services.suggestion_create(acting_user=u["member"], title="食堂早餐品种少", content="希望增加早餐品种。")
+    o["suggestion"] = services.suggestion_create(acting_user=u["member"], title=f"{w.tag}食堂早餐品种少", content="希望增加早餐品种。")
     assert isinstance(o["suggestion"], Suggestion)
     for key, dept in (("suggestion_forwarded", o["dept"]), ("suggestion_other_dept", o["dept_other"])):
-        o[key] = services.suggestion_create(acting_user=u["member"], title="教室空调维修", content="三楼教室空调不制冷。")
+        o[key] = services.suggestion_create(acting_user=u["member"], title=f"{w.tag}教室空调维修", content="三楼教室空调不制冷。")
         services.suggestion_forward(acting_user=proposals, suggestion=o[key], department=dept)
     _ = colleague_seat
 
@@ -201,21 +203,21 @@ def _activities(w: School, colleague) -> None:
     from members.access import member_of
 
     o, u = w.obj, w.users
-    activity = ActivityFactory(organizer=w.school, title="教职工气排球赛", created_by=u["chair"])
+    activity = ActivityFactory(organizer=w.school, title=f"{w.tag}教职工气排球赛", created_by=u["chair"])
     o["activity"] = activity
-    o["activity_sub"] = ActivityFactory(organizer=w.sub_a, title="语文组读书会", created_by=u["subchair"])
+    o["activity_sub"] = ActivityFactory(organizer=w.sub_a, title=f"{w.tag}语文组读书会", created_by=u["subchair"])
     o["registration"] = services.registration_create(activity=activity, member=colleague)
     o["own_registration"] = services.registration_create(activity=activity, member=member_of(u["member"]))
     assert o["registration"].status == Registration.Status.REGISTERED
-    home, away = TeamFactory(activity=activity, name="语文队"), TeamFactory(activity=activity, name="数学队")
+    home, away = TeamFactory(activity=activity, name=f"{w.tag}语文队"), TeamFactory(activity=activity, name=f"{w.tag}数学队")
     o["team"] = home
     o["match"] = Match.objects.create(activity=activity, played_on=dt.date(2021, 5, 1), home=home, away=away,
                                       home_score=2, away_score=1)
     o["photo"] = services.photo_add(activity=activity, data=_png().read(), caption="合影", acting_user=u["chair"])
-    o["honor"] = HonorFactory(member=colleague)
-    o["award"] = AwardFactory(member=colleague)
-    o["group"] = InterestGroupFactory(organization=w.school, name="羽毛球协会")
-    o["group_sub"] = InterestGroupFactory(organization=w.sub_a, name="语文组书法小组")
+    o["honor"] = HonorFactory(member=colleague, title=f"{w.tag}教学标兵")
+    o["award"] = AwardFactory(member=colleague, competition=f"{w.tag}省教学技能竞赛")
+    o["group"] = InterestGroupFactory(organization=w.school, name=f"{w.tag}羽毛球协会")
+    o["group_sub"] = InterestGroupFactory(organization=w.sub_a, name=f"{w.tag}语文组书法小组")
     _ = timezone
 
 
@@ -249,8 +251,8 @@ def _reports(w: School) -> None:
 
 
 def build_world():
-    a = build_school("SCH", "测试中学工会")
-    b = build_school("OTH", "另一所学校工会")
+    a = build_school("SCH", "甲校工会", "甲校")
+    b = build_school("OTH", "乙校工会", "乙校")
     users = dict(a.users)
     users["outsider"] = b.users["chair"]
     return a, b, users

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from .matrix_runner import ServerError, all_routes, outcome, request, role_clients
+from .matrix_runner import ServerError, all_routes, outcome, request, role_clients, text_of
 from .matrix_world import ROLES, build_world
 
 pytestmark = pytest.mark.xdist_group("permission_matrix")
@@ -128,7 +128,154 @@ OBJECTS = {
 }
 
 # The expected answers. Columns (ROLES): anon member rep handler subchair subchair_other proposals chair outsider
-MATRIX: dict[str, tuple[str, str]] = {}
+MATRIX: dict[str, tuple[str, str]] = {
+    #                                              GET: anon mem rep hdl sub sub2 prop chair out   POST: same columns
+    # --- activities
+    "activities:award_delete":                   ("L 405 405 405 405 405 405 405 405", "L 404 404 404 R 404 404 R 404"),
+    "activities:awards":                         ("L 403 403 403 200 200 403 200 200", "L 403 403 403 200 200 403 200 200"),
+    "activities:calendar":                       ("L 200 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405 405"),
+    "activities:cancel":                         ("L 405 405 405 405 405 405 405 405", "L 404 404 404 404 404 404 R 404"),
+    "activities:cancel[own]":                    ("L 405 405 405 405 405 405 405 405", "L R 404 404 404 404 404 R 404"),
+    "activities:check_in":                       ("L 405 405 405 405 405 405 405 405", "L 404 404 404 404 404 404 R 404"),
+    "activities:check_in_sheet":                 ("L 403 403 403 403 403 403 200 404", "L 405 405 405 405 405 405 405 405"),
+    "activities:create":                         ("L 403 403 403 200 200 403 200 200", "L 403 403 403 200 200 403 200 200"),
+    "activities:detail":                         ("L 200 200 200 200 200 200 200 404", "L 405 405 405 405 405 405 405 405"),
+    "activities:detail[sub]":                    ("L 200 200 404 200 404 404 200 404", "L 405 405 405 405 405 405 405 405"),
+    "activities:edit":                           ("L 403 403 403 403 403 403 200 404", "L 403 403 403 403 403 403 200 404"),
+    "activities:edit[sub]":                      ("L 403 403 404 200 404 404 200 404", "L 403 403 404 200 404 404 200 404"),
+    "activities:funds":                          ("L 403 403 403 200 200 403 200 200", "L 403 403 403 200 200 403 200 200"),
+    "activities:group_create":                   ("L 403 403 403 200 200 403 200 200", "L 403 403 403 200 200 403 200 200"),
+    "activities:group_detail":                   ("L 200 200 200 200 200 200 200 404", "L 403 403 403 403 403 403 200 404"),
+    "activities:group_detail[sub]":              ("L 200 200 404 200 404 404 200 404", "L 403 403 404 200 404 404 200 404"),
+    "activities:group_edit":                     ("L 403 403 403 403 403 403 200 404", "L 403 403 403 403 403 403 200 404"),
+    "activities:group_join":                     ("L 405 405 405 405 405 405 405 405", "L R R R R R R R 404"),
+    "activities:groups":                         ("L 200 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405 405"),
+    "activities:honor_delete":                   ("L 405 405 405 405 405 405 405 405", "L 404 404 404 R 404 404 R 404"),
+    "activities:honors":                         ("L 403 403 403 200 200 403 200 200", "L 403 403 403 200 200 403 200 200"),
+    "activities:index":                          ("L 200 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405 405"),
+    "activities:match_delete":                   ("L 405 405 405 405 405 405 405 405", "L 404 404 404 404 404 404 R 404"),
+    "activities:photo":                          ("L 200 200 200 200 200 200 200 404", "L 405 405 405 405 405 405 405 405"),
+    "activities:photo_add":                      ("L 405 405 405 405 405 405 405 405", "L 403 403 403 403 403 403 R 404"),
+    "activities:photo_delete":                   ("L 405 405 405 405 405 405 405 405", "L 403 403 403 403 403 403 R 404"),
+    "activities:register":                       ("L 405 405 405 405 405 405 405 405", "L R R R R R R R 404"),
+    "activities:stats":                          ("L 403 403 403 200 200 403 200 200", "L 405 405 405 405 405 405 405 405"),
+    "activities:team_delete":                    ("L 405 405 405 405 405 405 405 405", "L 404 404 404 404 404 404 R 404"),
+    "activities:teams":                          ("L 403 403 403 403 403 403 200 404", "L 403 403 403 403 403 403 200 404"),
+    # --- congress
+    "congress:appraisal_create":                 ("L 403 403 403 403 403 200 200 404", "L 403 403 403 403 403 200 200 404"),
+    "congress:appraisal_detail":                 ("L 200 200 200 200 200 200 200 404", "L 403 403 403 403 403 200 200 404"),
+    "congress:attachment_download":              ("L 404 200 404 404 404 200 200 404", "L 405 405 405 405 405 405 405 405"),
+    "congress:attachment_upload":                ("L 405 405 405 405 405 405 405 405", "L 404 200 404 404 404 403 403 404"),
+    "congress:categories":                       ("L 403 403 403 403 403 200 200 200", "L 403 403 403 403 403 200 200 200"),
+    "congress:congress_settings":                ("L 403 403 403 403 403 200 200 404", "L 403 403 403 403 403 200 200 404"),
+    "congress:cosign_respond":                   ("L 405 405 405 405 405 405 405 405", "L 404 R 404 404 404 404 404 404"),
+    "congress:department_desk":                  ("L 403 403 R 403 403 403 403 403", "L 405 405 405 405 405 405 405 405"),
+    "congress:index":                            ("L 200 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405 405"),
+    "congress:motion_create":                    ("L 403 403 403 403 403 200 200 404", "L 403 403 403 403 403 200 200 404"),
+    "congress:motion_detail":                    ("L 200 200 200 200 200 200 200 404", "L 403 403 403 403 403 404 404 404"),
+    "congress:proposal_acknowledge":             ("L 405 405 405 405 405 405 405 405", "L 403 403 R 403 403 403 403 404"),
+    "congress:proposal_acknowledge[other_dept]": ("L 405 405 405 405 405 405 405 405", "L 403 403 403 403 403 403 403 404"),
+    "congress:proposal_assign":                  ("L 405 405 405 405 405 405 405 405", "L 404 403 404 404 404 200 403 404"),
+    "congress:proposal_close":                   ("L 405 405 405 405 405 405 405 405", "L 403 403 403 403 403 200 403 404"),
+    "congress:proposal_create":                  ("L 403 200 403 403 403 403 403 403", "L 403 200 403 403 403 403 403 403"),
+    "congress:proposal_decide":                  ("L 405 405 405 405 405 405 405 405", "L 404 403 404 404 404 200 403 404"),
+    "congress:proposal_detail":                  ("L 200 200 200 200 200 200 200 404", "L 405 405 405 405 405 405 405 405"),
+    "congress:proposal_detail[draft]":           ("L 404 200 404 404 404 200 200 404", "L 405 405 405 405 405 405 405 405"),
+    "congress:proposal_detail[other_dept]":      ("L 200 200 200 200 200 200 200 404", "L 405 405 405 405 405 405 405 405"),
+    "congress:proposal_edit":                    ("L 404 200 404 404 404 403 403 404", "L 404 200 404 404 404 403 403 404"),
+    "congress:proposal_invite":                  ("L 405 405 405 405 405 405 405 405", "L 404 200 404 404 404 403 403 404"),
+    "congress:proposal_list":                    ("L 200 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405 405"),
+    "congress:proposal_print":                   ("L 200 200 200 200 200 200 200 404", "L 405 405 405 405 405 405 405 405"),
+    "congress:proposal_print[draft]":            ("L 404 200 404 404 404 200 200 404", "L 405 405 405 405 405 405 405 405"),
+    "congress:proposal_rate":                    ("L 405 405 405 405 405 405 405 405", "L 403 200 403 403 403 403 403 404"),
+    "congress:proposal_reply":                   ("L 405 405 405 405 405 405 405 405", "L 403 403 200 403 403 403 403 404"),
+    "congress:proposal_reply[other_dept]":       ("L 405 405 405 405 405 405 405 405", "L 403 403 403 403 403 403 403 404"),
+    "congress:proposal_return":                  ("L 405 405 405 405 405 405 405 405", "L 403 403 200 403 403 403 403 404"),
+    "congress:proposal_submit":                  ("L 405 405 405 405 405 405 405 405", "L 404 R 404 404 404 403 403 404"),
+    "congress:representatives":                  ("L 200 200 200 200 200 200 200 404", "L 403 403 403 403 403 200 200 404"),
+    "congress:session_compilation":              ("L 200 200 200 200 200 200 200 404", "L 405 405 405 405 405 405 405 405"),
+    "congress:session_create":                   ("L 403 403 403 403 403 200 200 404", "L 403 403 403 403 403 200 200 404"),
+    "congress:session_detail":                   ("L 200 200 200 200 200 200 200 404", "L 405 405 405 405 405 405 405 405"),
+    "congress:session_export":                   ("L 403 403 403 403 403 200 200 404", "L 405 405 405 405 405 405 405 405"),
+    "congress:suggestion_detail":                ("L 200 404 404 404 404 200 200 404", "L 200 404 404 404 404 200 200 404"),
+    "congress:suggestion_detail[forwarded]":     ("L 200 404 200 404 404 200 200 404", "L 200 404 200 404 404 200 200 404"),
+    "congress:suggestion_detail[other_dept]":    ("L 200 404 404 404 404 200 200 404", "L 200 404 404 404 404 200 200 404"),
+    "congress:suggestion_list":                  ("L 200 200 200 200 200 200 200 200", "L 200 200 200 200 200 200 200 200"),
+    "congress:supervision":                      ("L 403 403 403 403 403 200 200 200", "L 405 405 405 405 405 405 405 405"),
+    # --- root
+    "healthz":                                   ("200 200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200 200"),
+    "home":                                      ("L 200 200 200 200 200 200 200 200", "L 200 200 200 200 200 200 200 200"),
+    "login":                                     ("200 R R R R R R R R", "200 R R R R R R R R"),
+    "logout":                                    ("405 405 405 405 405 405 405 405 405", "L L L L L L L L L"),
+    "whoami":                                    ("L 200 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405 405"),
+    # --- members
+    "members:audit":                             ("L 403 403 403 403 403 403 200 200", "L 405 405 405 405 405 405 405 405"),
+    "members:consent_add":                       ("L 405 405 405 405 405 405 405 405", "L 404 404 404 R 404 404 R 404"),
+    "members:create":                            ("L 403 403 403 200 200 403 200 200", "L 403 403 403 200 200 403 200 200"),
+    "members:detail":                            ("L 404 404 404 200 404 404 200 404", "L 405 405 405 405 405 405 405 405"),
+    "members:edit":                              ("L 404 404 404 200 404 404 200 404", "L 404 404 404 200 404 404 200 404"),
+    "members:export":                            ("L 403 403 403 200 200 403 200 200", "L 405 405 405 405 405 405 405 405"),
+    "members:family_add":                        ("L 405 405 405 405 405 405 405 405", "L 404 404 404 R 404 404 R 404"),
+    "members:import":                            ("L 403 403 403 403 403 403 200 200", "L 403 403 403 403 403 403 200 200"),
+    "members:import_confirm":                    ("L 405 405 405 405 405 405 405 405", "L 403 403 403 403 403 403 R 404"),
+    "members:import_preview":                    ("L 403 403 403 403 403 403 200 404", "L 405 405 405 405 405 405 405 405"),
+    "members:import_template":                   ("L 403 403 403 403 403 403 200 200", "L 405 405 405 405 405 405 405 405"),
+    "members:list":                              ("L R R R 200 200 R 200 200", "L 405 405 405 405 405 405 405 405"),
+    # --- reports
+    "reports:create":                            ("L 405 405 405 405 405 405 405 405", "L 403 403 403 403 403 403 400 400"),
+    "reports:detail":                            ("L 404 404 404 404 404 200 200 404", "L 405 405 405 405 405 405 405 405"),
+    "reports:detail[sub]":                       ("L 404 404 404 200 404 200 200 404", "L 405 405 405 405 405 405 405 405"),
+    "reports:edit":                              ("L 404 404 404 404 404 403 200 404", "L 404 404 404 404 404 403 200 404"),
+    "reports:edit[sub]":                         ("L 404 404 404 200 404 403 200 404", "L 404 404 404 200 404 403 200 404"),
+    "reports:export":                            ("L 405 405 405 405 405 405 405 405", "L 404 404 404 404 404 R R 404"),
+    "reports:export_detail":                     ("L 404 404 404 404 404 200 200 404", "L 405 405 405 405 405 405 405 405"),
+    "reports:export_download":                   ("L 404 404 404 404 404 200 200 404", "L 405 405 405 405 405 405 405 405"),
+    "reports:export_status":                     ("L 404 404 404 404 404 200 200 404", "L 405 405 405 405 405 405 405 405"),
+    "reports:finalise":                          ("L 405 405 405 405 405 405 405 405", "L 404 404 404 404 404 403 R 404"),
+    "reports:index":                             ("L 200 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405 405"),
+    "reports:print":                             ("L 404 404 404 404 404 200 200 404", "L 405 405 405 405 405 405 405 405"),
+    "reports:refresh":                           ("L 404 404 404 404 404 403 200 404", "L 404 404 404 404 404 403 R 404"),
+    "reports:section_add":                       ("L 405 405 405 405 405 405 405 405", "L 404 404 404 404 404 403 R 404"),
+    "reports:section_delete":                    ("L 405 405 405 405 405 405 405 405", "L 404 404 404 404 404 403 R 404"),
+    "reports:section_edit":                      ("L 404 404 404 404 404 403 200 404", "L 404 404 404 404 404 403 R 404"),
+    "reports:section_move":                      ("L 405 405 405 405 405 405 405 405", "L 404 404 404 404 404 403 R 404"),
+    "reports:version":                           ("L 404 404 404 404 404 200 200 404", "L 405 405 405 405 405 405 405 405"),
+    "reports:version_draft":                     ("L 405 405 405 405 405 405 405 405", "L 404 404 404 404 404 403 R 404"),
+    # --- welfare
+    "welfare:caps":                              ("L 403 403 403 200 200 403 200 200", "L 403 403 403 403 403 403 400 400"),
+    "welfare:claim_advance":                     ("L 405 405 405 405 405 405 405 405", "L 404 404 404 R 404 404 R 404"),
+    "welfare:claim_create":                      ("L 403 403 403 200 200 403 200 200", "L 403 403 403 400 400 403 400 400"),
+    "welfare:claim_detail":                      ("L 404 404 404 200 404 404 200 404", "L 405 405 405 405 405 405 405 405"),
+    "welfare:compliance":                        ("L 403 403 403 200 200 403 200 200", "L 405 405 405 405 405 405 405 405"),
+    "welfare:distribution_create":               ("L 403 403 403 200 200 403 200 200", "L 403 403 403 400 400 403 400 400"),
+    "welfare:distribution_detail":               ("L 404 404 404 404 404 404 200 404", "L 404 404 404 404 404 404 R 404"),
+    "welfare:distributions":                     ("L 403 403 403 200 200 403 200 200", "L 405 405 405 405 405 405 405 405"),
+    "welfare:donations":                         ("L 403 403 403 200 200 403 200 200", "L 405 405 405 405 405 405 405 405"),
+    "welfare:drive_create":                      ("L 405 405 405 405 405 405 405 405", "L 403 403 403 400 400 403 400 400"),
+    "welfare:drive_detail":                      ("L 404 404 404 404 404 404 200 404", "L 404 404 404 404 404 404 400 404"),
+    "welfare:event_create":                      ("L 405 405 405 405 405 405 405 405", "L 403 403 403 400 400 403 400 400"),
+    "welfare:hardship":                          ("L 403 403 403 200 200 403 200 200", "L 405 405 405 405 405 405 405 405"),
+    "welfare:hardship_create":                   ("L 403 403 403 200 200 403 200 200", "L 403 403 403 400 400 403 400 400"),
+    "welfare:hardship_detail":                   ("L 404 404 404 200 404 404 200 404", "L 404 404 404 400 404 404 400 404"),
+    "welfare:healthcheck_create":                ("L 403 403 403 200 200 403 200 200", "L 403 403 403 400 400 403 400 400"),
+    "welfare:healthchecks":                      ("L 403 403 403 200 200 403 200 200", "L 405 405 405 405 405 405 405 405"),
+    "welfare:import":                            ("L 403 403 403 403 403 403 200 200", "L 403 403 403 403 403 403 200 200"),
+    "welfare:import_confirm":                    ("L 405 405 405 405 405 405 405 405", "L 403 403 403 403 403 403 R 404"),
+    "welfare:import_preview":                    ("L 403 403 403 403 403 403 200 404", "L 405 405 405 405 405 405 405 405"),
+    "welfare:import_template":                   ("L 403 403 403 403 403 403 200 200", "L 405 405 405 405 405 405 405 405"),
+    "welfare:index":                             ("L 200 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405 405"),
+    "welfare:ledger":                            ("L 403 403 403 200 200 403 200 200", "L 405 405 405 405 405 405 405 405"),
+    "welfare:ledger_export":                     ("L 403 403 403 200 200 403 200 200", "L 405 405 405 405 405 405 405 405"),
+    "welfare:pending_cancel":                    ("L 405 405 405 405 405 405 405 405", "L 404 404 404 R 404 404 R 404"),
+    "welfare:plan_create":                       ("L 403 403 403 403 403 403 200 200", "L 403 403 403 403 403 403 400 400"),
+    "welfare:plans":                             ("L 403 403 403 200 200 403 200 200", "L 405 405 405 405 405 405 405 405"),
+    "welfare:service_create":                    ("L 403 403 403 200 200 403 200 200", "L 403 403 403 400 400 403 400 400"),
+    "welfare:services":                          ("L 403 403 403 200 200 403 200 200", "L 405 405 405 405 405 405 405 405"),
+    "welfare:visit_create":                      ("L 403 403 403 200 200 403 200 200", "L 403 403 403 400 400 403 400 400"),
+    "welfare:visit_detail":                      ("L 404 404 404 200 404 404 200 404", "L 405 405 405 405 405 405 405 405"),
+    "welfare:visit_detail[sensitive]":           ("L 404 404 404 200 404 404 200 404", "L 405 405 405 405 405 405 405 405"),
+    "welfare:visit_detail[sub_b]":               ("L 404 404 404 404 200 404 200 404", "L 405 405 405 405 405 405 405 405"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -182,18 +329,34 @@ def test_every_url_has_a_row_in_the_matrix():
 
 
 def _run(school, clients) -> tuple[dict, list[str], int]:
-    """Request every row as every role, GET then POST; → observed rows, server errors, number of checks."""
-    observed, errors, checks = {}, [], 0
+    """Request every row as every role, GET then POST; → observed rows, problems, number of checks.
+
+    Problems: a request that raised (a 500), or a page that shows the other school's tag (a name or title
+    of the other school in a list, a form's choices, an export or a PDF).
+    """
+    observed, problems, checks = {}, [], 0
+    slow, own_seen = [], 0
     for key, route in _rows():
         url = _url(key, route, school)
         got = {}
+        t0 = time.monotonic()
         for method in ("GET", "POST"):
             answers = [request(clients[role], method, url) for role in ROLES]
-            errors += [r.detail for r in answers if isinstance(r, ServerError)]
+            problems += [f"500: {r.detail}" for r in answers if isinstance(r, ServerError)]
+            for role, r in zip(ROLES, answers, strict=True):
+                own, foreign = ("乙校", "甲校") if role == "outsider" else ("甲校", "乙校")
+                text = text_of(r) if r.status_code == 200 else ""
+                own_seen += own in text
+                if foreign in text:
+                    problems.append(f"{key} {method} as {role} shows the other school's {foreign!r}: {url}")
             got[method] = " ".join(outcome(r) for r in answers)
             checks += len(ROLES)
         observed[key] = (got["GET"], got["POST"])
-    return observed, errors, checks
+        slow.append((time.monotonic() - t0, key))
+    if os.environ.get("MATRIX_RECORD"):
+        print("slowest rows:", sorted(slow)[-5:])
+    assert own_seen > 300, f"the tag check only saw the own school's names on {own_seen} pages: is it blind?"
+    return observed, problems, checks
 
 
 @pytest.mark.django_db
@@ -202,7 +365,7 @@ def test_permission_matrix(world):
     started = time.monotonic()
     logging.disable(logging.WARNING)  # 403/404 warnings of django.request would flood the output
     try:
-        observed, errors, checks = _run(world["a"], clients)
+        observed, problems, checks = _run(world["a"], clients)
     finally:
         logging.disable(logging.NOTSET)
     print(f"\npermission matrix: {len(observed)} rows × {len(ROLES)} roles × 2 methods = {checks} checks "
@@ -211,7 +374,7 @@ def test_permission_matrix(world):
         width = max(len(k) for k in observed) + 3
         for key, (get, post) in observed.items():
             print(f'    {repr(key) + ":":<{width}}("{get}",\n    {"":<{width}} "{post}"),')
-    assert not errors, "requests that raised (500):\n" + "\n".join(errors)
+    assert not problems, "\n".join(problems)
     mismatches = []
     for key, got in observed.items():
         want = MATRIX.get(key)
@@ -225,3 +388,120 @@ def test_permission_matrix(world):
 
 def _norm(row: str) -> str:
     return re.sub(r"\s+", " ", row.strip())
+
+
+# --- object level (IDOR): the other school's objects ------------------------------------------------------
+
+REFUSED = {"403", "404", "405"}  # 405: the wrong method is refused before the object is even looked up
+
+
+@pytest.mark.django_db
+def test_objects_of_another_school_are_refused(world):
+    """Every URL with a pk, pointed at the other school's object, is refused to every home-school role.
+
+    (The home school's objects requested by the other school's chair are the ``outsider`` column above.)
+    """
+    b = world["b"]
+    clients = role_clients(world["users"])
+    home_roles = [r for r in ROLES if r not in ("anon", "outsider")]
+    leaks, checks = [], 0
+    logging.disable(logging.WARNING)
+    try:
+        for key, route in _rows():
+            if not route.params:
+                continue
+            url = _url(key, route, b)
+            for method in ("GET", "POST"):
+                assert outcome(request(clients["anon"], method, url)) == "L", f"{key} {method} anonymous"
+                for role in home_roles:
+                    got = outcome(request(clients[role], method, url))
+                    checks += 1
+                    if got not in REFUSED:
+                        leaks.append(f"{key} {method} {url} as {role}: {got}")
+    finally:
+        logging.disable(logging.NOTSET)
+    print(f"\nIDOR: {checks} requests for the other school's objects")
+    assert not leaks, "objects of another school answered:\n" + "\n".join(leaks)
+
+
+# --- CSRF and methods -----------------------------------------------------------------------------------------
+
+def _state_changing():
+    """(key, route, a role whose POST the view handles) for every row that accepts POST from someone."""
+    for key, route in _rows():
+        post = _norm(MATRIX[key][1]).split()
+        if key in ("login", "logout"):
+            continue  # covered by test_login_and_logout_need_the_token
+        handled = [role for role, answer in zip(ROLES, post, strict=True) if answer not in {"L", "403", "404", "405"}]
+        if handled:
+            yield key, route, handled[0]
+
+
+WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.I)
+# Writes a GET may legitimately make: the session (idle timeout renewal), the audit trail of sensitive reads
+# and downloads, and django-axes' access log.
+ALLOWED_WRITE_TABLES = ("django_session", "members_auditentry", "axes_")
+
+
+@pytest.mark.django_db
+def test_state_changing_urls_need_the_csrf_token_and_do_not_change_state_on_get(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    a, users = world["a"], world["users"]
+    strict = {}
+    checked, problems = 0, []
+    logging.disable(logging.WARNING)
+    try:
+        for key, route, role in _state_changing():
+            url = _url(key, route, a)
+            if role not in strict:
+                strict[role] = Client(enforce_csrf_checks=True)
+                if role != "anon":
+                    strict[role].force_login(users[role], backend="django.contrib.auth.backends.ModelBackend")
+            response = request(strict[role], "POST", url)
+            if response.status_code != 403 or b"CSRF" not in response.content:
+                problems.append(f"{key}: POST without a CSRF token as {role} answered {response.status_code}")
+            with CaptureQueriesContext(connection) as queries:
+                answer = outcome(request(strict[role], "GET", url))
+            writes = [q["sql"] for q in queries.captured_queries if WRITES.match(q["sql"])
+                      and not any(t in q["sql"] for t in ALLOWED_WRITE_TABLES)]
+            if writes:
+                problems.append(f"{key}: GET as {role} ({answer}) wrote: {writes[0][:200]}")
+            checked += 1
+    finally:
+        logging.disable(logging.NOTSET)
+    print(f"\nCSRF/GET-safety: {checked} state-changing URLs")
+    assert checked > 50
+    assert not problems, "\n".join(problems)
+
+
+def test_login_and_logout_need_the_token(world, db):
+
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(reverse("login"), {"username": "sch-chair", "password": "x"}).status_code == 403
+    strict.force_login(world["users"]["chair"], backend="django.contrib.auth.backends.ModelBackend")
+    assert strict.post(reverse("logout")).status_code == 403
+    assert strict.get(reverse("home")).status_code == 200  # still logged in
+
+
+FORM_TAG = re.compile(r"<form\b[^>]*>", re.I | re.S)
+
+
+def test_every_post_form_in_the_templates_carries_the_csrf_token():
+    folders = [ROOT / "templates", *ROOT.glob("*/templates")]
+    forms, missing = 0, []
+    for folder in folders:
+        for path in folder.rglob("*.html"):
+            text = path.read_text(encoding="utf-8")
+            for match in FORM_TAG.finditer(text):
+                if not re.search(r"""method\s*=\s*["']?post""", match.group(0), re.I):
+                    continue
+                forms += 1
+                end = text.find("</form>", match.end())
+                body = text[match.end(): end if end != -1 else len(text)]
+                if "{% csrf_token %}" not in body:
+                    line = text.count("\n", 0, match.start()) + 1
+                    missing.append(f"{path.relative_to(ROOT)}:{line}")
+    assert forms > 30
+    assert not missing, "POST forms without {% csrf_token %}: " + ", ".join(missing)
