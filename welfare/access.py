@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
-from members.access import MANAGER_ROLES, has_role, member_of, role_assignments, scope_q
+from members.access import MANAGER_ROLES, has_role, member_of, nodes_for, role_assignments, scope_q
 from members.models import Member, Organization, Role
 
 from .models import AidClaim, HardshipCase, WelfareVisit
@@ -74,9 +74,75 @@ def person_scope_q(user, member_field: str = "member") -> Q:
     return q
 
 
+def _school_pk(node: Organization) -> int | None:
+    """The pk of the school at or above ``node`` (cached on the node: one query at most)."""
+    if not hasattr(node, "_welfare_school_pk"):
+        school = node.school
+        node._welfare_school_pk = school.pk if school else None
+    return node._welfare_school_pk
+
+
+def _visit_node_q(node: Organization) -> Q:
+    """Visits about members in ``node``'s subtree, on the indexed ``WelfareVisit.school`` column."""
+    if node.kind == Organization.Kind.DISTRICT:
+        return Q(school__path__startswith=node.path)
+    if node.kind == Organization.Kind.SCHOOL:
+        return Q(school_id=node.pk)
+    return Q(school_id=_school_pk(node), member__organization__path__startswith=node.path)
+
+
+def _visit_rules(user) -> tuple[Q | None, list[Organization]]:
+    """(rows the user sees in full — sensitive or not —, manager nodes where only non-sensitive rows show).
+
+    The same rules as ``person_scope_q & (not sensitive | sensitive_q)``, written so that
+    PostgreSQL can use the (school, visited_on) index: a school chair's visits are simply
+    ``school_id = S``; the member's own rows are OR-ed in only when no full rule covers them.
+    """
+    full: list[Organization] = []
+    for ra in role_assignments(user):
+        org = ra.organization
+        if ra.role in (Role.CHAIR, Role.COMMITTEE) and org.kind == Organization.Kind.SCHOOL:
+            full.append(org)
+        elif ra.role == Role.SUB_UNION_CHAIR and org.kind in (Organization.Kind.SUB_UNION, Organization.Kind.GROUP):
+            full.append(org)
+    kept: list[Organization] = []
+    for node in sorted({n.path: n for n in full}.values(), key=lambda n: n.path):
+        if not any(node.path.startswith(k.path) for k in kept):
+            kept.append(node)
+    full = kept
+    q = None
+    for node in full:
+        q = _visit_node_q(node) if q is None else q | _visit_node_q(node)
+    me = member_of(user)
+    if me is not None and not any(me.organization.path.startswith(n.path) for n in full):
+        q = Q(member_id=me.pk) if q is None else q | Q(member_id=me.pk)
+    partial = [n for n in nodes_for(user, *MANAGER_ROLES) if not any(n.path.startswith(f.path) for f in full)]
+    return q, partial
+
+
 def visible_visits_q(user) -> Q:
     """Visits whose record ``user`` may see: in scope and (not sensitive or sensitive-allowed)."""
-    return person_scope_q(user) & (Q(occasion__is_sensitive=False) | sensitive_q(user))
+    if getattr(user, "is_superuser", False):
+        return Q()
+    full, partial = _visit_rules(user)
+    q = full if full is not None else Q(pk__in=[])
+    for node in partial:
+        q |= _visit_node_q(node) & Q(occasion__is_sensitive=False)
+    return q
+
+
+def hidden_visits_q(user) -> Q | None:
+    """Sensitive visits in the user's scope that they may only count; ``None`` when there can be none."""
+    if getattr(user, "is_superuser", False):
+        return None
+    full, partial = _visit_rules(user)
+    if not partial:
+        return None
+    q = Q(pk__in=[])
+    for node in partial:
+        q |= _visit_node_q(node)
+    q &= Q(occasion__is_sensitive=True)
+    return q & ~full if full is not None else q
 
 
 def get_visit_for_user(user, pk) -> WelfareVisit:

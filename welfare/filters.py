@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -27,22 +28,39 @@ class VisitFilter(django_filters.FilterSet):
         label=_("经费来源"), choices=FundingSource.choices, empty_label=_("全部来源")
     )
     member = django_filters.CharFilter(label=_("教职工"), method="filter_member")
+    # Report figures link here with ?org=<organisation code>&start=&end= (traceability); a hidden parameter.
+    org = django_filters.CharFilter(method="filter_org", widget=forms.HiddenInput)
 
     class Meta:
         model = WelfareVisit
-        fields = ["start", "end", "occasion", "sub_union", "funding_source", "member"]
+        fields = ["start", "end", "occasion", "sub_union", "funding_source", "member", "org"]
 
     def __init__(self, *args, scope: Organization | None = None, occasions=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.org_node = None
         if scope is not None:
             self.filters["sub_union"].queryset = scope.subtree().filter(kind=Organization.Kind.SUB_UNION)
         if occasions is not None:
             self.filters["occasion"].queryset = occasions
         for name, f in self.form.fields.items():
+            if name in ("occasion", "sub_union", "funding_source"):
+                # One template for the whole <select> instead of an include per <option>.
+                f.widget.template_name = "members/widgets/select_inline.html"
             f.widget.attrs.setdefault(
                 "class", "form-select" if name in ("occasion", "sub_union", "funding_source") else "form-control"
             )
         self.form.fields["member"].widget.attrs["placeholder"] = _("姓名或工号")
+
+    def filter_org(self, queryset, name, value):
+        """Visits about members of that organisation's subtree (the rows stay within the user's own scope)."""
+        node = self.org_node = Organization.objects.filter(code=(value or "").strip()[:32]).first()
+        if node is None:
+            return queryset.none()
+        if node.kind == Organization.Kind.DISTRICT:
+            return queryset.filter(school__path__startswith=node.path)
+        if node.kind == Organization.Kind.SCHOOL:
+            return queryset.filter(school_id=node.pk)
+        return queryset.filter(member__organization__path__startswith=node.path)
 
     def filter_sub_union(self, queryset, name, value):
         return queryset.filter(member__organization__path__startswith=value.path) if value else queryset

@@ -56,11 +56,35 @@ class VisitOccasion(models.Model):
         return self.name
 
 
+class WelfareVisitQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Fill the denormalised ``school`` from each visit's member before a bulk insert (one query at most)."""
+        objs = list(objs)
+        missing = [o for o in objs if o.school_id is None]
+        if missing:
+            known = {o.member_id: o.member.school_id for o in missing if "member" in o._state.fields_cache}
+            unknown = {o.member_id for o in missing} - known.keys()
+            if unknown:
+                known.update(Member.objects.filter(pk__in=unknown).values_list("pk", "school_id"))
+            for o in missing:
+                o.school_id = known.get(o.member_id)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class WelfareVisit(models.Model):
-    """One welfare visit (慰问): who, why, when, who went, money and gift, who paid."""
+    """One welfare visit (慰问): who, why, when, who went, money and gift, who paid.
+
+    ``school`` is denormalised from ``member.school`` (set on save and bulk insert,
+    kept in step by ``welfare.signals`` when a member moves school) so that the
+    ledger filters and sorts on the (school, visited_on) index instead of joining
+    members and organisations for every row of the table.
+    """
 
     member = models.ForeignKey(
         Member, verbose_name=_("慰问对象"), on_delete=models.PROTECT, related_name="welfare_visits"
+    )
+    school = models.ForeignKey(
+        Organization, verbose_name=_("学校"), on_delete=models.PROTECT, related_name="+", editable=False
     )
     family_member = models.ForeignKey(
         FamilyMember, verbose_name=_("涉及亲属"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -87,14 +111,25 @@ class WelfareVisit(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = WelfareVisitQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("慰问记录")
         verbose_name_plural = _("慰问记录")
         ordering = ["-visited_on", "-pk"]
-        indexes = [models.Index(fields=["member", "visited_on"], name="welfare_visit_member_date")]
+        indexes = [
+            models.Index(fields=["member", "visited_on"], name="welfare_visit_member_date"),
+            # The ledger: one school's visits in a period, newest first (backward index scan + LIMIT).
+            models.Index(fields=["school", "visited_on", "id"], name="welfare_visit_school_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.visited_on:%Y-%m-%d} {self.member.name} {self.occasion.name}"
+
+    def save(self, *args, **kwargs):
+        if self.member_id and (self.school_id is None or "member" in self._state.fields_cache):
+            self.school_id = self.member.school_id
+        super().save(*args, **kwargs)
 
     @property
     def total_value(self):

@@ -16,7 +16,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from members.models import EmploymentType, Member, MemberStatus, Organization
 
-from .access import person_scope_q, sensitive_q, visible_visits_q
+from .access import hidden_visits_q, visible_visits_q
 from .models import (
     AidClaim,
     DistributionRecipient,
@@ -296,8 +296,12 @@ def visit_ledger(user) -> QuerySet[WelfareVisit]:
 
 
 def hidden_sensitive_visits(user) -> QuerySet[WelfareVisit]:
-    """Visits in the user's scope whose sensitive detail they may not read (shown as a count)."""
-    return WelfareVisit.objects.filter(person_scope_q(user), occasion__is_sensitive=True).exclude(sensitive_q(user))
+    """Visits in the user's scope whose sensitive detail they may not read (shown as a count).
+
+    Empty without a query when the user's rules leave nothing hidden (a school chair sees all).
+    """
+    q = hidden_visits_q(user)
+    return WelfareVisit.objects.none() if q is None else WelfareVisit.objects.filter(q)
 
 
 def ledger_totals(qs: QuerySet[WelfareVisit]) -> dict:

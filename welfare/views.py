@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,7 +33,7 @@ from members.access import (
     scope_q,
 )
 from members.audit import audit
-from members.models import AuditEntry, ImportBatch, Member, Organization, Role
+from members.models import AuditEntry, FamilyMember, ImportBatch, Member, Organization, Role
 from members.tabular import xlsx_response_bytes
 
 from . import selectors, services
@@ -70,6 +70,7 @@ from .models import (
     Donation,
     DonationDrive,
     FestivalDistribution,
+    FundingSource,
     HardshipAid,
     HardshipCase,
     HealthCheckCampaign,
@@ -104,9 +105,10 @@ def _manageable_members(user):
     return Member.objects.filter(scope_q(user, "organization", *MANAGER_ROLES))
 
 
-def _querystring(request) -> str:
+def _querystring(request, drop: tuple[str, ...] = ()) -> str:
     params = request.GET.copy()
-    params.pop("page", None)
+    for key in ("page", *drop):
+        params.pop(key, None)
     return params.urlencode()
 
 
@@ -314,11 +316,21 @@ def visit_detail(request, pk: int):
 
 
 def _ledger_filter(request):
+    """The ledger's filter, bound to the request; the period defaults to the current calendar year.
+
+    A chair's 台账 is kept per year, and counting, totalling and sorting every year's visits on
+    each visit to the page would grow with the table. Clearing both dates (``?start=&end=``)
+    still shows every year.
+    """
     scope = _scope(request.user)
     school = _school_of(scope)
     qs = selectors.visit_ledger(request.user)
-    vf = VisitFilter(request.GET or None, queryset=qs, scope=scope, occasions=services.occasions_for(school))
-    rows = vf.qs if vf.is_bound and vf.is_valid() else qs
+    data = request.GET.copy()
+    if "start" not in data and "end" not in data:
+        year = timezone.localdate().year
+        data["start"], data["end"] = f"{year}-01-01", f"{year}-12-31"
+    vf = VisitFilter(data, queryset=qs, scope=scope, occasions=services.occasions_for(school))
+    rows = vf.qs if vf.is_valid() else qs
     return scope, vf, rows
 
 
@@ -332,24 +344,34 @@ def ledger(request):
     """
     scope, vf, rows = _ledger_filter(request)
     totals = selectors.ledger_totals(rows)
-    page = Paginator(rows.prefetch_related("visitors"), PAGE_SIZE).get_page(request.GET.get("page"))
+    visitors = Prefetch("visitors", queryset=Member.objects.order_by("staff_no").only("pk", "name", "staff_no"))
+    paginator = Paginator(rows.prefetch_related(visitors), PAGE_SIZE)
+    paginator.count = totals["count"]  # the totals row already counted the rows: no second COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     hidden = selectors.hidden_sensitive_visits(request.user)
-    if vf.is_bound and vf.is_valid():
+    if vf.is_valid():
         cd = vf.form.cleaned_data
         if cd.get("start"):
             hidden = hidden.filter(visited_on__gte=cd["start"])
         if cd.get("end"):
             hidden = hidden.filter(visited_on__lte=cd["end"])
+        if cd.get("org"):
+            hidden = vf.filter_org(hidden, "org", cd["org"])
     return render(
         request,
         "welfare/ledger.html",
         {
             "scope": scope,
             "filter": vf,
+            "org_node": vf.org_node,
             "page": page,
             "totals": totals,
-            "hidden_count": hidden.count(),
+            "hidden_count": hidden.count(),  # no query when nothing can be hidden from this user
             "querystring": _querystring(request),
+            "querystring_all_units": _querystring(request, drop=("org",)),
+            # Choice labels resolved once per page, not a gettext call per row.
+            "funding_labels": {k: str(v) for k, v in FundingSource.choices},
+            "relation_labels": {k: str(v) for k, v in FamilyMember.Relation.choices},
         },
     )
 

@@ -60,7 +60,7 @@ def test_district_chair_sees_counts_not_records(login, school, sensitive_visit):
     RoleAssignmentFactory(user=user, role=Role.CHAIR, organization=district)
     WelfareVisitFactory(member=sensitive_visit.member)  # a non-sensitive one
     client = login(user)
-    r = client.get(reverse("welfare:ledger"))
+    r = client.get(reverse("welfare:ledger"), {"start": "", "end": ""})  # every year, not just the current one
     assert r.context["totals"]["count"] == 1 and r.context["hidden_count"] == 1
     assert "另有 1 条敏感慰问记录" in r.content.decode()
     assert _detail(client, sensitive_visit).status_code == 404
@@ -90,3 +90,40 @@ def test_member_page_timeline_hides_sensitive_visits_from_the_district(login, sc
     html = login(user).get(reverse("members:detail", args=[sensitive_visit.member.pk])).content.decode()
     assert "生病住院" not in html
     _ = MemberFactory
+
+
+def test_index_friendly_visit_rules_match_the_reference_rules_for_every_role(
+    request, login, school, sub_a, sub_b, member, sensitive_visit
+):
+    """``visible_visits_q``/``hidden_visits_q`` (on the denormalised school) = scope & (not sensitive | allowed)."""
+    from django.db.models import Q
+
+    from welfare.access import hidden_visits_q, person_scope_q, sensitive_q, visible_visits_q
+    from welfare.models import WelfareVisit
+
+    district = Organization.objects.create(kind="district", code="DS3", name="区教育工会")
+    school.parent = district
+    school.save()
+    for org in (sub_a, sub_b):
+        WelfareVisitFactory(member=MemberFactory(organization=org), occasion=occasion("hospitalisation"))
+        WelfareVisitFactory(member=MemberFactory(organization=org))
+    WelfareVisitFactory(member=member.member)
+    district_chair = UserFactory()
+    RoleAssignmentFactory(user=district_chair, role=Role.CHAIR, organization=district)
+    sub_b_chair = UserFactory()
+    RoleAssignmentFactory(user=sub_b_chair, role=Role.SUB_UNION_CHAIR, organization=sub_b)
+    users = [request.getfixturevalue(n) for n in
+             ("chair", "committee", "sub_union_chair", "member", "representative", "handler", "outsider")]
+    seen_hidden = 0
+    for user in [*users, district_chair, sub_b_chair]:
+        ids = set(WelfareVisit.objects.filter(visible_visits_q(user)).values_list("pk", flat=True))
+        reference = person_scope_q(user) & (Q(occasion__is_sensitive=False) | sensitive_q(user))
+        assert ids == set(WelfareVisit.objects.filter(reference).values_list("pk", flat=True)), user.username
+        hq = hidden_visits_q(user)
+        hidden = set() if hq is None else set(WelfareVisit.objects.filter(hq).values_list("pk", flat=True))
+        ref_hidden = WelfareVisit.objects.filter(person_scope_q(user), occasion__is_sensitive=True).exclude(
+            sensitive_q(user)
+        )
+        assert hidden == set(ref_hidden.values_list("pk", flat=True)), user.username
+        seen_hidden += len(hidden)
+    assert seen_hidden == 3  # the district chair's three hidden visits: the comparison is not vacuous
