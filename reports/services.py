@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 
 from django.db import transaction
 from django.db.models import Max
@@ -375,8 +376,33 @@ def export_request(*, report: AnnualReport, fmt: str, acting_user, version: Repo
         export.save(update_fields=["status", "progress", "error"])
         created = True
     if created:
-        from .tasks import render_export
-
-        transaction.on_commit(lambda: render_export.delay(export.pk))
+        transaction.on_commit(lambda: _enqueue_render(export.pk))
         queued = True
     return export, queued
+
+
+QUEUE_DOWN_MESSAGE = "后台生成服务（任务队列 Redis）暂时无法连接。导出请求已保存，请稍后返回报告页再次点击导出重试。"
+
+
+def _enqueue_render(export_pk: int) -> None:
+    """Hand the export to Celery. When the broker is unreachable the request is kept, marked failed
+    with a clear message, so the next click on 导出 queues it again (export_request resets FAILED).
+
+    ``ignore_result``: progress lives on the export row; waiting on the Redis result store would
+    block the request for 20 s before failing. A short publish retry keeps the page responsive.
+    """
+    from kombu.exceptions import OperationalError
+
+    from .tasks import render_export
+
+    try:
+        render_export.apply_async(
+            (export_pk,),
+            ignore_result=True,
+            retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
+        )
+    except OperationalError:
+        logging.getLogger(__name__).warning("report export %s: task broker unreachable", export_pk)
+        ReportExport.objects.filter(pk=export_pk).exclude(status=ReportExport.Status.DONE).update(
+            status=ReportExport.Status.FAILED, progress=0, error=QUEUE_DOWN_MESSAGE
+        )
