@@ -67,7 +67,7 @@ def role_clients(users: dict) -> dict[str, Client]:
     return clients
 
 
-def request(client: Client, method: str, url: str):
+def request(client: Client, method: str, url: str, data: dict | None = None):
     """One request inside a savepoint that is rolled back, so the world stays as built.
 
     The client's cookies are restored too (a logout or a login must not change who asks next).
@@ -76,7 +76,7 @@ def request(client: Client, method: str, url: str):
     saved.load(client.cookies.output(header="", sep=";"))
     try:
         with transaction.atomic():
-            response = getattr(client, method.lower())(url)
+            response = getattr(client, method.lower())(url, data or {})
             response.body = (b"".join(response.streaming_content) if response.streaming
                              else response.content)
             transaction.set_rollback(True)

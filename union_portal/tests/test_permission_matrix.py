@@ -505,3 +505,56 @@ def test_every_post_form_in_the_templates_carries_the_csrf_token():
                     missing.append(f"{path.relative_to(ROOT)}:{line}")
     assert forms > 30
     assert not missing, "POST forms without {% csrf_token %}: " + ", ".join(missing)
+
+
+# --- object level (IDOR) through the body: the other school's ids in a form ------------------------------------
+
+
+def _body_cases(a, b):
+    """(role, url name, URL objects, field → (own value, other school's value), other fields).
+
+    The own value makes the POST succeed (a redirect); the other school's value must not.
+    """
+    from congress.models import Representative
+    from welfare.services import occasion_by_code
+
+    seat = Representative.objects.filter(congress=a.obj["congress"], member__user__username="sch-cosign0").get()
+    other_seat = Representative.objects.filter(congress=b.obj["congress"], member__user__username="oth-rep").get()
+    marriage = occasion_by_code(None, "marriage").pk
+    return [
+        ("chair", "reports:create", {}, {"organization": (a.school.pk, b.school.pk)},
+         {"period_kind": "calendar_year", "year": "2019"}),
+        ("chair", "reports:export", {"pk": a.obj["report"].pk}, {"version": ("", b.obj["version"].pk)},
+         {"format": "html"}),
+        ("proposals", "congress:suggestion_detail", {"pk": a.obj["suggestion"].pk},
+         {"department": (a.obj["dept_other"].pk, b.obj["dept"].pk)}, {"action": "forward"}),
+        ("rep", "congress:proposal_invite", {"pk": a.obj["draft"].pk},
+         {"representatives": (seat.pk, other_seat.pk)}, {}),
+        ("chair", "welfare:visit_create", {}, {"member_ref": ("SCH-Z1", "OTH-Z1")},
+         {"occasion": marriage, "visited_on": "2021-05-01", "cash_amount": "300", "gift_value": "0",
+          "funding_source": "union_funds"}),
+        ("chair", "activities:create", {}, {"organizer": (a.school.pk, b.school.pk)},
+         {"title": "教工趣味运动会", "type": "sports", "status": "open", "starts_at": "2030-05-01T09:00",
+          "ends_at": "2030-05-01T11:00", "place": "操场", "audience": "all", "budget": "0", "spent": "0",
+          "funding_source": "union", "capacity": "", "headcount": "0"}),
+    ]
+
+
+@pytest.mark.django_db
+def test_ids_of_another_school_in_a_form_are_refused(world):
+    a, b = world["a"], world["b"]
+    clients = role_clients(world["users"])
+    problems = []
+    logging.disable(logging.WARNING)
+    try:
+        for role, name, kwargs, fields, rest in _body_cases(a, b):
+            url = reverse(name, kwargs=kwargs)
+            own = request(clients[role], "POST", url, rest | {f: v[0] for f, v in fields.items()})
+            foreign = request(clients[role], "POST", url, rest | {f: v[1] for f, v in fields.items()})
+            if outcome(own) != "R":
+                problems.append(f"{name}: the own-school POST did not succeed ({outcome(own)}): fix the case")
+            if outcome(foreign) not in {"400", "200", "403", "404"}:
+                problems.append(f"{name}: the other school's id in {sorted(fields)} answered {outcome(foreign)}")
+    finally:
+        logging.disable(logging.NOTSET)
+    assert not problems, "\n".join(problems)
