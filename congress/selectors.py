@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, F, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from members.models import Department, Organization
@@ -44,14 +45,23 @@ TEACHER_SHARE_MIN = Decimal("60")  # 教育部令第32号: teachers are at least
 
 
 def _proposal_rows(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """What a list row shows, in one query: related rows by join, the 附议 count as a correlated subquery.
+
+    A subquery (not ``Count`` over a join) keeps the rows ungrouped: no GROUP BY over every
+    selected column and no DISTINCT, so a page costs an index walk, not a hash over the school.
+    """
+    confirmed = (
+        CoSignature.objects.filter(
+            proposal=OuterRef("pk"), status=CoSignature.Status.CONFIRMED, role=CoSignature.Role.COSIGNER
+        )
+        .order_by()
+        .values("proposal")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return qs.select_related(
         "session__congress", "category", "proposer__member", "delegation", "lead_department"
-    ).annotate(
-        confirmed=Count(
-            "cosignatures",
-            filter=Q(cosignatures__status=CoSignature.Status.CONFIRMED, cosignatures__role=CoSignature.Role.COSIGNER),
-        )
-    )
+    ).annotate(confirmed=Coalesce(Subquery(confirmed, output_field=IntegerField()), 0))
 
 
 def proposals_for_user(user) -> QuerySet[Proposal]:

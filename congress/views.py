@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from members.access import member_of
 from members.audit import audit
-from members.models import AuditEntry, Member
+from members.models import AuditEntry, Member, Organization
 from members.tabular import xlsx_response_bytes
 
 from . import selectors, services
@@ -47,6 +47,8 @@ from .forms import (
     TallyForm,
 )
 from .models import (
+    ACCEPTED_STATUSES,
+    COLLECTED_STATUSES,
     Appraisal,
     Congress,
     CongressSession,
@@ -55,6 +57,7 @@ from .models import (
     MotionClause,
     ProposalCategory,
     ProposalStatus,
+    Rating,
     Representative,
     Suggestion,
 )
@@ -142,6 +145,43 @@ LIST_VIEWS = {
 }
 
 
+# Report figures link to the proposal list with these parameters (traceability, reports.figures.LINKS):
+# ``org`` (organisation code: that subtree), ``start``/``end`` (the session's meeting date, as the
+# report counts), ``stage`` (the report's groups of statuses), ``rating`` and ``category``.
+STAGES = {
+    "collected": ("征集（已提交）", Q(status__in=COLLECTED_STATUSES)),
+    "accepted": ("立案", Q(status__in=ACCEPTED_STATUSES)),
+    "assigned": ("已交办", Q(status__in=ACCEPTED_STATUSES, assigned_at__isnull=False)),
+    "replied": ("已答复", Q(status__in=ACCEPTED_STATUSES, first_reply_on__isnull=False)),
+    "rated": ("已评价", Q(status__in=ACCEPTED_STATUSES) & ~Q(rating="")),
+}
+
+
+def _apply_traceability_filters(request, qs):
+    """Narrow a proposal list by ``org``, ``start``, ``end``, ``stage``, ``rating``, ``category`` (never widens)."""
+    import datetime as dt
+
+    code = request.GET.get("org", "").strip()[:32]
+    if code:
+        node = Organization.objects.filter(code=code).only("path").first()
+        qs = qs.filter(session__congress__school__path__startswith=node.path) if node else qs.none()
+    for key, lookup in (("start", "session__date__gte"), ("end", "session__date__lte")):
+        try:
+            qs = qs.filter(**{lookup: dt.date.fromisoformat(request.GET.get(key, "").strip()[:10])})
+        except ValueError:
+            pass
+    stage = request.GET.get("stage", "")
+    if stage in STAGES:
+        qs = qs.filter(STAGES[stage][1])
+    rating = request.GET.get("rating", "")
+    if rating in Rating.values:
+        qs = qs.filter(status__in=ACCEPTED_STATUSES, rating=rating)
+    category = request.GET.get("category", "")
+    if category.isdigit():
+        qs = qs.filter(category_id=int(category))
+    return qs
+
+
 @login_required
 @require_GET
 def proposal_list(request):
@@ -160,15 +200,15 @@ def proposal_list(request):
             raise PermissionDenied("只有提案工作委员会和工会主席、委员可以查看全部提案。")
         qs = selectors.proposals_for_user(user).filter(session__congress__school=school)
     elif view == "mine":
+        signed = CoSignature.objects.filter(representative__member__user=user).values("proposal_id")
         qs = selectors.proposals_for_user(user).filter(
-            Q(created_by=user) | Q(proposer__member__user=user) | Q(cosignatures__representative__member__user=user)
+            Q(created_by=user) | Q(proposer__member__user=user) | Q(pk__in=signed)
         )
     elif view == "invited":
-        qs = selectors.proposals_for_user(user).filter(
-            cosignatures__representative__member__user=user,
-            cosignatures__status=CoSignature.Status.INVITED,
-            status__in=(S.DRAFT, S.COLLECTING),
-        )
+        invited = CoSignature.objects.filter(
+            representative__member__user=user, status=CoSignature.Status.INVITED
+        ).values("proposal_id")
+        qs = selectors.proposals_for_user(user).filter(pk__in=invited, status__in=(S.DRAFT, S.COLLECTING))
     elif view == "department":
         qs = selectors.department_proposals(user)
     else:
@@ -183,7 +223,9 @@ def proposal_list(request):
     search = request.GET.get("q", "").strip()[:50]
     if search:
         qs = qs.filter(Q(title__icontains=search) | Q(number__icontains=search))
-    qs = qs.distinct().order_by("-session__date", "number", "-pk")
+    qs = _apply_traceability_filters(request, qs)
+    # Every filter above is single-valued or a subquery: no DISTINCT (and no GROUP BY) over the rows.
+    qs = qs.order_by("-session__date", "number", "-pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -199,6 +241,11 @@ def proposal_list(request):
             "session_id": session_id,
             "status": status,
             "statuses": S.choices,
+            "status_labels": {k: str(v) for k, v in S.choices},  # once per page, not a gettext per row
+            "stage_label": STAGES.get(request.GET.get("stage", ""), ("", None))[0],
+            "rating_label": dict(Rating.choices).get(request.GET.get("rating", ""), ""),
+            "traced": any(request.GET.get(k) for k in ("org", "start", "end", "stage", "rating", "category")),
+            "period": (request.GET.get("start", "")[:10], request.GET.get("end", "")[:10]),
             "search": search,
             "querystring": params.urlencode(),
             "today": timezone.localdate(),
