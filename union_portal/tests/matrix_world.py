@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from members.idcard import id_check_char
 from members.models import FamilyMember, ImportBatch, Organization, Role
 from members.tests.factories import (
     DepartmentFactory,
@@ -27,6 +28,11 @@ from members.tests.factories import (
     RoleAssignmentFactory,
     UserFactory,
 )
+
+# The colleague's identity numbers: shown in full only to the chair (settings.SENSITIVE_ID_ROLES) and the member.
+SECRET_ID = "11010519491231002X"
+SECRET_BANK = "6222020200112233445"
+OTHER_ID = "11010519800101001" + id_check_char("11010519800101001")  # the other school's colleague
 
 # The roles, in the column order of the expected table.
 ROLES = ("anon", "member", "rep", "handler", "subchair", "subchair_other", "proposals", "chair", "outsider")
@@ -76,7 +82,9 @@ def build_school(code: str, name: str, tag: str) -> School:
     o = w.obj
     o["dept"], o["dept_other"] = dept, dept_other
     # A colleague in sub-union A whose private records nobody but managers (and they themselves) may read.
-    colleague = MemberFactory(organization=sub_a, name=f"{tag}张三丰", staff_no=f"{code}-Z1", id_number="110101198503071234")
+    colleague = MemberFactory(organization=sub_a, name=f"{tag}张三丰", staff_no=f"{code}-Z1",
+                              id_number=SECRET_ID if tag == "甲校" else OTHER_ID,
+                              bank_account=SECRET_BANK if tag == "甲校" else "6222020200199887766")
     o["member"] = colleague
     spouse = FamilyMember.objects.create(member=colleague, relation=FamilyMember.Relation.SPOUSE, name=f"{tag}李四")
     _welfare(w, colleague, spouse)
@@ -97,7 +105,7 @@ def _welfare(w: School, colleague, spouse) -> None:
     o, chair = w.obj, w.users["chair"]
     o["pending"] = services.life_event_record(
         member=colleague, event="hospitalisation", event_date=dt.date.today() - dt.timedelta(days=2),
-        notes="住院治疗", acting_user=chair,
+        notes=f"{w.tag}住院治疗", acting_user=chair,
     )
     o["visit"] = services.welfare_visit_record(
         member=colleague, occasion=services.occasion_by_code(None, "marriage"), visited_on=dt.date(2021, 5, 10),

@@ -29,7 +29,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from .matrix_runner import ServerError, all_routes, outcome, request, role_clients, text_of
-from .matrix_world import ROLES, build_world
+from .matrix_world import ROLES, SECRET_BANK, SECRET_ID, build_world
 
 pytestmark = pytest.mark.xdist_group("permission_matrix")
 ROOT = Path(__file__).resolve().parents[2]
@@ -328,6 +328,15 @@ def test_every_url_has_a_row_in_the_matrix():
     assert not stale, "MATRIX rows for URLs that no longer exist: " + ", ".join(stale)
 
 
+# Sensitive details of the home school's colleague (in sub-union A) → the roles that may see them.
+SECRETS = {
+    SECRET_ID: {"chair"},  # full ID number (elsewhere masked)
+    SECRET_BANK: {"chair"},
+    "甲校子女重病": {"subchair", "chair"},  # a hardship case's reason
+    "甲校住院治疗": {"subchair", "chair"},  # a pending hospitalisation visit's notes
+}
+
+
 def _run(school, clients) -> tuple[dict, list[str], int]:
     """Request every row as every role, GET then POST; → observed rows, problems, number of checks.
 
@@ -335,7 +344,7 @@ def _run(school, clients) -> tuple[dict, list[str], int]:
     of the other school in a list, a form's choices, an export or a PDF).
     """
     observed, problems, checks = {}, [], 0
-    slow, own_seen = [], 0
+    slow, own_seen, secrets_seen = [], 0, set()
     for key, route in _rows():
         url = _url(key, route, school)
         got = {}
@@ -349,6 +358,12 @@ def _run(school, clients) -> tuple[dict, list[str], int]:
                 own_seen += own in text
                 if foreign in text:
                     problems.append(f"{key} {method} as {role} shows the other school's {foreign!r}: {url}")
+                for secret, allowed in SECRETS.items():
+                    if secret in text:
+                        if role in allowed:
+                            secrets_seen.add(secret)
+                        else:
+                            problems.append(f"{key} {method} as {role} shows {secret!r}: {url}")
             got[method] = " ".join(outcome(r) for r in answers)
             checks += len(ROLES)
         observed[key] = (got["GET"], got["POST"])
@@ -356,6 +371,7 @@ def _run(school, clients) -> tuple[dict, list[str], int]:
     if os.environ.get("MATRIX_RECORD"):
         print("slowest rows:", sorted(slow)[-5:])
     assert own_seen > 300, f"the tag check only saw the own school's names on {own_seen} pages: is it blind?"
+    assert secrets_seen == set(SECRETS), f"never shown even to those allowed: {set(SECRETS) - secrets_seen}"
     return observed, problems, checks
 
 
