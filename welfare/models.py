@@ -84,7 +84,12 @@ class WelfareVisit(models.Model):
         Member, verbose_name=_("慰问对象"), on_delete=models.PROTECT, related_name="welfare_visits"
     )
     school = models.ForeignKey(
-        Organization, verbose_name=_("学校"), on_delete=models.PROTECT, related_name="+", editable=False
+        Organization,
+        verbose_name=_("学校"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        db_index=False,  # led by the (school, visited_on, id) index below
     )
     family_member = models.ForeignKey(
         FamilyMember, verbose_name=_("涉及亲属"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -71,6 +71,35 @@ def _sub_union_annotations(prefix: str = "member__organization") -> dict:
     }
 
 
+def _visits_in(node: Organization) -> Q:
+    """Visits about members of ``node``'s subtree, on the indexed denormalised ``school`` column.
+
+    A school is ``school_id = S`` (the (school, visited_on) index range); a district joins only
+    its schools; a sub-union adds the member's path to its school's range.
+    """
+    if node.kind == Organization.Kind.SCHOOL:
+        return Q(school_id=node.pk)
+    if node.kind == Organization.Kind.DISTRICT:
+        return Q(school__path__startswith=node.path)
+    school = node.school
+    return Q(school_id=school.pk if school else None, member__organization__path__startswith=node.path)
+
+
+def _members_in(node: Organization, prefix: str = "member") -> Q:
+    """Rows about members of ``node``'s subtree, led by the indexed ``Member.school`` column.
+
+    Filtering only on the organisation path makes PostgreSQL hash every school's staff; the
+    school condition gives the same rows from one school's slice of the members index.
+    """
+    if node.kind == Organization.Kind.SCHOOL:
+        return Q(**{f"{prefix}__school_id": node.pk})
+    if node.kind == Organization.Kind.DISTRICT:
+        return Q(**{f"{prefix}__school__path__startswith": node.path})
+    school = node.school
+    return Q(**{f"{prefix}__school_id": school.pk if school else None,
+                f"{prefix}__organization__path__startswith": node.path})
+
+
 def report_stats(*, organization: Organization, start: dt.date, end: dt.date) -> dict:
     """Welfare figures for the annual report over ``organization``'s subtree, dates in [start, end].
 
@@ -107,7 +136,7 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
     """
     path = organization.path
     in_range = {"visited_on__range": (start, end)}
-    visits = WelfareVisit.objects.filter(member__organization__path__startswith=path, **in_range)
+    visits = WelfareVisit.objects.filter(_visits_in(organization), **in_range)
 
     stats: dict = {"visits": visits.aggregate(**_visit_aggregates())}
     stats["visits_by_occasion"] = list(
@@ -124,7 +153,9 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
     ]
     stats["visits_by_sub_union"] = [
         {k: row[k] for k in ("name", "count", "persons", "total")}
-        for row in visits.annotate(**_sub_union_annotations())
+        # The member join also narrowed to the school, so PostgreSQL hashes one school's staff, not all.
+        for row in (visits.filter(member__school_id=organization.pk) if organization.kind == "school" else visits)
+        .annotate(**_sub_union_annotations())
         .values("sub_id", "sub_sort", name=F("sub_name"))
         .annotate(count=Count("pk"), persons=Count("member_id", distinct=True), total=_sum(VISIT_TOTAL))
         .order_by("sub_sort")
@@ -224,7 +255,7 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
         contract_staff=Count("pk", filter=~Q(member__employment_type=EmploymentType.ESTABLISHED)),
     )
 
-    cases = HardshipCase.objects.filter(member__organization__path__startswith=path)
+    cases = HardshipCase.objects.filter(_members_in(organization))
     hardship = cases.aggregate(
         opened=Count("pk", filter=Q(opened_on__range=(start, end))),
         closed=Count("pk", filter=Q(closed_on__range=(start, end))),
@@ -232,7 +263,7 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
     )
     hardship.update(
         HardshipAid.objects.filter(
-            case__member__organization__path__startswith=path, paid_on__range=(start, end)
+            _members_in(organization, "case__member"), paid_on__range=(start, end)
         ).aggregate(
             aid_count=Count("pk"), aid_persons=Count("case__member_id", distinct=True), aid_total=_sum("amount")
         )
@@ -273,7 +304,7 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
     stats["services"] = [
         {**r, "label": str(service_labels.get(r["code"], r["code"]))}
         for r in ServiceRecord.objects.filter(
-            member__organization__path__startswith=path, served_on__range=(start, end)
+            _members_in(organization), served_on__range=(start, end)
         )
         .values(code=F("kind"))
         .annotate(count=Count("pk"), persons=Count("member_id", distinct=True))
