@@ -8,9 +8,15 @@ savepoint that is rolled back, and the answer is compared with ``MATRIX`` below:
 - ``R``  another redirect (a POST that was handled, or a page that forwards);
 - ``200``, ``400``, ``403``, ``404``, ``405`` as answered.
 
-A URL with no row in ``MATRIX`` fails the test, so a new URL forces a decision. Then the IDOR check
-requests every URL with a pk through the *other* school's objects as each home-school role: it must be
-refused (403/404, or 405 for the wrong method). CSRF and GET-safety are checked at the end.
+A URL with no row in ``MATRIX`` fails the test, so a new URL forces a decision. Every page answered 200
+is also read (HTML, JSON, the cells of an xlsx, the text of a PDF): it must not show the other school's
+names (every name and title of a school starts with its tag 甲校/乙校), nor the colleague's full ID or bank
+number or sensitive welfare details to a role not allowed them (``SECRETS``).
+
+Then the IDOR checks: every URL with a pk, pointed at the *other* school's objects, as each home-school
+role, must be refused (403/404, or 405 for the wrong method); the other school's ids inside form bodies
+are refused too. CSRF (every state-changing URL refuses a POST without the token; every POST form in
+the templates carries ``{% csrf_token %}``) and GET-safety (no GET writes) are checked at the end.
 
 Set ``MATRIX_RECORD=1`` to print the observed table (to review and paste when URLs change).
 """
