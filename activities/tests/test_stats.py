@@ -151,7 +151,7 @@ def test_report_stats_query_count_is_constant(school, sub_a, sub_b, other_school
     _build(school, sub_a, sub_b, other_school, k=9)  # 10x the data
     with CaptureQueriesContext(connection) as large:
         s = report_stats(organization=school, start=START, end=END)
-    assert len(small) == len(large) == 16  # one per aggregate, see the docstring
+    assert len(small) == len(large) == 17  # the live activity ids, then one per aggregate (see the docstring)
     assert s["participants"]["headcount_person_times"] == 5200
 
 
