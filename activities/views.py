@@ -78,6 +78,36 @@ def _safe_next(request, default: str) -> str:
 # --- Activities -----------------------------------------------------------------------------------
 
 
+def _traced_filters(request, rows):
+    """The annual report's figure links (traceability): ``org`` (organiser's subtree), ``start``/``end``
+    (activities *starting* on those local dates, as the report counts them), ``live=1`` (not cancelled)
+    and ``organizer_kind`` (school / sub_union). They only narrow what the user may already see.
+    """
+    traced = False
+    code = request.GET.get("org", "").strip()[:32]
+    if code:
+        node = Organization.objects.filter(code=code).only("path").first()
+        rows = rows.filter(organizer__path__startswith=node.path) if node else rows.none()
+        traced = True
+    period = []
+    for key in ("start", "end"):
+        try:
+            period.append(dt.date.fromisoformat(request.GET.get(key, "").strip()[:10]))
+        except ValueError:
+            period.append(None)
+    if period[0] or period[1]:
+        rows = rows.in_range(period[0] or dt.date(1900, 1, 1), period[1] or dt.date(2999, 12, 31))
+        traced = True
+    if request.GET.get("live") == "1":
+        rows = rows.exclude(status=Activity.Status.CANCELLED)
+        traced = True
+    kind = request.GET.get("organizer_kind", "")
+    if kind in (Organization.Kind.SCHOOL, Organization.Kind.SUB_UNION):
+        rows = rows.filter(organizer__kind=kind)
+        traced = True
+    return rows, traced
+
+
 @login_required
 @require_GET
 def index(request):
@@ -107,6 +137,7 @@ def index(request):
     year = request.GET.get("year", "")
     if year.isdigit() and 2000 <= int(year) <= 2100:
         rows = rows.filter(starts_at__year=int(year))
+    rows, traced = _traced_filters(request, rows)
     page = Paginator(rows.order_by("-starts_at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -117,6 +148,7 @@ def index(request):
         {
             "upcoming": upcoming,
             "page": page,
+            "traced": traced,
             "querystring": params.urlencode(),
             "q": q,
             "type": type_,

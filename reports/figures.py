@@ -208,30 +208,30 @@ FIGURES: dict[str, Figure] = {
     "welfare.services_total": Figure("服务事项", "件", "welfare_services"),
     # congress (proposals are counted in 项, as the seeds write "共立案64项")
     "congress.sessions": Figure("教代会会议", "次", "congress_sessions"),
-    "congress.collected": Figure("征集提案", "项", "congress_proposals"),
-    "congress.accepted": Figure("立案", "项", "congress_proposals"),
-    "congress.merged": Figure("并案", "项", "congress_proposals"),
-    "congress.to_suggestion": Figure("转为意见建议", "项", "congress_proposals"),
-    "congress.rejected": Figure("不立案", "项", "congress_proposals"),
-    "congress.assigned": Figure("交办", "项", "congress_proposals"),
-    "congress.replied": Figure("已答复", "项", "congress_proposals"),
-    "congress.closed": Figure("办结", "项", "congress_proposals"),
-    "congress.satisfied": Figure("满意", "项", "congress_proposals"),
-    "congress.basically_satisfied": Figure("基本满意", "项", "congress_proposals"),
-    "congress.dissatisfied": Figure("不满意", "项", "congress_proposals"),
-    "congress.rated": Figure("已评价", "项", "congress_proposals"),
-    "congress.reply_rate": Figure("答复率", "%", "congress_proposals"),
-    "congress.handling_rate": Figure("办理率", "%", "congress_proposals"),
-    "congress.on_time_rate": Figure("按时答复率", "%", "congress_proposals"),
-    "congress.satisfaction_rate": Figure("满意率", "%", "congress_proposals"),
+    "congress.collected": Figure("征集提案", "项", "congress_collected"),
+    "congress.accepted": Figure("立案", "项", "congress_accepted"),
+    "congress.merged": Figure("并案", "项", "congress_merged"),
+    "congress.to_suggestion": Figure("转为意见建议", "项", "congress_to_suggestion"),
+    "congress.rejected": Figure("不立案", "项", "congress_rejected"),
+    "congress.assigned": Figure("交办", "项", "congress_assigned"),
+    "congress.replied": Figure("已答复", "项", "congress_replied"),
+    "congress.closed": Figure("办结", "项", "congress_closed"),
+    "congress.satisfied": Figure("满意", "项", "congress_satisfied"),
+    "congress.basically_satisfied": Figure("基本满意", "项", "congress_basic"),
+    "congress.dissatisfied": Figure("不满意", "项", "congress_dissatisfied"),
+    "congress.rated": Figure("已评价", "项", "congress_rated"),
+    "congress.reply_rate": Figure("答复率", "%", "congress_replied"),
+    "congress.handling_rate": Figure("办理率", "%", "congress_closed"),
+    "congress.on_time_rate": Figure("按时答复率", "%", "congress_replied"),
+    "congress.satisfaction_rate": Figure("满意率", "%", "congress_rated"),
     "congress.suggestions": Figure("意见建议", "条", "congress_suggestions"),
     "congress.suggestions_forwarded": Figure("转办意见建议", "条", "congress_suggestions"),
     "congress.suggestions_replied": Figure("已答复意见建议", "条", "congress_suggestions"),
     "congress.motions_passed": Figure("通过议案", "项", "congress_sessions"),
     # activities
-    "activities.activities.total": Figure("组织活动", "项", "activities_list"),
-    "activities.activities.by_organizer_kind.school": Figure("全校性活动", "项", "activities_list"),
-    "activities.activities.by_organizer_kind.sub_union": Figure("分工会活动", "项", "activities_list"),
+    "activities.activities.total": Figure("组织活动", "项", "activities_live"),
+    "activities.activities.by_organizer_kind.school": Figure("全校性活动", "项", "activities_school"),
+    "activities.activities.by_organizer_kind.sub_union": Figure("分工会活动", "项", "activities_sub_union"),
     "activities.participants.total_person_times": Figure("参加活动", PERSON_TIMES, "activities_list"),
     "activities.participants.registered_person_times": Figure("报名参加活动", PERSON_TIMES, "activities_list"),
     "activities.participants.registered_persons": Figure("参加活动教职工", PERSONS, "activities_list"),
@@ -279,7 +279,14 @@ def figure_meta(key: str) -> Figure:
 
 # --- links to the records a figure counts (traceability) ------------------------------------------
 
-# name → (URL names to try, in order; query parameters). The target views apply their own permissions.
+# name → (URL names to try, in order; query parameters). Every target list page honours ``org``
+# (organisation code: that subtree, still within the user's own permissions) and ``start``/``end``
+# (the report's period) where the link says ``"period": True``, and counts its records the way the
+# figure does (welfare ledger: visits dated in the period; proposal list: proposals of sessions
+# held in the period, by ``stage``/``status``/``rating``; activities: live activities starting in
+# it). ``"year": True`` passes ``year=<start's year>`` to pages kept per year. The target views apply
+# their own permissions: sensitive records stay hidden from those who may not read them.
+_ALL = {"view": "all"}  # the committee's full list (all statuses), behind its own permission check
 LINKS: dict[str, tuple[tuple[str, ...], dict]] = {
     "members_active": (("members:list",), {"status": "active"}),
     "members_union": (("members:list",), {"status": "active", "is_union_member": "true"}),
@@ -287,20 +294,35 @@ LINKS: dict[str, tuple[tuple[str, ...], dict]] = {
     "members_contract": (("members:list",), {"status": "active"}),
     "members_retired": (("members:list",), {"status": "retired"}),
     "members_all": (("members:list",), {}),
-    "welfare_visits": (("welfare:visit_list", "welfare:visits", "welfare:index"), {"period": True}),
-    "welfare_distributions": (("welfare:distribution_list", "welfare:distributions", "welfare:index"), {"period": True}),
-    "welfare_plans": (("welfare:plan_list", "welfare:plans", "welfare:index"), {"period": True}),
-    "welfare_health": (("welfare:health_list", "welfare:health_checks", "welfare:index"), {"period": True}),
-    "welfare_hardship": (("welfare:hardship_list", "welfare:hardship", "welfare:index"), {"period": True}),
-    "welfare_donations": (("welfare:donation_list", "welfare:donations", "welfare:index"), {"period": True}),
-    "welfare_services": (("welfare:service_list", "welfare:services", "welfare:index"), {"period": True}),
-    "congress_proposals": (("congress:proposal_list", "congress:proposals", "congress:index"), {"period": True}),
-    "congress_suggestions": (("congress:suggestion_list", "congress:suggestions", "congress:index"), {"period": True}),
-    "congress_sessions": (("congress:session_list", "congress:sessions", "congress:index"), {"period": True}),
-    "activities_list": (("activities:activity_list", "activities:list", "activities:index"), {"period": True}),
-    "activities_awards": (("activities:award_list", "activities:awards", "activities:index"), {"period": True}),
-    "activities_honors": (("activities:honor_list", "activities:honors", "activities:index"), {"period": True}),
-    "activities_groups": (("activities:group_list", "activities:interest_groups", "activities:index"), {}),
+    "welfare_visits": (("welfare:ledger",), {"period": True}),
+    "welfare_distributions": (("welfare:distributions",), {"period": True}),
+    "welfare_plans": (("welfare:plans",), {"year": True}),
+    "welfare_health": (("welfare:healthchecks",), {"period": True}),
+    "welfare_hardship": (("welfare:hardship",), {}),
+    "welfare_donations": (("welfare:donations",), {"period": True}),
+    "welfare_services": (("welfare:services",), {"period": True}),
+    "congress_proposals": (("congress:proposal_list",), {**_ALL, "period": True}),
+    "congress_collected": (("congress:proposal_list",), {**_ALL, "stage": "collected", "period": True}),
+    "congress_accepted": (("congress:proposal_list",), {"stage": "accepted", "period": True}),
+    "congress_merged": (("congress:proposal_list",), {**_ALL, "status": "merged", "period": True}),
+    "congress_to_suggestion": (("congress:proposal_list",), {**_ALL, "status": "to_suggestion", "period": True}),
+    "congress_rejected": (("congress:proposal_list",), {**_ALL, "status": "rejected", "period": True}),
+    "congress_assigned": (("congress:proposal_list",), {"stage": "assigned", "period": True}),
+    "congress_replied": (("congress:proposal_list",), {"stage": "replied", "period": True}),
+    "congress_closed": (("congress:proposal_list",), {"status": "closed", "period": True}),
+    "congress_rated": (("congress:proposal_list",), {"stage": "rated", "period": True}),
+    "congress_satisfied": (("congress:proposal_list",), {"rating": "satisfied", "period": True}),
+    "congress_basic": (("congress:proposal_list",), {"rating": "basic", "period": True}),
+    "congress_dissatisfied": (("congress:proposal_list",), {"rating": "dissatisfied", "period": True}),
+    "congress_suggestions": (("congress:suggestion_list",), {}),
+    "congress_sessions": (("congress:index",), {}),
+    "activities_list": (("activities:index",), {"live": "1", "period": True}),
+    "activities_live": (("activities:index",), {"live": "1", "period": True}),
+    "activities_school": (("activities:index",), {"live": "1", "organizer_kind": "school", "period": True}),
+    "activities_sub_union": (("activities:index",), {"live": "1", "organizer_kind": "sub_union", "period": True}),
+    "activities_awards": (("activities:awards",), {}),
+    "activities_honors": (("activities:honors",), {}),
+    "activities_groups": (("activities:groups",), {}),
 }
 
 
@@ -317,7 +339,7 @@ def figure_url(key: str, *, org: dict, start: str, end: str) -> str:
             url = reverse(name)
         except NoReverseMatch:
             continue
-        query = {k: v for k, v in params.items() if k != "period"}
+        query = {k: v for k, v in params.items() if k not in ("period", "year")}
         if name.startswith("members:"):
             if org.get("kind") == "sub_union":
                 query["sub_union"] = org.get("pk")
@@ -325,6 +347,8 @@ def figure_url(key: str, *, org: dict, start: str, end: str) -> str:
             query["org"] = org.get("code", "")
             if params.get("period"):
                 query.update({"start": start, "end": end})
+            if params.get("year") and start:
+                query["year"] = str(start)[:4]
         return f"{url}?{urlencode(query)}" if query else url
     return ""
 

@@ -538,15 +538,46 @@ def _school_records(user, model):
     return model.objects.filter(scope_q(user, "organization", *MANAGER_ROLES))
 
 
+def _report_period(request) -> tuple[dt.date | None, dt.date | None]:
+    """``?start=&end=`` (ISO dates) as the annual report's figure links pass them; invalid → None."""
+    out = []
+    for key in ("start", "end"):
+        try:
+            out.append(dt.date.fromisoformat(request.GET.get(key, "").strip()[:10]))
+        except ValueError:
+            out.append(None)
+    return out[0], out[1]
+
+
+def _traced(request, qs, *, date_field: str, org_field: str):
+    """Narrow a list to ``?org=<code>`` (that subtree) and ``?start=``/``?end=`` (never widens the user's scope).
+
+    Returns (queryset, whether a period was given) so year-based pages skip their year filter.
+    """
+    code = request.GET.get("org", "").strip()[:32]
+    if code:
+        node = Organization.objects.filter(code=code).only("path").first()
+        qs = qs.filter(**{f"{org_field}__path__startswith": node.path}) if node else qs.none()
+    start, end = _report_period(request)
+    if start:
+        qs = qs.filter(**{f"{date_field}__gte": start})
+    if end:
+        qs = qs.filter(**{f"{date_field}__lte": end})
+    return qs, bool(start or end)
+
+
 @login_required
 @require_GET
 def distribution_list(request):
     """节日慰问发放 by year with 人次 and yuan per distribution and in total (three queries)."""
     scope = _scope(request.user)
     year = _year(request)
+    qs, period = _traced(
+        request, _school_records(request.user, FestivalDistribution), date_field="distributed_on",
+        org_field="organization",
+    )
     qs = (
-        _school_records(request.user, FestivalDistribution)
-        .filter(distributed_on__year=year)
+        (qs if period else qs.filter(distributed_on__year=year))
         .annotate(
             n=Count("recipients"),
             signed_n=Count("recipients", filter=Q(recipients__signed=True)),
@@ -888,8 +919,11 @@ def claim_advance(request, pk: int):
 @require_GET
 def healthcheck_list(request):
     scope = _scope(request.user)
+    campaigns, _period = _traced(
+        request, _school_records(request.user, HealthCheckCampaign), date_field="held_on", org_field="organization"
+    )
     rows = list(
-        _school_records(request.user, HealthCheckCampaign).annotate(
+        campaigns.annotate(
             n=Count("participants"),
             women=Count("participants", filter=Q(participants__womens_check=True)),
             contract=Count("participants", filter=~Q(participants__member__employment_type="established")),
@@ -1053,8 +1087,11 @@ def hardship_detail(request, pk: int):
 @require_GET
 def donation_list(request):
     scope = _scope(request.user)
+    drives, _period = _traced(
+        request, _school_records(request.user, DonationDrive), date_field="held_on", org_field="organization"
+    )
     rows = list(
-        _school_records(request.user, DonationDrive).annotate(
+        drives.annotate(
             donors=Count("donations__member", distinct=True),
             total=Sum("donations__amount"),
             ml=Sum("donations__blood_ml"),
@@ -1128,7 +1165,12 @@ def drive_detail(request, pk: int):
 def service_list(request):
     scope = _scope(request.user)
     year = _year(request)
-    qs = ServiceRecord.objects.filter(person_scope_q(request.user), served_on__year=year)
+    qs, period = _traced(
+        request, ServiceRecord.objects.filter(person_scope_q(request.user)), date_field="served_on",
+        org_field="member__organization",
+    )
+    if not period:
+        qs = qs.filter(served_on__year=year)
     by_kind = list(qs.values("kind").annotate(n=Count("pk"), persons=Count("member", distinct=True)).order_by("kind"))
     labels = dict(ServiceRecord.Kind.choices)
     for r in by_kind:
