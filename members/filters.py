@@ -36,6 +36,12 @@ class MemberFilter(django_filters.FilterSet):
             "name_pinyin": _("姓名"),
             "hired_on": _("入职时间"),
             "birth_date": _("出生日期"),
+            # Explicit lazy labels: django-filter's own "%s (descending)" is formatted at import time,
+            # which would freeze it in the language active then.
+            "-staff_no": _("工号（降序）"),
+            "-name": _("姓名（降序）"),
+            "-hired_on": _("入职时间（降序）"),
+            "-birth_date": _("出生日期（降序）"),
         },
         empty_label=_("默认排序"),
     )
