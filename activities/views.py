@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.access import MANAGER_ROLES, has_role, member_of, nodes_for, require_manager, scope_q
@@ -56,7 +57,7 @@ def _render(request, template: str, context: dict):
 def _require_any_manager(user) -> list[Organization]:
     nodes = manager_nodes(user)
     if not nodes:
-        raise PermissionDenied("您没有管理文体活动的权限。")
+        raise PermissionDenied(_("您没有管理文体活动的权限。"))
     return nodes
 
 
@@ -200,7 +201,7 @@ def calendar_view(request):
             "prev": f"{prev_month:%Y-%m}",
             "next": f"{next_month:%Y-%m}",
             "this_month": f"{today:%Y-%m}",
-            "weekdays": ["一", "二", "三", "四", "五", "六", "日"],
+            "weekdays": [_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日")],
             "count": len(acts),
         },
     )
@@ -295,7 +296,7 @@ def activity_create(request):
             summary=f"新建活动 {activity.title}",
             organization=activity.organizer,
         )
-        messages.success(request, f"已创建活动“{activity.title}”。")
+        messages.success(request, _("已创建活动“%(title)s”。") % {"title": activity.title})
         return redirect("activities:detail", pk=activity.pk)
     return _render(request, "activities/activity_form.html", {"form": form, "activity": None})
 
@@ -316,9 +317,9 @@ def activity_edit(request, pk: int):
             summary=f"修改活动 {activity.title}",
             organization=activity.organizer,
         )
-        msg = f"已保存“{activity.title}”。"
+        msg = _("已保存“%(title)s”。") % {"title": activity.title}
         if promoted:
-            msg += f"候补的 {len(promoted)} 人已自动转为正式报名。"
+            msg += _("候补的 %(n)s 人已自动转为正式报名。") % {"n": len(promoted)}
         messages.success(request, msg)
         return redirect("activities:detail", pk=activity.pk)
     return _render(request, "activities/activity_form.html", {"form": form, "activity": activity})
@@ -331,24 +332,24 @@ def activity_register(request, pk: int):
     activity = selectors.get_activity_for_user(request.user, pk)
     me = member_of(request.user)
     if me is None:
-        raise PermissionDenied("您的账号没有关联教职工信息，不能报名。")
+        raise PermissionDenied(_("您的账号没有关联教职工信息，不能报名。"))
     family = None
     family_id = request.POST.get("family", "")
     if family_id:
         family = FamilyMember.objects.filter(member=me, pk=family_id if family_id.isdigit() else 0).first()
         if family is None:
-            messages.error(request, "请选择您本人登记的直系亲属。")
+            messages.error(request, _("请选择您本人登记的直系亲属。"))
             return redirect("activities:detail", pk=pk)
     try:
         reg = services.registration_create(activity=activity, member=me, family_member=family)
     except services.RegistrationError as exc:
         messages.error(request, exc.message)
         return redirect("activities:detail", pk=pk)
-    who = family.name if family else "您"
+    who = family.name if family else _("您")
     if reg.status == Registration.Status.REGISTERED:
-        messages.success(request, f"报名成功：{who}已报名“{activity.title}”。")
+        messages.success(request, _("报名成功：%(who)s已报名“%(title)s”。") % {"who": who, "title": activity.title})
     else:
-        messages.warning(request, f"名额已满，{who}已进入候补名单；有人取消时将按顺序自动递补。")
+        messages.warning(request, _("名额已满，%(who)s已进入候补名单；有人取消时将按顺序自动递补。") % {"who": who})
     return redirect("activities:detail", pk=pk)
 
 
@@ -366,9 +367,11 @@ def registration_cancel(request, pk: int):
     except services.RegistrationError as exc:
         messages.error(request, exc.message)
     else:
-        msg = f"已取消 {reg.person_name} 的报名。"
+        msg = _("已取消 %(name)s 的报名。") % {"name": reg.person_name}
         if result.promoted:
-            msg += "候补名单中的 " + "、".join(r.person_name for r in result.promoted) + " 已自动递补。"
+            msg += _("候补名单中的 %(names)s 已自动递补。") % {
+                "names": _("、").join(r.person_name for r in result.promoted)
+            }
         messages.success(request, msg)
     return redirect(_safe_next(request, reverse("activities:detail", args=[reg.activity_id])))
 
@@ -382,13 +385,13 @@ def registration_check_in(request, pk: int):
     manager = selectors.can_manage_activity(request.user, reg.activity)
     own = me is not None and reg.member_id == me.pk
     if not manager and not (own and reg.activity.is_today):
-        raise PermissionDenied("只能在活动当天签到。")
+        raise PermissionDenied(_("只能在活动当天签到。"))
     try:
         services.registration_check_in(registration=reg)
     except services.RegistrationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"{reg.person_name} 已签到。")
+        messages.success(request, _("%(name)s 已签到。") % {"name": reg.person_name})
     return redirect(_safe_next(request, reverse("activities:detail", args=[reg.activity_id])))
 
 
@@ -398,7 +401,7 @@ def check_in_sheet(request, pk: int):
     """签到表 for a phone: search by name or 工号, one big button per person. Constant queries."""
     activity = selectors.get_activity_for_user(request.user, pk)
     if not selectors.can_manage_activity(request.user, activity):
-        raise PermissionDenied("只有活动管理人员可以代为签到。")
+        raise PermissionDenied(_("只有活动管理人员可以代为签到。"))
     q = request.GET.get("q", "").strip()[:30]
     regs = activity.registrations.filter(status=Registration.Status.REGISTERED).select_related(
         "member__organization__parent", "family_member"
@@ -443,7 +446,7 @@ def teams_manage(request, pk: int):
                 summary=f"{activity.title}：{obj}",
                 organization=activity.organizer,
             )
-            messages.success(request, f"已添加：{obj}")
+            messages.success(request, _("已添加：%(obj)s") % {"obj": obj})
             return redirect("activities:teams", pk=pk)
     teams = activity.teams.select_related("organization").annotate(n_players=Count("players")).order_by("name")
     matches = activity.matches.select_related("home", "away")
@@ -463,7 +466,7 @@ def team_delete(request, pk: int):
         request, AuditEntry.Action.DELETE, team, summary=f"删除参赛队 {team.name}", organization=team.activity.organizer
     )
     team.delete()
-    messages.success(request, "已删除参赛队。")
+    messages.success(request, _("已删除参赛队。"))
     return redirect("activities:teams", pk=activity_id)
 
 
@@ -475,7 +478,7 @@ def match_delete(request, pk: int):
         raise Http404
     activity_id = match.activity_id
     match.delete()
-    messages.success(request, "已删除该场次。")
+    messages.success(request, _("已删除该场次。"))
     return redirect("activities:teams", pk=activity_id)
 
 
@@ -503,7 +506,7 @@ def photo_add(request, pk: int):
                 summary=f"上传活动照片 {activity.title}",
                 organization=activity.organizer,
             )
-            messages.success(request, "照片已上传。")
+            messages.success(request, _("照片已上传。"))
     else:
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
     return redirect(reverse("activities:detail", args=[pk]) + "#photos")
@@ -517,7 +520,7 @@ def photo_file(request, pk: int):
     try:
         fh = photo.image.open("rb")
     except (FileNotFoundError, ValueError):
-        raise Http404("照片文件不存在。") from None
+        raise Http404(_("照片文件不存在。")) from None
     response = FileResponse(fh, content_type="image/jpeg")
     response["Cache-Control"] = "private, max-age=3600"
     return response
@@ -532,7 +535,7 @@ def photo_delete(request, pk: int):
     audit(request, AuditEntry.Action.DELETE, photo, summary="删除活动照片", organization=photo.activity.organizer)
     photo.image.delete(save=False)
     photo.delete()
-    messages.success(request, "照片已删除。")
+    messages.success(request, _("照片已删除。"))
     return redirect(reverse("activities:detail", args=[activity_id]) + "#photos")
 
 
@@ -547,7 +550,7 @@ def _record_page(request, *, model, form_class, template, order, related, title)
         require_manager(request.user, obj.organization)
         obj.save()
         audit(request, AuditEntry.Action.CREATE, obj, summary=f"登记{title} {obj}", organization=obj.organization)
-        messages.success(request, f"已登记：{obj}")
+        messages.success(request, _("已登记：%(obj)s") % {"obj": obj})
         return redirect(request.path)
     rows = model.objects.filter(scope_q(request.user, "organization", *MANAGER_ROLES)).select_related(*related)
     year = request.GET.get("year", "")
@@ -611,7 +614,7 @@ def honor_delete(request, pk: int):
     honor = selectors.get_honor_for_user(request.user, pk)
     audit(request, AuditEntry.Action.DELETE, honor, summary=f"删除荣誉 {honor.title}", organization=honor.organization)
     honor.delete()
-    messages.success(request, "已删除该荣誉记录。")
+    messages.success(request, _("已删除该荣誉记录。"))
     return redirect("activities:honors")
 
 
@@ -621,7 +624,7 @@ def award_delete(request, pk: int):
     award = selectors.get_award_for_user(request.user, pk)
     audit(request, AuditEntry.Action.DELETE, award, summary=f"删除获奖 {award}", organization=award.organization)
     award.delete()
-    messages.success(request, "已删除该获奖记录。")
+    messages.success(request, _("已删除该获奖记录。"))
     return redirect("activities:awards")
 
 
@@ -652,7 +655,9 @@ def fund_list(request):
             summary=f"下拨 {fund.organization} {fund.year} 年活动经费 {fund.allocation} 元",
             organization=fund.organization,
         )
-        messages.success(request, f"已登记 {fund.organization} {fund.year} 年活动经费。")
+        messages.success(
+            request, _("已登记 %(org)s %(year)s 年活动经费。") % {"org": fund.organization, "year": fund.year}
+        )
         return redirect(f"{request.path}?year={fund.year}")
     spent = (
         Activity.objects.filter(
@@ -744,7 +749,7 @@ def group_form(request, pk: int | None = None):
             summary=f"兴趣小组 {obj.name}",
             organization=obj.organization,
         )
-        messages.success(request, f"已保存兴趣小组“{obj.name}”。")
+        messages.success(request, _("已保存兴趣小组“%(name)s”。") % {"name": obj.name})
         return redirect("activities:group_detail", pk=obj.pk)
     return _render(request, "activities/group_form.html", {"form": form, "group": group})
 
@@ -758,14 +763,16 @@ def group_detail(request, pk: int):
     form = GroupSessionForm(request.POST or None, group=group) if can_manage else None
     if request.method == "POST":
         if not can_manage:
-            raise PermissionDenied("只有小组负责人或工会管理人员可以登记活动。")
+            raise PermissionDenied(_("只有小组负责人或工会管理人员可以登记活动。"))
         if form.is_valid():
             session = form.save(commit=False)
             session.group = group
             session.save()
             form.save_m2m()
             messages.success(
-                request, f"已登记 {session.held_on:%Y-%m-%d} 的活动，出勤 {session.attendees.count()} 人。"
+                request,
+                _("已登记 %(date)s 的活动，出勤 %(n)s 人。")
+                % {"date": f"{session.held_on:%Y-%m-%d}", "n": session.attendees.count()},
             )
             return redirect("activities:group_detail", pk=pk)
     members = list(group.members.select_related("organization__parent").order_by("staff_no"))
@@ -792,15 +799,15 @@ def group_join(request, pk: int):
     group = selectors.get_interest_group_for_user(request.user, pk)
     me = member_of(request.user)
     if me is None:
-        raise PermissionDenied("您的账号没有关联教职工信息。")
+        raise PermissionDenied(_("您的账号没有关联教职工信息。"))
     if not group.is_active:
-        messages.error(request, "该兴趣小组已停止活动。")
+        messages.error(request, _("该兴趣小组已停止活动。"))
     elif request.POST.get("leave"):
         group.members.remove(me)
-        messages.success(request, f"已退出“{group.name}”。")
+        messages.success(request, _("已退出“%(name)s”。") % {"name": group.name})
     else:
         group.members.add(me)
-        messages.success(request, f"已加入“{group.name}”。")
+        messages.success(request, _("已加入“%(name)s”。") % {"name": group.name})
     return redirect("activities:group_detail", pk=pk)
 
 
