@@ -20,6 +20,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.access import (
@@ -94,7 +96,7 @@ def _scope(user) -> Organization:
         school = primary_school(user)
         if school is not None:
             return school
-    raise PermissionDenied("只有工会主席、工会委员和分工会主席可以使用此功能。")
+    raise PermissionDenied(_("只有工会主席、工会委员和分工会主席可以使用此功能。"))
 
 
 def _school_of(node: Organization) -> Organization | None:
@@ -172,10 +174,15 @@ def life_event_create(request):
         )
         messages.success(
             request,
-            f"已登记：{pending.member.name} {pending.get_event_display()}，请于 {pending.due_on:%Y年%-m月%-d日} 前慰问。",
+            _("已登记：%(name)s %(event)s，请于 %(date)s 前慰问。")
+            % {
+                "name": pending.member.name,
+                "event": pending.get_event_display(),
+                "date": date_format(pending.due_on, _("Y年n月j日")),
+            },
         )
         return redirect("welfare:index")
-    messages.error(request, "登记事件未成功：" + "；".join(e for errs in form.errors.values() for e in errs))
+    messages.error(request, _("登记事件未成功：") + _("；").join(e for errs in form.errors.values() for e in errs))
     today = timezone.localdate()
     pending, open_count, overdue = selectors.pending_for(request.user, today=today, limit=50)
     return render(
@@ -204,7 +211,7 @@ def _get_pending_for_user(user, pk) -> PendingVisit:
         .first()
     )
     if pending is None:
-        raise Http404("没有找到该待慰问事项。")
+        raise Http404(_("没有找到该待慰问事项。"))
     return pending
 
 
@@ -213,7 +220,7 @@ def _get_pending_for_user(user, pk) -> PendingVisit:
 def pending_cancel(request, pk: int):
     pending = _get_pending_for_user(request.user, pk)
     services.pending_cancel(pending=pending)
-    messages.info(request, f"已取消 {pending.member.name} 的待慰问事项。")
+    messages.info(request, _("已取消 %(name)s 的待慰问事项。") % {"name": pending.member.name})
     return redirect("welfare:index")
 
 
@@ -232,13 +239,13 @@ def visit_create(request):
     if source.get("pending"):
         pending = _get_pending_for_user(request.user, source.get("pending"))
         if pending.status != PendingVisit.Status.OPEN:
-            messages.info(request, "该待慰问事项已处理。")
+            messages.info(request, _("该待慰问事项已处理。"))
             return redirect("welfare:index")
         member = pending.member
     elif source.get("member"):
         member = get_member_for_user(request.user, source.get("member"))
         if not can_manage(request.user, member):
-            raise PermissionDenied("您不能为该教职工登记慰问。")
+            raise PermissionDenied(_("您不能为该教职工登记慰问。"))
     school = member.school if member is not None else school
     me = member_of(request.user)
     initial = {
@@ -279,9 +286,17 @@ def visit_create(request):
             messages.warning(request, w)
         messages.success(
             request,
-            f"已登记慰问：{form.member.name}（{data['occasion'].name}），慰问金 {data['cash_amount']:.2f} 元"
-            + (f"，慰问品 {data['gift_description']}" if data["gift_description"] else "")
-            + "。",
+            (
+                _("已登记慰问：%(name)s（%(occasion)s），慰问金 %(cash)s 元，慰问品 %(gift)s。")
+                if data["gift_description"]
+                else _("已登记慰问：%(name)s（%(occasion)s），慰问金 %(cash)s 元。")
+            )
+            % {
+                "name": form.member.name,
+                "occasion": data["occasion"].name,
+                "cash": f"{data['cash_amount']:.2f}",
+                "gift": data["gift_description"],
+            },
         )
         return redirect(reverse("welfare:ledger") + "?" + f"member={form.member.staff_no}")
     rule_set = services.rule_set_for(school, timezone.localdate())
@@ -452,7 +467,7 @@ def _import_school(user) -> Organization:
     if school is None and user.is_superuser:
         school = primary_school(user)
     if school is None:
-        raise PermissionDenied("只有学校工会主席和工会委员可以导入慰问台账。")
+        raise PermissionDenied(_("只有学校工会主席和工会委员可以导入慰问台账。"))
     return school
 
 
@@ -502,7 +517,7 @@ def import_preview(request, pk: int):
 def import_confirm(request, pk: int):
     batch = _get_batch_for_user(request.user, pk)
     if batch.status == ImportBatch.Status.DONE:
-        messages.info(request, "该文件已经导入过了。")
+        messages.info(request, _("该文件已经导入过了。"))
         return redirect("welfare:ledger")
     with batch.file.open("rb") as fh:
         result = welfare_import(
@@ -512,11 +527,14 @@ def import_confirm(request, pk: int):
     if not result.written:
         batch.status = ImportBatch.Status.FAILED
         batch.save(update_fields=["summary", "status"])
-        messages.error(request, "文件有错误，未写入任何数据。请修改后重新上传。")
+        messages.error(request, _("文件有错误，未写入任何数据。请修改后重新上传。"))
         return redirect("welfare:import_preview", pk=batch.pk)
     batch.status = ImportBatch.Status.DONE
     batch.save(update_fields=["summary", "status"])
-    messages.success(request, f"导入完成：{len(result.rows)} 条慰问记录，合计 {result.total:.2f} 元。")
+    messages.success(
+        request,
+        _("导入完成：%(n)s 条慰问记录，合计 %(total)s 元。") % {"n": len(result.rows), "total": f"{result.total:.2f}"},
+    )
     return redirect("welfare:ledger")
 
 
@@ -573,7 +591,9 @@ def distribution_list(request):
     scope = _scope(request.user)
     year = _year(request)
     qs, period = _traced(
-        request, _school_records(request.user, FestivalDistribution), date_field="distributed_on",
+        request,
+        _school_records(request.user, FestivalDistribution),
+        date_field="distributed_on",
         org_field="organization",
     )
     qs = (
@@ -623,12 +643,15 @@ def distribution_create(request):
         )
         for w in result.warnings:
             messages.warning(request, w)
-        messages.success(request, f"已发放“{result.distribution.title}”：{result.issued} 人次。")
+        messages.success(
+            request,
+            _("已发放“%(title)s”：%(n)s 人次。") % {"title": result.distribution.title, "n": result.issued},
+        )
         return redirect("welfare:distribution_detail", pk=result.distribution.pk)
     return render(
         request,
         "welfare/simple_form.html",
-        {"form": form, "title": "新建节日慰问发放", "back": "welfare:distributions"},
+        {"form": form, "title": _("新建节日慰问发放"), "back": "welfare:distributions"},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -636,7 +659,7 @@ def distribution_create(request):
 def _get_distribution_for_user(user, pk) -> FestivalDistribution:
     dist = _school_records(user, FestivalDistribution).filter(pk=pk).select_related("organization").first()
     if dist is None:
-        raise Http404("没有找到该发放记录。")
+        raise Http404(_("没有找到该发放记录。"))
     return dist
 
 
@@ -648,7 +671,7 @@ def distribution_detail(request, pk: int):
     if request.method == "POST":
         ids = [int(i) for i in request.POST.getlist("member") if i.isdigit()]
         n = services.recipients_sign(distribution=dist, member_ids=ids, signed=request.POST.get("action") != "unsign")
-        messages.success(request, f"已更新 {n} 人的签领状态。")
+        messages.success(request, _("已更新 %(n)s 人的签领状态。") % {"n": n})
         return redirect(reverse("welfare:distribution_detail", args=[dist.pk]) + "?" + _querystring(request))
     recipients = dist.recipients.select_related("member__organization__parent", "member__department").order_by(
         "member__staff_no"
@@ -685,7 +708,7 @@ def caps(request):
     form = RuleSetForm(request.POST or None, occasions=occasions, initial=initial)
     if request.method == "POST":
         if not can_edit:
-            raise PermissionDenied("只有工会主席可以修改慰问标准。")
+            raise PermissionDenied(_("只有工会主席可以修改慰问标准。"))
         if form.is_valid():
             d = form.cleaned_data
             services.rule_set_save(
@@ -699,7 +722,7 @@ def caps(request):
                 acting_user=request.user,
                 request=request,
             )
-            messages.success(request, "已保存新的慰问标准。")
+            messages.success(request, _("已保存新的慰问标准。"))
             return redirect("welfare:caps")
     from .models import SpendingCapRuleSet
 
@@ -801,7 +824,7 @@ def plan_create(request):
     scope = _scope(request.user)
     school = _school_of(scope)
     if school is None or not has_role(request.user, *SCHOOL_MANAGER_ROLES, within=school):
-        raise PermissionDenied("只有学校工会主席和工会委员可以新建互助保障计划。")
+        raise PermissionDenied(_("只有学校工会主席和工会委员可以新建互助保障计划。"))
     form = PlanForm(request.POST or None, initial={"enroll_year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         plan = form.save(commit=False)
@@ -819,12 +842,12 @@ def plan_create(request):
                 ],
                 batch_size=5000,
             )
-        messages.success(request, f"已新建互助保障计划“{plan.name}”。")
+        messages.success(request, _("已新建互助保障计划“%(name)s”。") % {"name": plan.name})
         return redirect("welfare:plans")
     return render(
         request,
         "welfare/simple_form.html",
-        {"form": form, "title": "新建互助保障计划", "back": "welfare:plans"},
+        {"form": form, "title": _("新建互助保障计划"), "back": "welfare:plans"},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -851,13 +874,13 @@ def claim_create(request):
             organization=form.member.school,
             summary=f"登记理赔申请 {form.member.name}",
         )
-        messages.success(request, f"已登记 {form.member.name} 的理赔申请。")
+        messages.success(request, _("已登记 %(name)s 的理赔申请。") % {"name": form.member.name})
         return redirect("welfare:plans")
-    _ = scope
+    del scope  # unused here
     return render(
         request,
         "welfare/simple_form.html",
-        {"form": form, "title": "登记理赔申请", "back": "welfare:plans"},
+        {"form": form, "title": _("登记理赔申请"), "back": "welfare:plans"},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -891,7 +914,7 @@ def claim_detail(request, pk: int):
 def claim_advance(request, pk: int):
     claim = get_claim_for_user(request.user, pk)
     if not can_manage(request.user, claim.member):
-        raise PermissionDenied("您不能处理该理赔。")
+        raise PermissionDenied(_("您不能处理该理赔。"))
     paid = None
     if request.POST.get("paid_amount"):
         try:
@@ -899,7 +922,7 @@ def claim_advance(request, pk: int):
             if paid < 0:
                 raise ValueError
         except (ArithmeticError, ValueError):
-            messages.error(request, "赔付金额不是有效的数字。")
+            messages.error(request, _("赔付金额不是有效的数字。"))
             return redirect("welfare:claim_detail", pk=claim.pk)
     try:
         services.claim_advance(
@@ -908,7 +931,7 @@ def claim_advance(request, pk: int):
     except ValueError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"理赔状态已更新为“{claim.get_status_display()}”。")
+        messages.success(request, _("理赔状态已更新为“%(status)s”。") % {"status": claim.get_status_display()})
     return redirect("welfare:claim_detail", pk=claim.pk)
 
 
@@ -962,12 +985,12 @@ def healthcheck_create(request):
             ],
             batch_size=5000,
         )
-        messages.success(request, f"已建立体检“{camp.name}”。")
+        messages.success(request, _("已建立体检“%(name)s”。") % {"name": camp.name})
         return redirect("welfare:healthchecks")
     return render(
         request,
         "welfare/simple_form.html",
-        {"form": form, "title": "新建体检", "back": "welfare:healthchecks"},
+        {"form": form, "title": _("新建体检"), "back": "welfare:healthchecks"},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -1007,7 +1030,7 @@ def hardship_create(request):
     )
     if request.method == "POST" and form.is_valid():
         if not can_see_sensitive(request.user, form.member):
-            raise PermissionDenied("您无权为该教职工建立困难档案。")
+            raise PermissionDenied(_("您无权为该教职工建立困难档案。"))
         case = form.save(commit=False)
         case.member = form.member
         case.recorded_by = request.user
@@ -1019,12 +1042,12 @@ def hardship_create(request):
             organization=form.member.school,
             summary=f"困难职工建档 {form.member.name}",
         )
-        messages.success(request, f"已为 {form.member.name} 建立困难职工档案。")
+        messages.success(request, _("已为 %(name)s 建立困难职工档案。") % {"name": form.member.name})
         return redirect("welfare:hardship_detail", pk=case.pk)
     return render(
         request,
         "welfare/simple_form.html",
-        {"form": form, "title": "困难职工建档", "back": "welfare:hardship"},
+        {"form": form, "title": _("困难职工建档"), "back": "welfare:hardship"},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -1043,16 +1066,18 @@ def hardship_detail(request, pk: int):
     )
     if request.method == "POST":
         if not manage:
-            raise PermissionDenied("您不能处理该档案。")
+            raise PermissionDenied(_("您不能处理该档案。"))
         form = aid_form if request.POST.get("action") == "aid" else close_form
         if form.is_valid():
             try:
                 if form is aid_form:
                     services.hardship_aid_pay(case=case, **form.cleaned_data)
-                    messages.success(request, f"已发放帮扶金 {form.cleaned_data['amount']:.2f} 元。")
+                    messages.success(
+                        request, _("已发放帮扶金 %(amount)s 元。") % {"amount": f"{form.cleaned_data['amount']:.2f}"}
+                    )
                 else:
                     services.hardship_case_close(case=case, **form.cleaned_data)
-                    messages.success(request, "已标记为脱困。")
+                    messages.success(request, _("已标记为脱困。"))
             except ValueError as exc:
                 messages.error(request, str(exc))
             return redirect("welfare:hardship_detail", pk=case.pk)
@@ -1118,12 +1143,12 @@ def drive_create(request):
         drive = form.save(commit=False)
         drive.organization = _school_of(scope) or scope
         drive.save()
-        messages.success(request, f"已新建“{drive.title}”。")
+        messages.success(request, _("已新建“%(title)s”。") % {"title": drive.title})
         return redirect("welfare:drive_detail", pk=drive.pk)
     return render(
         request,
         "welfare/simple_form.html",
-        {"form": form, "title": "新建捐助活动", "back": "welfare:donations"},
+        {"form": form, "title": _("新建捐助活动"), "back": "welfare:donations"},
         status=400,
     )
 
@@ -1133,7 +1158,7 @@ def drive_create(request):
 def drive_detail(request, pk: int):
     drive = _school_records(request.user, DonationDrive).filter(pk=pk).first()
     if drive is None:
-        raise Http404("没有找到该捐助活动。")
+        raise Http404(_("没有找到该捐助活动。"))
     form = DonationForm(request.POST or None, members=_manageable_members(request.user))
     if request.method == "POST" and form.is_valid():
         Donation.objects.create(
@@ -1142,7 +1167,7 @@ def drive_detail(request, pk: int):
             amount=form.cleaned_data["amount"] or 0,
             blood_ml=form.cleaned_data["blood_ml"],
         )
-        messages.success(request, f"已登记 {form.member.name}。")
+        messages.success(request, _("已登记 %(name)s。") % {"name": form.member.name})
         return redirect("welfare:drive_detail", pk=drive.pk)
     donations = drive.donations.select_related("member__organization__parent").order_by("member__staff_no")
     totals = drive.donations.aggregate(
@@ -1166,7 +1191,9 @@ def service_list(request):
     scope = _scope(request.user)
     year = _year(request)
     qs, period = _traced(
-        request, ServiceRecord.objects.filter(person_scope_q(request.user)), date_field="served_on",
+        request,
+        ServiceRecord.objects.filter(person_scope_q(request.user)),
+        date_field="served_on",
         org_field="member__organization",
     )
     if not period:
@@ -1202,11 +1229,14 @@ def service_create(request):
         record.member = form.member
         record.recorded_by = request.user
         record.save()
-        messages.success(request, f"已登记服务事项：{form.member.name} {record.get_kind_display()}。")
+        messages.success(
+            request,
+            _("已登记服务事项：%(name)s %(kind)s。") % {"name": form.member.name, "kind": record.get_kind_display()},
+        )
         return redirect("welfare:services")
     return render(
         request,
         "welfare/simple_form.html",
-        {"form": form, "title": "登记服务事项", "back": "welfare:services"},
+        {"form": form, "title": _("登记服务事项"), "back": "welfare:services"},
         status=400 if request.method == "POST" else 200,
     )
