@@ -16,6 +16,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.access import member_of
@@ -78,14 +80,14 @@ S = ProposalStatus
 def _school_or_404(user):
     school = user_school(user)
     if school is None:
-        raise Http404("您不属于任何学校工会。")
+        raise Http404(_("您不属于任何学校工会。"))
     return school
 
 
 def _congress_for_user(user, pk) -> Congress:
     congress = Congress.objects.select_related("school").filter(pk=pk).first()
     if congress is None or not (user.is_superuser or _school_or_404(user).pk == congress.school_id):
-        raise Http404("没有找到该届教代会。")
+        raise Http404(_("没有找到该届教代会。"))
     return congress
 
 
@@ -93,7 +95,7 @@ def get_session_for_user(user, pk) -> CongressSession:
     """A session of the user's school, or 404."""
     session = CongressSession.objects.select_related("congress__school").filter(pk=pk).first()
     if session is None or not (user.is_superuser or _school_or_404(user).pk == session.congress.school_id):
-        raise Http404("没有找到该次会议。")
+        raise Http404(_("没有找到该次会议。"))
     return session
 
 
@@ -137,11 +139,11 @@ def index(request):
 # --- proposals: lists -----------------------------------------------------------------------
 
 LIST_VIEWS = {
-    "public": "已立案提案",
-    "mine": "我的提案",
-    "all": "全部提案",
-    "department": "本部门承办",
-    "invited": "待我附议",
+    "public": gettext_lazy("已立案提案"),
+    "mine": gettext_lazy("我的提案"),
+    "all": gettext_lazy("全部提案"),
+    "department": gettext_lazy("本部门承办"),
+    "invited": gettext_lazy("待我附议"),
 }
 
 
@@ -149,11 +151,11 @@ LIST_VIEWS = {
 # ``org`` (organisation code: that subtree), ``start``/``end`` (the session's meeting date, as the
 # report counts), ``stage`` (the report's groups of statuses), ``rating`` and ``category``.
 STAGES = {
-    "collected": ("征集（已提交）", Q(status__in=COLLECTED_STATUSES)),
-    "accepted": ("立案", Q(status__in=ACCEPTED_STATUSES)),
-    "assigned": ("已交办", Q(status__in=ACCEPTED_STATUSES, assigned_at__isnull=False)),
-    "replied": ("已答复", Q(status__in=ACCEPTED_STATUSES, first_reply_on__isnull=False)),
-    "rated": ("已评价", Q(status__in=ACCEPTED_STATUSES) & ~Q(rating="")),
+    "collected": (gettext_lazy("征集（已提交）"), Q(status__in=COLLECTED_STATUSES)),
+    "accepted": (gettext_lazy("立案"), Q(status__in=ACCEPTED_STATUSES)),
+    "assigned": (gettext_lazy("已交办"), Q(status__in=ACCEPTED_STATUSES, assigned_at__isnull=False)),
+    "replied": (gettext_lazy("已答复"), Q(status__in=ACCEPTED_STATUSES, first_reply_on__isnull=False)),
+    "rated": (gettext_lazy("已评价"), Q(status__in=ACCEPTED_STATUSES) & ~Q(rating="")),
 }
 
 
@@ -197,7 +199,7 @@ def proposal_list(request):
     user = request.user
     if view == "all":
         if not can_admin_congress(user, school):
-            raise PermissionDenied("只有提案工作委员会和工会主席、委员可以查看全部提案。")
+            raise PermissionDenied(_("只有提案工作委员会和工会主席、委员可以查看全部提案。"))
         qs = selectors.proposals_for_user(user).filter(session__congress__school=school)
     elif view == "mine":
         signed = CoSignature.objects.filter(representative__member__user=user).values("proposal_id")
@@ -266,10 +268,10 @@ def proposal_create(request):
     school = _school_or_404(request.user)
     session = selectors.current_session(school)
     if session is None:
-        raise Http404("尚未设置教代会会议。")
+        raise Http404(_("尚未设置教代会会议。"))
     rep = representative_for(request.user, session.congress)
     if rep is None or not rep.is_formal:
-        raise PermissionDenied("只有本届正式代表可以提出提案；如有意见建议，请通过“意见建议”提交。")
+        raise PermissionDenied(_("只有本届正式代表可以提出提案；如有意见建议，请通过“意见建议”提交。"))
     form = ProposalForm(request.POST or None, school=school, delegation=rep.delegation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -283,7 +285,7 @@ def proposal_create(request):
             suggested_department=data["suggested_department"],
             delegation=rep.delegation if data.get("collective") else None,
         )
-        messages.success(request, "提案草稿已保存。请邀请附议人，并在确认无误后提交。")
+        messages.success(request, _("提案草稿已保存。请邀请附议人，并在确认无误后提交。"))
         return redirect("congress:proposal_detail", pk=proposal.pk)
     return render(request, "congress/proposal_form.html", {"form": form, "session": session, "creating": True})
 
@@ -293,7 +295,7 @@ def proposal_create(request):
 def proposal_edit(request, pk: int):
     proposal = selectors.get_proposal_for_user(request.user, pk)
     if not services.can_act(request.user, proposal)["edit"]:
-        raise PermissionDenied("只有提案人可以修改草稿或征集中的提案。")
+        raise PermissionDenied(_("只有提案人可以修改草稿或征集中的提案。"))
     school = proposal.session.congress.school
     form = ProposalForm(request.POST or None, instance=proposal, school=school)
     if request.method == "POST" and form.is_valid():
@@ -309,7 +311,7 @@ def proposal_edit(request, pk: int):
         except services.TransitionError as exc:
             _fail(request, exc)
         else:
-            messages.success(request, "提案已修改。")
+            messages.success(request, _("提案已修改。"))
         return redirect("congress:proposal_detail", pk=proposal.pk)
     return render(
         request, "congress/proposal_form.html", {"form": form, "session": proposal.session, "proposal": proposal}
@@ -373,7 +375,7 @@ def proposal_detail(request, pk: int):
 
 
 def _rerender(request, proposal, **bound):
-    messages.error(request, "请检查下面标出的内容。")
+    messages.error(request, _("请检查下面标出的内容。"))
     return render(request, "congress/proposal_detail.html", _detail_context(request, proposal, **bound), status=200)
 
 
@@ -399,11 +401,11 @@ def proposal_submit(request, pk: int):
         _fail(request, exc)
     else:
         if proposal.status == S.TO_SUGGESTION:
-            messages.warning(request, "提案征集已截止，该提案已按规定转为意见建议。")
+            messages.warning(request, _("提案征集已截止，该提案已按规定转为意见建议。"))
         elif proposal.status == S.SUBMITTED:
-            messages.success(request, "附议人数已满足要求，提案已进入审查。")
+            messages.success(request, _("附议人数已满足要求，提案已进入审查。"))
         else:
-            messages.success(request, "提案已提交，正在等待附议人确认。")
+            messages.success(request, _("提案已提交，正在等待附议人确认。"))
     return redirect("congress:proposal_detail", pk=pk)
 
 
@@ -414,7 +416,7 @@ def proposal_invite(request, pk: int):
     form = InviteForm(request.POST, proposal=proposal)
     if not form.is_valid():
         if not services.can_act(request.user, proposal)["invite"]:
-            raise PermissionDenied("只有提案人可以邀请附议人。")
+            raise PermissionDenied(_("只有提案人可以邀请附议人。"))
         return _rerender(request, proposal, invite_form=form)
     try:
         n = services.cosigners_invite(
@@ -423,7 +425,7 @@ def proposal_invite(request, pk: int):
     except (services.TransitionError, ValidationError) as exc:
         _fail(request, exc)
     else:
-        messages.success(request, f"已邀请 {n} 位代表附议，他们确认后提案才能进入审查。")
+        messages.success(request, _("已邀请 %(n)s 位代表附议，他们确认后提案才能进入审查。") % {"n": n})
     return redirect("congress:proposal_detail", pk=proposal.pk)
 
 
@@ -433,14 +435,14 @@ def cosign_respond(request, pk: int):
     """The invited representative confirms (``answer=confirm``) or declines a co-signature."""
     cs = CoSignature.objects.filter(pk=pk, representative__member__user=request.user).first()
     if cs is None:
-        raise Http404("没有找到该附议邀请。")
+        raise Http404(_("没有找到该附议邀请。"))
     fn = services.cosignature_confirm if request.POST.get("answer") == "confirm" else services.cosignature_decline
     try:
         fn(acting_user=request.user, cosignature=cs)
     except (services.TransitionError, ValidationError) as exc:
         _fail(request, exc)
     else:
-        messages.success(request, "已确认附议。" if fn is services.cosignature_confirm else "已谢绝附议。")
+        messages.success(request, _("已确认附议。") if fn is services.cosignature_confirm else _("已谢绝附议。"))
     return redirect("congress:proposal_detail", pk=cs.proposal_id)
 
 
@@ -450,20 +452,20 @@ def proposal_decide(request, pk: int):
     """The committee's review: 立案 / 不立案 / 并案 / 转为意见建议."""
     proposal = selectors.get_proposal_for_user(request.user, pk)
     if not is_committee(request.user, proposal.session.congress.school):
-        raise PermissionDenied("只有提案工作委员会可以审查提案。")
+        raise PermissionDenied(_("只有提案工作委员会可以审查提案。"))
     form = DecisionForm(request.POST, proposal=proposal)
     if not form.is_valid():
         return _rerender(request, proposal, decision_form=form)
     d, note = form.cleaned_data["decision"], form.cleaned_data["note"]
     if d == "accept":
-        return _run(request, proposal, services.proposal_accept, "已立案。", note=note)
+        return _run(request, proposal, services.proposal_accept, _("已立案。"), note=note)
     if d == "reject":
-        return _run(request, proposal, services.proposal_reject, "已作不立案处理，理由已告知提案人。", reason=note)
+        return _run(request, proposal, services.proposal_reject, _("已作不立案处理，理由已告知提案人。"), reason=note)
     if d == "merge":
         return _run(
-            request, proposal, services.proposal_merge, "已并案。", into=form.cleaned_data["merge_into"], note=note
+            request, proposal, services.proposal_merge, _("已并案。"), into=form.cleaned_data["merge_into"], note=note
         )
-    return _run(request, proposal, services.proposal_to_suggestion, "已转为意见建议。", note=note)
+    return _run(request, proposal, services.proposal_to_suggestion, _("已转为意见建议。"), note=note)
 
 
 @login_required
@@ -472,18 +474,18 @@ def proposal_assign(request, pk: int):
     proposal = selectors.get_proposal_for_user(request.user, pk)
     school = proposal.session.congress.school
     if not is_committee(request.user, school):
-        raise PermissionDenied("只有提案工作委员会可以交办提案。")
+        raise PermissionDenied(_("只有提案工作委员会可以交办提案。"))
     form = AssignForm(request.POST, school=school)
     if not form.is_valid():
         return _rerender(request, proposal, assign_form=form)
-    return _run(request, proposal, services.proposal_assign, "已交办。", **form.cleaned_data)
+    return _run(request, proposal, services.proposal_assign, _("已交办。"), **form.cleaned_data)
 
 
 @login_required
 @require_POST
 def proposal_acknowledge(request, pk: int):
     proposal = selectors.get_proposal_for_user(request.user, pk)
-    return _run(request, proposal, services.proposal_acknowledge, "已签收，提案进入办理。")
+    return _run(request, proposal, services.proposal_acknowledge, _("已签收，提案进入办理。"))
 
 
 @login_required
@@ -493,10 +495,10 @@ def proposal_return(request, pk: int):
     form = ReasonForm(request.POST)
     if not form.is_valid():
         if not services.can_act(request.user, proposal)["return"]:
-            raise PermissionDenied("只有主办部门负责人可以退回。")
+            raise PermissionDenied(_("只有主办部门负责人可以退回。"))
         return _rerender(request, proposal, return_form=form)
     return _run(
-        request, proposal, services.proposal_return, "已退回提案工作委员会。", reason=form.cleaned_data["reason"]
+        request, proposal, services.proposal_return, _("已退回提案工作委员会。"), reason=form.cleaned_data["reason"]
     )
 
 
@@ -507,9 +509,9 @@ def proposal_reply(request, pk: int):
     form = ReplyForm(request.POST)
     if not form.is_valid():
         if not services.can_act(request.user, proposal)["reply"]:
-            raise PermissionDenied("只有主办部门负责人可以答复。")
+            raise PermissionDenied(_("只有主办部门负责人可以答复。"))
         return _rerender(request, proposal, reply_form=form)
-    return _run(request, proposal, services.proposal_reply, "答复已提交，等待提案人评价。", **form.cleaned_data)
+    return _run(request, proposal, services.proposal_reply, _("答复已提交，等待提案人评价。"), **form.cleaned_data)
 
 
 @login_required
@@ -519,9 +521,9 @@ def proposal_rate(request, pk: int):
     form = RateForm(request.POST)
     if not form.is_valid():
         if not services.can_act(request.user, proposal)["rate"]:
-            raise PermissionDenied("只有提案人可以评价答复。")
+            raise PermissionDenied(_("只有提案人可以评价答复。"))
         return _rerender(request, proposal, rate_form=form)
-    return _run(request, proposal, services.proposal_rate, "感谢您的评价。", **form.cleaned_data)
+    return _run(request, proposal, services.proposal_rate, _("感谢您的评价。"), **form.cleaned_data)
 
 
 @login_required
@@ -531,9 +533,9 @@ def proposal_close(request, pk: int):
     form = CloseForm(request.POST)
     if not form.is_valid():
         if not services.can_act(request.user, proposal)["close"]:
-            raise PermissionDenied("只有提案工作委员会可以办结提案。")
+            raise PermissionDenied(_("只有提案工作委员会可以办结提案。"))
         return _rerender(request, proposal, close_form=form)
-    return _run(request, proposal, services.proposal_close, "已办结。", note=form.cleaned_data["note"])
+    return _run(request, proposal, services.proposal_close, _("已办结。"), note=form.cleaned_data["note"])
 
 
 # --- attachments, print, export -----------------------------------------------------------------
@@ -546,14 +548,14 @@ def attachment_upload(request, pk: int):
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
         if not services.can_act(request.user, proposal)["invite"]:
-            raise PermissionDenied("只有提案人可以上传附件。")
+            raise PermissionDenied(_("只有提案人可以上传附件。"))
         return _rerender(request, proposal, attachment_form=form)
     try:
         services.attachment_add(acting_user=request.user, proposal=proposal, upload=form.cleaned_data["file"])
     except (services.TransitionError, ValidationError) as exc:
         form.add_error("file", "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
         return _rerender(request, proposal, attachment_form=form)
-    messages.success(request, "附件已上传。")
+    messages.success(request, _("附件已上传。"))
     return redirect("congress:proposal_detail", pk=proposal.pk)
 
 
@@ -671,7 +673,7 @@ def supervision(request):
 def department_desk(request):
     """A handler's desk: only what was handed to their department(s)."""
     if not handler_department_ids(request.user):
-        raise PermissionDenied("您不是承办部门负责人。")
+        raise PermissionDenied(_("您不是承办部门负责人。"))
     return redirect(reverse("congress:proposal_list") + "?view=department")
 
 
@@ -707,9 +709,13 @@ def session_create(request, congress_pk: int):
     form = SessionForm(request.POST or None, instance=CongressSession(congress=congress))
     if request.method == "POST" and form.is_valid():
         session = form.save()
-        messages.success(request, f"已创建{session.name}。")
+        messages.success(request, _("已创建%(name)s。") % {"name": session.name})
         return redirect("congress:session_detail", pk=session.pk)
-    return render(request, "congress/simple_form.html", {"form": form, "title": f"{congress.name} · 新建会议"})
+    return render(
+        request,
+        "congress/simple_form.html",
+        {"form": form, "title": _("%(name)s · 新建会议") % {"name": congress.name}},
+    )
 
 
 @login_required
@@ -720,9 +726,11 @@ def congress_settings(request, pk: int):
     form = CongressSettingsForm(request.POST or None, instance=congress)
     if request.method == "POST" and form.is_valid():
         form.save()
-        messages.success(request, "设置已保存。")
+        messages.success(request, _("设置已保存。"))
         return redirect("congress:representatives", pk=congress.pk)
-    return render(request, "congress/simple_form.html", {"form": form, "title": f"{congress.name} · 设置"})
+    return render(
+        request, "congress/simple_form.html", {"form": form, "title": _("%(name)s · 设置") % {"name": congress.name}}
+    )
 
 
 @login_required
@@ -737,7 +745,7 @@ def representatives(request, pk: int):
         if form.is_valid():
             member = Member.objects.filter(school=congress.school, staff_no=form.cleaned_data["staff_no"]).first()
             if member is None:
-                form.add_error("staff_no", "本校没有这个工号。")
+                form.add_error("staff_no", _("本校没有这个工号。"))
             else:
                 try:
                     services.representative_add(
@@ -750,7 +758,7 @@ def representatives(request, pk: int):
                 except ValidationError as exc:
                     form.add_error("staff_no", exc.messages[0])
                 else:
-                    messages.success(request, f"已添加代表 {member.name}。")
+                    messages.success(request, _("已添加代表 %(name)s。") % {"name": member.name})
                     return redirect("congress:representatives", pk=congress.pk)
     reps = (
         Representative.objects.filter(congress=congress)
@@ -789,10 +797,10 @@ def categories(request):
             .exclude(pk=instance.pk)
             .exists()
         ):
-            form.add_error("name", "已有同名类别。")
+            form.add_error("name", _("已有同名类别。"))
         else:
             form.save()
-            messages.success(request, "类别已保存。")
+            messages.success(request, _("类别已保存。"))
             return redirect("congress:categories")
     return render(
         request,
@@ -812,7 +820,7 @@ def get_suggestion_for_user(user, pk) -> Suggestion:
         .first()
     )
     if s is None:
-        raise Http404("没有找到该意见建议。")
+        raise Http404(_("没有找到该意见建议。"))
     me = member_of(user)
     if (
         (me is not None and s.submitted_by_id == me.pk)
@@ -820,7 +828,7 @@ def get_suggestion_for_user(user, pk) -> Suggestion:
         or (s.department_id and s.department_id in handler_department_ids(user))
     ):
         return s
-    raise Http404("没有找到该意见建议。")
+    raise Http404(_("没有找到该意见建议。"))
 
 
 @login_required
@@ -837,7 +845,7 @@ def suggestion_list(request):
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, "意见建议已提交，提案工作委员会将转交有关部门。")
+            messages.success(request, _("意见建议已提交，提案工作委员会将转交有关部门。"))
             return redirect("congress:suggestion_list")
     user = request.user
     me = member_of(user)
@@ -871,13 +879,13 @@ def suggestion_detail(request, pk: int):
                 forward_form = ForwardForm(request.POST, school=s.school)
                 if forward_form.is_valid():
                     services.suggestion_forward(acting_user=request.user, suggestion=s, **forward_form.cleaned_data)
-                    messages.success(request, "已转办。")
+                    messages.success(request, _("已转办。"))
                     return redirect("congress:suggestion_detail", pk=s.pk)
             else:
                 reply_form = SuggestionReplyForm(request.POST)
                 if reply_form.is_valid():
                     services.suggestion_reply(acting_user=request.user, suggestion=s, **reply_form.cleaned_data)
-                    messages.success(request, "已答复。")
+                    messages.success(request, _("已答复。"))
                     return redirect("congress:suggestion_detail", pk=s.pk)
         except (services.TransitionError, ValidationError) as exc:
             _fail(request, exc)
@@ -912,15 +920,19 @@ def motion_create(request, session_pk: int):
             voted_on=d["voted_on"],
             clauses=d["clauses"].splitlines(),
         )
-        messages.success(request, "表决事项已创建，请逐条录入计票结果。")
+        messages.success(request, _("表决事项已创建，请逐条录入计票结果。"))
         return redirect("congress:motion_detail", pk=motion.pk)
-    return render(request, "congress/simple_form.html", {"form": form, "title": f"{session.name} · 新建表决事项"})
+    return render(
+        request,
+        "congress/simple_form.html",
+        {"form": form, "title": _("%(name)s · 新建表决事项") % {"name": session.name}},
+    )
 
 
 def _motion_for_user(user, pk) -> Motion:
     motion = Motion.objects.select_related("session__congress__school").filter(pk=pk).first()
     if motion is None:
-        raise Http404("没有找到该表决事项。")
+        raise Http404(_("没有找到该表决事项。"))
     get_session_for_user(user, motion.session_id)
     return motion
 
@@ -946,10 +958,10 @@ def motion_detail(request, pk: int):
                     for msg in msgs:
                         form.add_error(field if field in form.fields else None, msg)
             else:
-                messages.success(request, f"第{clause.number}条计票结果已保存。")
+                messages.success(request, _("第%(n)s条计票结果已保存。") % {"n": clause.number})
                 return redirect("congress:motion_detail", pk=motion.pk)
         bound_clause, bound_form = clause.pk, form
-        messages.error(request, "计票结果有误，请核对。")
+        messages.error(request, _("计票结果有误，请核对。"))
     clauses = list(motion.clauses.select_related("tally"))
     rows = []
     for c in clauses:
@@ -994,7 +1006,9 @@ def appraisal_create(request, session_pk: int):
     if request.method == "POST" and form.is_valid():
         a = services.appraisal_create(acting_user=request.user, session=session, **form.cleaned_data)
         return redirect("congress:appraisal_detail", pk=a.pk)
-    return render(request, "congress/simple_form.html", {"form": form, "title": f"{session.name} · 民主评议"})
+    return render(
+        request, "congress/simple_form.html", {"form": form, "title": _("%(name)s · 民主评议") % {"name": session.name}}
+    )
 
 
 @login_required
@@ -1002,7 +1016,7 @@ def appraisal_create(request, session_pk: int):
 def appraisal_detail(request, pk: int):
     a = Appraisal.objects.select_related("session__congress__school").filter(pk=pk).first()
     if a is None:
-        raise Http404("没有找到该民主评议。")
+        raise Http404(_("没有找到该民主评议。"))
     get_session_for_user(request.user, a.session_id)
     can_admin = can_admin_congress(request.user, a.session.congress.school)
     form = AppraisalResultForm(request.POST or None, ballots=a.ballots)
@@ -1014,7 +1028,7 @@ def appraisal_detail(request, pk: int):
             except ValidationError as exc:
                 form.add_error(None, exc.messages[0])
             else:
-                messages.success(request, "已录入。")
+                messages.success(request, _("已录入。"))
                 return redirect("congress:appraisal_detail", pk=a.pk)
     return render(
         request,
