@@ -19,6 +19,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from members.access import member_of
 from members.models import Department, Role, RoleAssignment
@@ -112,9 +114,10 @@ def _lock(proposal: Proposal | int) -> Proposal:
 
 def _expect(proposal: Proposal, *statuses: str) -> None:
     if proposal.status not in statuses:
-        wanted = "、".join(str(S(s).label) for s in statuses)
+        wanted = _("、").join(str(S(s).label) for s in statuses)
         raise TransitionError(
-            f"该提案当前状态为“{proposal.get_status_display()}”，只有“{wanted}”的提案可以执行此操作。"
+            _("该提案当前状态为“%(status)s”，只有“%(wanted)s”的提案可以执行此操作。")
+            % {"status": proposal.get_status_display(), "wanted": wanted}
         )
 
 
@@ -185,7 +188,7 @@ def _notify(proposal: Proposal, entry: ProposalTransition) -> None:
 def _formal_rep(user, session: CongressSession) -> Representative:
     rep = representative_for(user, session.congress)
     if rep is None or not rep.is_formal:
-        raise PermissionDenied("只有本届正式代表可以提出提案。")
+        raise PermissionDenied(_("只有本届正式代表可以提出提案。"))
     return rep
 
 
@@ -207,7 +210,7 @@ def proposal_create(
     """Draft a proposal for a 正式 representative, or for their delegation (集体提案)."""
     rep = _formal_rep(acting_user, session)
     if delegation is not None and delegation.pk != rep.delegation_id:
-        raise PermissionDenied("只能以本人所在代表团的名义提出集体提案。")
+        raise PermissionDenied(_("只能以本人所在代表团的名义提出集体提案。"))
     proposal = Proposal.objects.create(
         session=session,
         title=title.strip(),
@@ -230,7 +233,7 @@ def proposal_update(*, acting_user, proposal: Proposal, **fields) -> Proposal:
     """Edit a draft (or one still collecting co-signers) as its proposer."""
     proposal = _lock(proposal)
     if not is_proposer(acting_user, proposal):
-        raise PermissionDenied("只有提案人可以修改提案。")
+        raise PermissionDenied(_("只有提案人可以修改提案。"))
     _expect(proposal, S.DRAFT, S.COLLECTING)
     allowed = {"title", "reasons", "measures", "category", "suggested_department"}
     for name, value in fields.items():
@@ -248,20 +251,20 @@ def attachment_add(*, acting_user, proposal: Proposal, upload) -> ProposalAttach
 
     proposal = _lock(proposal)
     if not is_proposer(acting_user, proposal):
-        raise PermissionDenied("只有提案人可以上传附件。")
+        raise PermissionDenied(_("只有提案人可以上传附件。"))
     _expect(proposal, S.DRAFT, S.COLLECTING)
     name = os.path.basename(upload.name or "")[:200]
     ext = os.path.splitext(name)[1].lower()
     if ext not in ALLOWED_ATTACHMENT_TYPES:
-        raise ValidationError("附件只能是 PDF、Word、Excel 或 JPG/PNG 图片。")
+        raise ValidationError(_("附件只能是 PDF、Word、Excel 或 JPG/PNG 图片。"))
     if upload.size > attachment_max_bytes():
-        raise ValidationError(f"附件不能超过 {attachment_max_bytes() // (1024 * 1024)} MB。")
+        raise ValidationError(_("附件不能超过 %(n)s MB。") % {"n": attachment_max_bytes() // (1024 * 1024)})
     if proposal.attachments.count() >= attachment_max_count():
-        raise ValidationError(f"每个提案最多 {attachment_max_count()} 个附件。")
+        raise ValidationError(_("每个提案最多 %(n)s 个附件。") % {"n": attachment_max_count()})
     head = upload.read(8)
     upload.seek(0)
     if not any(head.startswith(m) for m in _MAGIC[ext]):
-        raise ValidationError("附件内容与扩展名不符，请上传真实的文件。")
+        raise ValidationError(_("附件内容与扩展名不符，请上传真实的文件。"))
     return ProposalAttachment.objects.create(
         proposal=proposal,
         file=upload,
@@ -281,14 +284,14 @@ def cosigners_invite(*, acting_user, proposal: Proposal, representatives: Iterab
     """
     proposal = _lock(proposal)
     if not is_proposer(acting_user, proposal):
-        raise PermissionDenied("只有提案人可以邀请附议人。")
+        raise PermissionDenied(_("只有提案人可以邀请附议人。"))
     _expect(proposal, S.DRAFT, S.COLLECTING)
     new = 0
     for rep in representatives:
         if rep.congress_id != proposal.session.congress_id or not rep.is_formal:
-            raise ValidationError(f"{rep.member.name} 不是本届正式代表，不能附议。")
+            raise ValidationError(_("%(name)s 不是本届正式代表，不能附议。") % {"name": rep.member.name})
         if rep.pk == proposal.proposer_id:
-            raise ValidationError("提案人不能为自己的提案附议。")
+            raise ValidationError(_("提案人不能为自己的提案附议。"))
         try:
             with transaction.atomic():
                 CoSignature.objects.create(proposal=proposal, representative=rep)
@@ -316,10 +319,13 @@ def proposal_submit(*, acting_user, proposal: Proposal, today: dt.date | None = 
     today = today or timezone.localdate()
     proposal = _lock(proposal)
     if not is_proposer(acting_user, proposal):
-        raise PermissionDenied("只有提案人可以提交提案。")
+        raise PermissionDenied(_("只有提案人可以提交提案。"))
     _expect(proposal, S.DRAFT)
     if today < proposal.session.collection_opens:
-        raise TransitionError(f"提案征集将于 {proposal.session.collection_opens:%Y年%m月%d日} 开始，请届时再提交。")
+        raise TransitionError(
+            _("提案征集将于 %(date)s 开始，请届时再提交。")
+            % {"date": date_format(proposal.session.collection_opens, _("Y年m月d日"))}
+        )
     if _late(proposal, today):
         return _make_suggestion(proposal, actor=acting_user, action="late", note="提案征集已截止，按规定转为意见建议。")
     _transition(proposal, to=S.COLLECTING, action="submit", actor=acting_user)
@@ -348,7 +354,7 @@ def _cosignature_for(user, cosignature_pk: int) -> CoSignature:
         .first()
     )
     if cs is None:
-        raise PermissionDenied("这不是邀请您的附议。")
+        raise PermissionDenied(_("这不是邀请您的附议。"))
     return cs
 
 
@@ -357,7 +363,7 @@ def cosignature_confirm(*, acting_user, cosignature: CoSignature) -> CoSignature
     """The invited 正式 representative confirms; enough confirmations move the proposal to review."""
     cs = _cosignature_for(acting_user, cosignature.pk)
     if not cs.representative.is_formal:
-        raise PermissionDenied("只有正式代表可以附议。")
+        raise PermissionDenied(_("只有正式代表可以附议。"))
     proposal = _lock(cs.proposal_id)
     _expect(proposal, S.DRAFT, S.COLLECTING)
     cs = CoSignature.objects.select_for_update().get(pk=cs.pk)
@@ -425,7 +431,7 @@ def proposal_accept(*, acting_user, proposal: Proposal, note: str = "") -> Propo
 def proposal_reject(*, acting_user, proposal: Proposal, reason: str) -> Proposal:
     """不立案 (submitted → rejected); the reason is returned to the proposer."""
     if not reason.strip():
-        raise ValidationError("不立案须写明理由。")
+        raise ValidationError(_("不立案须写明理由。"))
     proposal = _committee_lock(acting_user, proposal)
     _expect(proposal, S.SUBMITTED)
     proposal.reviewed_at = _now()
@@ -451,9 +457,9 @@ def proposal_merge(*, acting_user, proposal: Proposal, into: Proposal, note: str
     _expect(proposal, S.SUBMITTED)
     target = _lock(into)
     if target.pk == proposal.pk or target.session_id != proposal.session_id:
-        raise TransitionError("只能并入同一次会议的另一件提案。")
+        raise TransitionError(_("只能并入同一次会议的另一件提案。"))
     if target.status not in (S.ACCEPTED, S.ASSIGNED, S.REPLIED):
-        raise TransitionError("只能并入已立案、尚未办结的提案。")
+        raise TransitionError(_("只能并入已立案、尚未办结的提案。"))
     reps = [proposal.proposer_id] if proposal.proposer_id else []
     reps += list(
         proposal.cosignatures.filter(status=CoSignature.Status.CONFIRMED).values_list("representative_id", flat=True)
@@ -548,11 +554,11 @@ def proposal_assign(
     school = proposal.session.congress.school
     co = [d for d in co_departments if d.pk != lead_department.pk]
     if lead_department.school_id != school.pk or any(d.school_id != school.pk for d in co):
-        raise ValidationError("承办部门必须是本校部门。")
+        raise ValidationError(_("承办部门必须是本校部门。"))
     today = timezone.localdate()
     deadline = deadline or today + dt.timedelta(days=proposal.session.congress.reply_deadline_days)
     if deadline < today:
-        raise ValidationError("答复期限不能早于今天。")
+        raise ValidationError(_("答复期限不能早于今天。"))
     proposal.lead_department = lead_department
     proposal.deadline = deadline
     proposal.assigned_at = _now()
@@ -574,7 +580,7 @@ def proposal_assign(
 def _handler_lock(acting_user, proposal) -> Proposal:
     proposal = _lock(proposal)
     if proposal.lead_department_id not in handler_department_ids(acting_user) and not acting_user.is_superuser:
-        raise PermissionDenied("只有主办部门负责人可以办理该提案。")
+        raise PermissionDenied(_("只有主办部门负责人可以办理该提案。"))
     return proposal
 
 
@@ -593,7 +599,7 @@ def proposal_acknowledge(*, acting_user, proposal: Proposal) -> Proposal:
 def proposal_return(*, acting_user, proposal: Proposal, reason: str) -> Proposal:
     """退回 (assigned → accepted): the lead department says it is not theirs; the committee re-assigns."""
     if not reason.strip():
-        raise ValidationError("退回须写明理由。")
+        raise ValidationError(_("退回须写明理由。"))
     proposal = _handler_lock(acting_user, proposal)
     _expect(proposal, S.ASSIGNED)
     proposal.lead_department = None
@@ -622,7 +628,7 @@ def proposal_reply(
 ) -> ProposalReply:
     """答复 (assigned → replied) by the lead department, for the current round."""
     if not text.strip():
-        raise ValidationError("请填写答复内容。")
+        raise ValidationError(_("请填写答复内容。"))
     proposal = _handler_lock(acting_user, proposal)
     _expect(proposal, S.ASSIGNED)
     now = _now()
@@ -658,12 +664,12 @@ def proposal_rate(*, acting_user, proposal: Proposal, rating: str, comment: str 
     """The proposer rates the reply: 满意/基本满意 → closed (办结); 不满意 → assigned again (重办, next round)."""
     proposal = _lock(proposal)
     if not is_proposer(acting_user, proposal):
-        raise PermissionDenied("只有提案人可以评价答复。")
+        raise PermissionDenied(_("只有提案人可以评价答复。"))
     _expect(proposal, S.REPLIED)
     if rating not in Rating.values:
-        raise ValidationError("请选择满意、基本满意或不满意。")
+        raise ValidationError(_("请选择满意、基本满意或不满意。"))
     if rating == Rating.DISSATISFIED and not comment.strip():
-        raise ValidationError("选择“不满意”时请写明意见，便于承办部门重办。")
+        raise ValidationError(_("选择“不满意”时请写明意见，便于承办部门重办。"))
     now = _now()
     Feedback.objects.create(
         proposal=proposal, round=proposal.round, rating=rating, comment=comment, rated_by=acting_user, rated_at=now
@@ -709,7 +715,7 @@ def proposal_rate(*, acting_user, proposal: Proposal, rating: str, comment: str 
 def proposal_close(*, acting_user, proposal: Proposal, note: str) -> Proposal:
     """办结 by the committee of a replied proposal the proposer has not rated (note required)."""
     if not note.strip():
-        raise ValidationError("请写明办结说明。")
+        raise ValidationError(_("请写明办结说明。"))
     proposal = _committee_lock(acting_user, proposal)
     _expect(proposal, S.REPLIED)
     proposal.closed_at = _now()
@@ -725,7 +731,7 @@ def suggestion_create(*, acting_user, title: str, content: str, session: Congres
     """Any staff member with a record submits a suggestion."""
     me = member_of(acting_user)
     if me is None:
-        raise PermissionDenied("只有本校教职工可以提出意见建议。")
+        raise PermissionDenied(_("只有本校教职工可以提出意见建议。"))
     return Suggestion.objects.create(
         school=me.school,
         session=session,
@@ -741,9 +747,9 @@ def suggestion_forward(*, acting_user, suggestion: Suggestion, department: Depar
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     require_committee(acting_user, suggestion.school)
     if suggestion.status == Suggestion.Status.REPLIED:
-        raise TransitionError("该意见建议已答复，不能再转办。")
+        raise TransitionError(_("该意见建议已答复，不能再转办。"))
     if department.school_id != suggestion.school_id:
-        raise ValidationError("转办部门必须是本校部门。")
+        raise ValidationError(_("转办部门必须是本校部门。"))
     suggestion.department = department
     suggestion.status = Suggestion.Status.FORWARDED
     suggestion.forwarded_at = _now()
@@ -755,11 +761,11 @@ def suggestion_forward(*, acting_user, suggestion: Suggestion, department: Depar
 def suggestion_reply(*, acting_user, suggestion: Suggestion, reply: str) -> Suggestion:
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.department_id not in handler_department_ids(acting_user) and not acting_user.is_superuser:
-        raise PermissionDenied("只有转办部门负责人可以答复。")
+        raise PermissionDenied(_("只有转办部门负责人可以答复。"))
     if suggestion.status != Suggestion.Status.FORWARDED:
-        raise TransitionError("只有已转办的意见建议可以答复。")
+        raise TransitionError(_("只有已转办的意见建议可以答复。"))
     if not reply.strip():
-        raise ValidationError("请填写答复内容。")
+        raise ValidationError(_("请填写答复内容。"))
     suggestion.reply = reply
     suggestion.status = Suggestion.Status.REPLIED
     suggestion.replied_at = _now()
@@ -828,7 +834,10 @@ def appraisal_result_add(
     require_congress_admin(acting_user, appraisal.session.congress.school)
     total = excellent + competent + basically_competent + incompetent
     if total > appraisal.ballots:
-        raise ValidationError(f"四档票数合计（{total}）超过了有效票数（{appraisal.ballots}）。")
+        raise ValidationError(
+            _("四档票数合计（%(total)s）超过了有效票数（%(ballots)s）。")
+            % {"total": total, "ballots": appraisal.ballots}
+        )
     return AppraisalResult.objects.create(
         appraisal=appraisal,
         leader_name=leader_name,
@@ -849,9 +858,9 @@ def representative_add(
 ) -> Representative:
     require_congress_admin(acting_user, congress.school)
     if member.school_id != congress.school_id:
-        raise ValidationError("代表必须是本校教职工。")
+        raise ValidationError(_("代表必须是本校教职工。"))
     if Representative.objects.filter(congress=congress, member=member).exists():
-        raise ValidationError(f"{member.name} 已是本届代表。")
+        raise ValidationError(_("%(name)s 已是本届代表。") % {"name": member.name})
     return Representative.objects.create(congress=congress, member=member, kind=kind, delegation=delegation)
 
 
