@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Department, Member, Organization
@@ -69,7 +70,14 @@ class Congress(models.Model):
 
     @property
     def name(self) -> str:
-        return f"第{chinese_number(self.number)}届{self.get_kind_display()}"
+        # Translators: a staff congress term, e.g. 第二届教职工代表大会; %(number)s is 二 in Chinese and 2 in English.
+        return gettext("第%(number)s届%(kind)s") % {"number": term_number(self.number), "kind": self.get_kind_display()}
+
+
+def term_number(n: int) -> str:
+    """The number in a congress or session name: 二 in the Chinese UI, 2 in other languages."""
+    lang = get_language()
+    return chinese_number(n) if lang is None or lang.startswith("zh") else str(n)
 
 
 def chinese_number(n: int) -> str:
@@ -109,7 +117,11 @@ class CongressSession(models.Model):
 
     @property
     def name(self) -> str:
-        return f"{self.congress.name}第{chinese_number(self.number)}次会议"
+        # Translators: a congress session, e.g. 第二届教职工代表大会第三次会议.
+        return gettext("%(congress)s第%(number)s次会议") % {
+            "congress": self.congress.name,
+            "number": term_number(self.number),
+        }
 
     def window_open(self, on) -> bool:
         return self.collection_opens <= on <= self.collection_closes
