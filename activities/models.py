@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from members.models import FamilyMember, Member, Organization
 
@@ -77,11 +78,11 @@ class Activity(models.Model):
         FAMILIES = "families", _("教职工及家属子女")
 
     class Status(models.TextChoices):
-        PLANNED = "planned", _("计划")
+        PLANNED = "planned", pgettext_lazy("activity status", "计划")
         OPEN = "open", _("报名中")
         ONGOING = "ongoing", _("进行中")
         FINISHED = "finished", _("已结束")
-        CANCELLED = "cancelled", _("取消")
+        CANCELLED = "cancelled", pgettext_lazy("activity status", "取消")
 
     class FundingSource(models.TextChoices):
         UNION = "union", _("工会经费")

@@ -109,7 +109,7 @@ class VisitForm(MemberRefMixin, forms.Form):
         self.member = member
         self.visitors: list[Member] = []
         self.fields["occasion"].queryset = occasions_for(school)
-        self.fields["occasion"].label_from_instance = lambda o: o.name + ("（必访）" if o.is_mandatory else "")
+        self.fields["occasion"].label_from_instance = lambda o: o.name + (str(_("（必访）")) if o.is_mandatory else "")
         if member is not None:
             self.fields["family_member"].queryset = member.family.all()
         else:
