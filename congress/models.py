@@ -398,21 +398,21 @@ class ProposalAttachment(models.Model):
 
 
 ACTION_LABELS = {
-    "create": "起草",
-    "submit": "提交，征集附议",
-    "cosigned": "附议人数已满，提交审查",
-    "late": "征集截止后提交，转为意见建议",
-    "accept": "立案",
-    "reject": "不立案",
-    "merge": "并案",
-    "to_suggestion": "转为意见建议",
-    "assign": "交办",
-    "acknowledge": "承办部门签收",
-    "return": "承办部门退回",
-    "reply": "答复",
-    "rate": "提案人评价",
-    "rehandle": "退回重办",
-    "close": "办结",
+    "create": _("起草"),
+    "submit": _("提交，征集附议"),
+    "cosigned": _("附议人数已满，提交审查"),
+    "late": _("征集截止后提交，转为意见建议"),
+    "accept": _("立案"),
+    "reject": _("不立案"),
+    "merge": _("并案"),
+    "to_suggestion": _("转为意见建议"),
+    "assign": _("交办"),
+    "acknowledge": _("承办部门签收"),
+    "return": _("承办部门退回"),
+    "reply": _("答复"),
+    "rate": _("提案人评价"),
+    "rehandle": _("退回重办"),
+    "close": _("办结"),
 }
 
 
