@@ -21,6 +21,7 @@ from decimal import Decimal
 
 from members.models import EmploymentType, FamilyMember
 
+from .defaults import ensure_defaults
 from .models import (
     AidClaim,
     DistributionRecipient,
@@ -36,6 +37,8 @@ from .models import (
     PendingVisit,
     PlanEnrollment,
     ServiceRecord,
+    SpendingCap,
+    SpendingCapRuleSet,
     VisitOccasion,
     WelfareVisit,
 )
@@ -85,6 +88,8 @@ def _date(rng, start: dt.date, end: dt.date) -> dt.date:
 
 
 def _occasions(school) -> dict[str, VisitOccasion]:
+    # The defaults come from a data migration; `load_demo --flush` (or a test flush) removes them.
+    ensure_defaults(VisitOccasion, SpendingCapRuleSet, SpendingCap)
     return {o.code: o for o in VisitOccasion.objects.filter(school__isnull=True)}
 
 

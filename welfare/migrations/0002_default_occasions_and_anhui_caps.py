@@ -12,62 +12,16 @@ It is an example only: each school's chair saves its own rule set with an
 effective date. The reverse step removes exactly what this migration added.
 """
 
-import datetime as dt
-from decimal import Decimal
-
 from django.db import migrations
 
-OCCASIONS = [
-    # code, name, mandatory, sensitive, concerns_relative
-    ("hospitalisation", "生病住院", True, True, False),
-    ("childbirth", "生育", True, True, False),
-    ("marriage", "结婚", True, False, False),
-    ("relative_death", "直系亲属去世", True, False, True),
-    ("member_death", "本人去世（抚恤金）", True, False, False),
-    ("hardship", "家庭困难", True, False, False),
-    ("retirement", "退休", True, False, False),
-    ("accident", "意外", True, True, False),
-    ("serious_illness", "大病", False, True, False),
-    ("elderly", "重阳/退休老同志", False, False, False),
-    ("other", "其他", False, False, False),
-]
-RULE_SET_NAME = "安徽省2018年试行标准（示例）"
-CAPS = {
-    "childbirth": "600",
-    "marriage": "600",
-    "hospitalisation": "1000",
-    "member_death": "2000",
-    "relative_death": "1000",
-    "retirement": "1000",
-}
+from welfare.defaults import OCCASIONS, RULE_SET_NAME, ensure_defaults
 
 
 def forwards(apps, schema_editor):
-    VisitOccasion = apps.get_model("welfare", "VisitOccasion")
-    RuleSet = apps.get_model("welfare", "SpendingCapRuleSet")
-    SpendingCap = apps.get_model("welfare", "SpendingCap")
-    for order, (code, name, mandatory, sensitive, relative) in enumerate(OCCASIONS):
-        VisitOccasion.objects.update_or_create(
-            school=None,
-            code=code,
-            defaults={
-                "name": name,
-                "is_mandatory": mandatory,
-                "is_sensitive": sensitive,
-                "concerns_relative": relative,
-                "sort_order": order,
-            },
-        )
-    rule_set = RuleSet.objects.create(
-        organization=None,
-        name=RULE_SET_NAME,
-        effective_from=dt.date(2018, 1, 1),
-        festival_yearly_cap=Decimal("1500"),
-        birthday_cap=Decimal("300"),
-        source="安徽省总工会基层工会经费收支管理试行标准（2018），仅作示例，请按本省规定修改",
-    )
-    SpendingCap.objects.bulk_create(
-        [SpendingCap(rule_set=rule_set, occasion_code=c, amount=Decimal(a)) for c, a in CAPS.items()]
+    ensure_defaults(
+        apps.get_model("welfare", "VisitOccasion"),
+        apps.get_model("welfare", "SpendingCapRuleSet"),
+        apps.get_model("welfare", "SpendingCap"),
     )
 
 

@@ -6,11 +6,13 @@ from decimal import Decimal
 import factory
 
 from members.tests.factories import MemberFactory
-from welfare.models import PendingVisit, VisitOccasion, WelfareVisit
+from welfare.defaults import ensure_defaults
+from welfare.models import PendingVisit, SpendingCap, SpendingCapRuleSet, VisitOccasion, WelfareVisit
 
 
 def occasion(code: str) -> VisitOccasion:
-    """A shipped default occasion (created by the data migration)."""
+    """A shipped default occasion (data migration; recreated if a transactional test flushed it)."""
+    ensure_defaults(VisitOccasion, SpendingCapRuleSet, SpendingCap)
     return VisitOccasion.objects.get(school__isnull=True, code=code)
 
 
