@@ -25,6 +25,30 @@ from members.tests.factories import (  # noqa: E402
 )
 
 PASSWORD = "Test-pass-2026"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After a transactional test's flush, put back the rows the data migrations ship.
+
+    ``transaction=True`` tests (browser journeys, races, real workers) end with a flush that
+    also removes the default visit occasions and the example spending caps; without this,
+    every later test on the same worker would run against a database no deployment has.
+    """
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or "live_server" in getattr(
+        item, "fixturenames", ()
+    )
+    if transactional:
+        from pytest_django.plugin import blocking_manager_key
+
+        from welfare.defaults import ensure_defaults
+        from welfare.models import SpendingCap, SpendingCapRuleSet, VisitOccasion
+
+        with item.config.stash[blocking_manager_key].unblock():
+            ensure_defaults(VisitOccasion, SpendingCapRuleSet, SpendingCap)
+    return result
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
