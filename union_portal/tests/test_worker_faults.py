@@ -23,7 +23,6 @@ from reports import services
 from reports.models import ReportExport
 from reports.tests.factories import make_report
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 # Short limits for the test workers: visibility timeout = 2 × hard limit (settings).
 SOFT, HARD = 9, 10
@@ -45,8 +44,15 @@ def celery_app():
     app.amqp._producer_pool = None
 
 
-def test_unreachable_redis_keeps_the_export_request_and_says_so(celery_app, login, chair, school):
-    """REDIS pointed at a closed port: no 500, a clear Chinese message, the request kept and retried."""
+@pytest.mark.django_db
+def test_unreachable_redis_keeps_the_export_request_and_says_so(
+    celery_app, login, chair, school, django_capture_on_commit_callbacks
+):
+    """REDIS pointed at a closed port: no 500, a clear Chinese message, the request kept and retried.
+
+    Not a transactional test (its flush would wipe the seeded rows other tests rely on): the view's
+    on-commit hook, which publishes to Redis, is run when the view's transaction commits.
+    """
     celery_app.conf.broker_url = f"redis://127.0.0.1:{_closed_port()}/6"
     celery_app.conf.task_always_eager = False
     celery_app._pool = None
@@ -54,8 +60,11 @@ def test_unreachable_redis_keeps_the_export_request_and_says_so(celery_app, logi
     report = make_report(school, chair)
     c = login(chair)
     started = time.monotonic()
-    resp = c.post(reverse("reports:export", args=[report.pk]), {"format": "pdf"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True) as hooks:
+        resp = c.post(reverse("reports:export", args=[report.pk]), {"format": "pdf"})
+    assert len(hooks) == 1 and resp.status_code == 302
     assert time.monotonic() - started < 15
+    resp = c.get(resp.url)
     assert resp.status_code == 200
     page = resp.content.decode()
     assert services.QUEUE_DOWN_MESSAGE in page and "失败" in page
@@ -67,8 +76,9 @@ def test_unreachable_redis_keeps_the_export_request_and_says_so(celery_app, logi
 
     # Redis is back (here: the in-process queue): the same click re-queues the same request.
     celery_app.conf.task_always_eager = True
-    resp = c.post(reverse("reports:export", args=[report.pk]), {"format": "pdf"}, follow=True)
-    assert resp.status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        resp = c.post(reverse("reports:export", args=[report.pk]), {"format": "pdf"})
+    assert resp.status_code == 302 and c.get(resp.url).status_code == 200
     export.refresh_from_db()
     assert ReportExport.objects.count() == 1
     assert export.status == ReportExport.Status.DONE and export.error == "" and export.renders == 1
@@ -78,12 +88,18 @@ def test_unreachable_redis_keeps_the_export_request_and_says_so(celery_app, logi
 # --- SIGKILL in the middle of a render (real worker, real Redis, PostgreSQL) ------------------------
 
 
+# Skipped at collection, not inside a fixture: a transactional test's flush would otherwise run on SQLite too.
+needs_worker = [
+    pytest.mark.redis,
+    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL not set"),
+    pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                       reason="the worker must reach the test database: PostgreSQL only"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
 @pytest.fixture
 def worker_env(settings, celery_app):
-    if not os.environ.get("REDIS_URL"):
-        pytest.skip("REDIS_URL not set")
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker must reach the test database: PostgreSQL only")
     db = connection.settings_dict
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
     url = f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
@@ -150,7 +166,13 @@ def _assert_one_clean_result(export: ReportExport, settings) -> None:
     assert ReportExport.objects.count() == 1
 
 
-@pytest.mark.redis
+def _needs_worker(test):
+    for mark in needs_worker:
+        test = mark(test)
+    return test
+
+
+@_needs_worker
 def test_prefork_child_killed_mid_render_is_requeued_at_once(worker_env, settings, school, chair):
     """reject_on_worker_lost: the parent sees its child die and puts the message straight back."""
     worker = worker_env("prefork")
@@ -168,7 +190,7 @@ def test_prefork_child_killed_mid_render_is_requeued_at_once(worker_env, setting
     assert worker.poll() is None  # the worker itself survived and started a new child
 
 
-@pytest.mark.redis
+@_needs_worker
 def test_whole_worker_killed_mid_render_is_redelivered_after_the_visibility_timeout(
     worker_env, settings, school, chair
 ):
