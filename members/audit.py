@@ -60,6 +60,18 @@ def audit(
     )
 
 
+def audit_sensitive_read(request, obj, *, member, summary: str) -> AuditEntry | None:
+    """Audit a read of a sensitive record about ``member`` (PIPL), unless the reader is that member.
+
+    Returns the entry written, or None for a member reading their own record.
+    """
+    from .access import member_of
+
+    if member_of(getattr(request, "user", None)) == member:
+        return None
+    return audit(request, AuditEntry.Action.READ_SENSITIVE, obj, organization=member.school, summary=summary)
+
+
 @receiver(user_logged_in)
 def _on_login(sender, request, user, **kwargs):
     from .access import primary_node

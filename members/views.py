@@ -28,7 +28,7 @@ from .access import (
     require_manager,
     role_assignments,
 )
-from .audit import audit
+from .audit import audit, audit_sensitive_read
 from .filters import MemberFilter
 from .forms import ConsentForm, FamilyMemberForm, MemberForm, RosterUploadForm
 from .models import AuditEntry, EmploymentType, Gender, ImportBatch, Member, MemberStatus, Organization, Role
@@ -203,14 +203,8 @@ def member_detail(request, pk: int):
     """
     member = get_member_for_user(request.user, pk)
     show_sensitive = can_see_sensitive_identity(request.user, member)
-    if show_sensitive and (member.id_number or member.bank_account) and member_of(request.user) != member:
-        audit(
-            request,
-            AuditEntry.Action.READ_SENSITIVE,
-            member,
-            organization=member.school,
-            summary=f"查看 {member.name} 的身份证号/银行账号",
-        )
+    if show_sensitive and (member.id_number or member.bank_account):
+        audit_sensitive_read(request, member, member=member, summary=f"查看 {member.name} 的身份证号/银行账号")
     return render(
         request,
         "members/member_detail.html",

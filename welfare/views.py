@@ -34,7 +34,7 @@ from members.access import (
     primary_school,
     scope_q,
 )
-from members.audit import audit
+from members.audit import audit, audit_sensitive_read
 from members.models import AuditEntry, FamilyMember, ImportBatch, Member, Organization, Role
 from members.tabular import xlsx_response_bytes
 
@@ -315,13 +315,9 @@ def visit_create(request):
 def visit_detail(request, pk: int):
     """One visit; reading a sensitive one is audited."""
     visit = get_visit_for_user(request.user, pk)
-    if visit.occasion.is_sensitive and member_of(request.user) != visit.member:
-        audit(
-            request,
-            AuditEntry.Action.READ_SENSITIVE,
-            visit,
-            organization=visit.member.school,
-            summary=f"查看敏感慰问记录：{visit.member.name}（{visit.occasion.name}）",
+    if visit.occasion.is_sensitive:
+        audit_sensitive_read(
+            request, visit, member=visit.member, summary=f"查看敏感慰问记录：{visit.member.name}（{visit.occasion.name}）"
         )
     return render(
         request,
@@ -889,13 +885,9 @@ def claim_create(request):
 @require_GET
 def claim_detail(request, pk: int):
     claim = get_claim_for_user(request.user, pk)
-    if claim.plan.is_health and member_of(request.user) != claim.member:
-        audit(
-            request,
-            AuditEntry.Action.READ_SENSITIVE,
-            claim,
-            organization=claim.member.school,
-            summary=f"查看理赔记录：{claim.member.name}（{claim.plan.name}）",
+    if claim.plan.is_health:
+        audit_sensitive_read(
+            request, claim, member=claim.member, summary=f"查看理赔记录：{claim.member.name}（{claim.plan.name}）"
         )
     return render(
         request,
@@ -1081,14 +1073,8 @@ def hardship_detail(request, pk: int):
             except ValueError as exc:
                 messages.error(request, str(exc))
             return redirect("welfare:hardship_detail", pk=case.pk)
-    elif member_of(request.user) != case.member:
-        audit(
-            request,
-            AuditEntry.Action.READ_SENSITIVE,
-            case,
-            organization=case.member.school,
-            summary=f"查看困难职工档案：{case.member.name}",
-        )
+    else:
+        audit_sensitive_read(request, case, member=case.member, summary=f"查看困难职工档案：{case.member.name}")
     aids = list(case.aids.all())
     return render(
         request,
