@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import hooks
@@ -238,7 +239,7 @@ def member_create(request):
     if request.method == "POST" and form.is_valid():
         member = form.save(commit=False)
         member_save(member=member, acting_user=request.user, request=request, created=True)
-        messages.success(request, f"已新增教职工 {member.name}。")
+        messages.success(request, _("已新增教职工 %(name)s。") % {"name": member.name})
         return redirect("members:detail", pk=member.pk)
     return render(request, "members/member_form.html", _member_form_context(request, form))
 
@@ -260,7 +261,7 @@ def member_edit(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         member_save(member=form.save(commit=False), acting_user=request.user, request=request)
-        messages.success(request, f"已保存 {member.name} 的信息。")
+        messages.success(request, _("已保存 %(name)s 的信息。") % {"name": member.name})
         return redirect("members:detail", pk=member.pk)
     return render(request, "members/member_form.html", _member_form_context(request, form, member))
 
@@ -284,9 +285,9 @@ def family_add(request, pk: int):
             organization=member.school,
             summary=f"为 {member.name} 添加直系亲属",
         )
-        messages.success(request, f"已添加直系亲属 {relative.name}。")
+        messages.success(request, _("已添加直系亲属 %(name)s。") % {"name": relative.name})
     else:
-        messages.error(request, "直系亲属信息有误：" + "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, _("直系亲属信息有误：%(errors)s") % {"errors": "；".join(e for errs in form.errors.values() for e in errs)})
     return redirect("members:detail", pk=member.pk)
 
 
@@ -305,9 +306,9 @@ def consent_add(request, pk: int):
         consent.save()
         audit(request, AuditEntry.Action.CREATE, consent, organization=member.school,
               summary=f"登记 {member.name} 的个人信息处理同意：{consent.get_purpose_display()}")
-        messages.success(request, "已登记同意记录。")
+        messages.success(request, _("已登记同意记录。"))
     else:
-        messages.error(request, "同意记录有误：" + "；".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, _("同意记录有误：%(errors)s") % {"errors": "；".join(e for errs in form.errors.values() for e in errs)})
     return redirect("members:detail", pk=member.pk)
 
 
@@ -372,7 +373,7 @@ def roster_confirm(request, pk: int):
     """Write a clean, previewed roster in one transaction."""
     batch = _get_batch_for_user(request.user, pk)
     if batch.status == ImportBatch.Status.DONE:
-        messages.info(request, "该文件已经导入过了。")
+        messages.info(request, _("该文件已经导入过了。"))
         return redirect("members:list")
     with batch.file.open("rb") as fh:
         result = roster_import(
@@ -386,11 +387,11 @@ def roster_confirm(request, pk: int):
     if not result.written:
         batch.status = ImportBatch.Status.FAILED
         batch.save(update_fields=["summary", "status"])
-        messages.error(request, "文件有错误，未写入任何数据。请修改后重新上传。")
+        messages.error(request, _("文件有错误，未写入任何数据。请修改后重新上传。"))
         return redirect("members:import_preview", pk=batch.pk)
     batch.status = ImportBatch.Status.DONE
     batch.save(update_fields=["summary", "status"])
-    messages.success(request, f"导入完成：新增 {result.created} 人，更新 {result.updated} 人。")
+    messages.success(request, _("导入完成：新增 %(created)d 人，更新 %(updated)d 人。") % {"created": result.created, "updated": result.updated})
     return redirect(reverse("members:list"))
 
 
