@@ -25,15 +25,14 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
+from union_portal.harness import PY, ROOT, call_child, free_port, prepare_database, production_env, run
+
 YEAR_START, YEAR_END = "2021-01-01", "2021-12-31"
 
 
@@ -211,53 +210,19 @@ def _db_url(base: str, suffix: str) -> str:
 
 
 def _env(url: str, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL"}}
-    env.update(DATABASE_URL=url, DEBUG="off", SECRET_KEY="bench-" + "x" * 50, ALLOWED_HOSTS="127.0.0.1,localhost",
-               SECURE_SSL_REDIRECT="off", SECURE_HSTS_SECONDS="0", LOG_LEVEL="ERROR",
-               STATIC_ROOT=str(ROOT / "out" / "bench-static"), **extra)
-    return env
+    return production_env(url, name="bench", **extra)
 
 
 def _run(cmd: list[str], env: dict, timeout: int = 1800) -> str:
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
-    if proc.returncode != 0:
-        raise SystemExit(f"bench step failed: {' '.join(cmd)}\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
-    return proc.stdout
+    return run(cmd, env, label="bench", timeout=timeout)
 
 
 def _child(url: str, name: str, *args) -> dict:
-    out = _run([PY, "-m", "union_portal.bench", "--child", name, *map(str, args)], _env(url))
-    return json.loads(out.strip().splitlines()[-1])
+    return call_child("union_portal.bench", _env(url), name, *args)
 
 
 def _prepare(url: str, demo_args: list[str]) -> float:
-    import psycopg2
-
-    dbname = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    conn = psycopg2.connect(admin_url)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{dbname}"')
-    conn.close()
-    env = _env(url)
-    _run([PY, "manage.py", "migrate", "-v0"], env)
-    t0 = time.perf_counter()
-    _run([PY, "manage.py", "load_demo", *demo_args], env, timeout=3600)
-    elapsed = time.perf_counter() - t0
-    conn = psycopg2.connect(url)  # fresh planner statistics after a bulk load, as after any large import
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute("ANALYZE")
-    conn.close()
-    return elapsed
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return prepare_database(url, _env(url), demo_args=demo_args, label="bench")
 
 
 def _wrk(url: str, cookie: str, seconds: int) -> dict:
@@ -276,7 +241,7 @@ def _wrk(url: str, cookie: str, seconds: int) -> dict:
 
 
 def _load_pages(url: str, seconds: int) -> list[tuple]:
-    port = _free_port()
+    port = free_port()
     env = _env(url)
     _run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env)  # as in production (manifest storage)
     server = subprocess.Popen([PY, "-m", "gunicorn", "union_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",

@@ -31,7 +31,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -42,8 +41,8 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PY = sys.executable
+from union_portal.harness import PY, ROOT, call_child, free_port, prepare_database, production_env, run
+
 PASSWORD = "Stress-pass-2026!"  # noqa: S105 (throw-away logins in the stress database)
 DEMO_PASSWORD = "Demo2026!union"  # noqa: S105 (the documented demo password)
 
@@ -426,45 +425,18 @@ def role_reader(base, stats, info, run, stop, expected, lock, username: str, see
 
 
 def _env(url: str, **extra) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL"}}
-    env.update(DATABASE_URL=url, DEBUG="off", SECRET_KEY="stress-" + "x" * 50, ALLOWED_HOSTS="127.0.0.1,localhost",
-               SECURE_SSL_REDIRECT="off", SECURE_HSTS_SECONDS="0", LOG_LEVEL="ERROR", AXES_FAILURE_LIMIT="1000",
-               STATIC_ROOT=str(ROOT / "out" / "stress-static"), MEDIA_ROOT=str(ROOT / "out" / "stress-media"), **extra)
-    return env
-
-
-def _run(cmd: list[str], env: dict, timeout: int = 1800) -> str:
-    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
-    if proc.returncode != 0:
-        raise SystemExit(f"stress step failed: {' '.join(cmd)}\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
-    return proc.stdout
+    return production_env(url, name="stress", AXES_FAILURE_LIMIT="1000",
+                          MEDIA_ROOT=str(ROOT / "out" / "stress-media"), **extra)
 
 
 def _child(url: str, name: str, *args) -> dict:
-    out = _run([PY, "-m", "union_portal.stress", "--child", name, *map(str, args)], _env(url))
-    return json.loads(out.strip().splitlines()[-1])
+    return call_child("union_portal.stress", _env(url), name, *args)
 
 
 def _prepare_db(url: str) -> None:
-    import psycopg2
-
-    dbname = url.rsplit("/", 1)[1]
-    conn = psycopg2.connect(url.rsplit("/", 1)[0] + "/postgres")
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-        cur.execute(f'CREATE DATABASE "{dbname}"')
-    conn.close()
     env = _env(url)
-    _run([PY, "manage.py", "migrate", "-v0"], env)
-    _run([PY, "manage.py", "load_demo"], env, timeout=1800)
-    _run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    prepare_database(url, env, demo_args=[], label="stress", analyze=False)
+    run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], env, label="stress")
 
 
 def _session_cookie(base: str) -> str:
@@ -484,7 +456,7 @@ def main() -> int:
     print(f"Preparing {url}: migrate, load_demo, collectstatic…", flush=True)
     _prepare_db(url)
     info = _child(url, "prepare")
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
         [PY, "-m", "gunicorn", "union_portal.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "3",
