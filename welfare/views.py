@@ -851,7 +851,7 @@ def plan_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def claim_create(request):
-    scope = _scope(request.user)
+    _scope(request.user)  # managers only: raises PermissionDenied for anyone else
     form = ClaimForm(
         request.POST or None,
         members=_manageable_members(request.user),
@@ -872,7 +872,6 @@ def claim_create(request):
         )
         messages.success(request, _("已登记 %(name)s 的理赔申请。") % {"name": form.member.name})
         return redirect("welfare:plans")
-    del scope  # unused here
     return render(
         request,
         "welfare/simple_form.html",
