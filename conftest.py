@@ -40,7 +40,9 @@ def pytest_runtest_teardown(item, nextitem):
     transactional = (marker is not None and marker.kwargs.get("transaction")) or "live_server" in getattr(
         item, "fixturenames", ()
     )
-    if transactional:
+    # The last test of a worker (no next item) has already torn the test database down with the
+    # session fixtures: the settings point at the real database again, which must not be touched.
+    if transactional and nextitem is not None:
         from pytest_django.plugin import blocking_manager_key
 
         from welfare.defaults import ensure_defaults

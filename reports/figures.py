@@ -3,7 +3,8 @@
 ``collect(organization=, start=, end=)`` calls ``<app>.selectors.report_stats`` for members, welfare,
 congress and activities over the period and over the previous period of the same length (同比), and
 returns a JSON-safe dict ``{"current": {app: stats}, "previous": {app: stats}, "missing": [apps],
-"period": {...}}``. Each app's selectors run a constant number of queries, so assembly does too.
+"period": {...}}``. Each app's selectors run a constant number of queries, so assembly does too;
+their results are cached per app until the next committed write to its tables (``stats_cache``).
 
 Figures are addressed by dotted keys into ``current`` (``welfare.visits.count``); ``FIGURES`` says
 each one's label, unit (人次 and 人 are different units, never mixed) and the list page of the records
@@ -21,6 +22,8 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+
+from . import stats_cache
 
 SOURCE_APPS = ("members", "welfare", "congress", "activities")
 
@@ -83,13 +86,22 @@ def collect(*, organization, start: dt.date, end: dt.date) -> dict:
     current: dict = {}
     previous: dict = {}
     missing: list[str] = []
+    functions = {}
     for app in SOURCE_APPS:
         stats = _stats_function(app)
         if stats is None:
             missing.append(app)
-            continue
-        current[app] = derive(app, jsonable(stats(organization=organization, start=start, end=end)))
-        previous[app] = derive(app, jsonable(stats(organization=organization, start=prev_start, end=prev_end)))
+        else:
+            functions[app] = stats
+
+    def compute(app, first, last):
+        return derive(app, jsonable(functions[app](organization=organization, start=first, end=last)))
+
+    requests = [(app, s, e) for app in functions for s, e in ((start, end), (prev_start, prev_end))]
+    found = stats_cache.cached_stats(requests, compute, organization=organization)
+    for app in functions:
+        current[app] = found[(app, start, end)]
+        previous[app] = found[(app, prev_start, prev_end)]
     return {
         "current": current,
         "previous": previous,

@@ -1,0 +1,156 @@
+"""The report statistics cache: hits when nothing changed, and no stale figure after any kind of write."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+
+from members.audit import audit
+from members.models import Member
+from members.tests.factories import MemberFactory, SchoolFactory
+from reports import figures, stats_cache
+from reports.models import StatsToken
+from welfare.models import WelfareVisit
+from welfare.services import distribution_issue
+from welfare.tests.factories import WelfareVisitFactory, occasion
+
+START, END = dt.date(2021, 1, 1), dt.date(2021, 12, 31)
+
+
+def current(school) -> dict:
+    return figures.collect(organization=school, start=START, end=END)["current"]
+
+
+def visits(school) -> dict:
+    return current(school)["welfare"]["visits"]
+
+
+@pytest.mark.parametrize(
+    ("sql", "apps"),
+    [
+        ('INSERT INTO "welfare_welfarevisit" ("member_id") VALUES (%s) RETURNING "id"', {"welfare"}),
+        ('INSERT OR IGNORE INTO "activities_registration" ("activity_id") VALUES (%s)', {"activities"}),
+        ('UPDATE "members_member" SET "status" = %s WHERE "id" = %s', {"members"}),
+        ('DELETE FROM "congress_cosignature" WHERE "id" IN (%s)', {"congress"}),
+        ('TRUNCATE "auth_user", "welfare_welfarevisit", "members_member" RESTART IDENTITY CASCADE;',
+         {"welfare", "members"}),
+        ('INSERT INTO "members_auditentry" ("action") VALUES (%s)', set()),  # written by reads
+        ('INSERT INTO "reports_statstoken" ("app_label") VALUES (%s)', set()),
+        ('UPDATE "django_session" SET "session_data" = %s', set()),
+        ('SELECT "welfare_welfarevisit"."id" FROM "welfare_welfarevisit"', set()),
+    ],
+)
+def test_write_statements_name_the_apps_they_change(sql, apps):
+    assert stats_cache.tables_apps(sql) == apps
+
+
+@pytest.mark.django_db(transaction=True)
+def test_unchanged_records_are_read_from_the_cache(django_assert_num_queries):
+    school = SchoolFactory()
+    WelfareVisitFactory(member=MemberFactory(organization=school))
+    first = figures.collect(organization=school, start=START, end=END)
+    assert first["current"]["welfare"]["visits"]["count"] == 1
+    with django_assert_num_queries(1):  # the tokens; every app's statistics come from the cache
+        again = figures.collect(organization=school, start=START, end=END)
+    assert again == first
+
+
+@pytest.mark.django_db(transaction=True)
+def test_every_kind_of_committed_write_is_seen_at_once():
+    school = SchoolFactory()
+    member = MemberFactory(organization=school)
+    WelfareVisitFactory(member=member, cash_amount=Decimal("500"))
+    assert visits(school)["count"] == 1  # cached from here on
+
+    WelfareVisitFactory(member=member, cash_amount=Decimal("300"))  # Model.save
+    assert visits(school)["count"] == 2
+
+    WelfareVisit.objects.filter(member=member).update(cash_amount=Decimal("100"))  # QuerySet.update
+    assert Decimal(visits(school)["cash"]) == Decimal("200")
+
+    WelfareVisit.objects.bulk_create(  # bulk_create
+        [WelfareVisit(member=member, school=school, occasion=occasion("marriage"), visited_on=dt.date(2021, 6, 1),
+                      cash_amount=Decimal("50"), gift_value=Decimal("0"))]
+    )
+    assert visits(school)["count"] == 3
+
+    with connection.cursor() as cursor:  # raw SQL
+        cursor.execute("DELETE FROM welfare_welfarevisit WHERE cash_amount = %s", [Decimal("50")])
+    assert visits(school)["count"] == 2
+
+    staff = current(school)["members"]["staff"]
+    Member.objects.filter(pk=member.pk).update(status="retired")  # another app's table
+    assert current(school)["members"]["staff"] == staff - 1
+
+    with transaction.atomic():  # a service's bulk path inside a transaction
+        issued = distribution_issue(organization=school, festival="spring", title="春节慰问",
+                                    distributed_on=dt.date(2021, 2, 1), item="大礼包",
+                                    value_per_person=Decimal("200.00"))
+    assert issued.issued >= 1
+    assert current(school)["welfare"]["distributions"]["recipients"] == issued.issued
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_sees_its_own_writes_and_stores_nothing_uncommitted():
+    school = SchoolFactory()
+    member = MemberFactory(organization=school)
+    WelfareVisitFactory(member=member)
+    assert visits(school)["count"] == 1
+
+    class Abandon(Exception):
+        pass
+
+    with pytest.raises(Abandon), transaction.atomic():
+        WelfareVisitFactory(member=member)
+        assert stats_cache.pending_apps() == {"welfare"}
+        assert visits(school)["count"] == 2  # its own write, not the cached 1
+        raise Abandon
+
+    assert stats_cache.pending_apps() == set()
+    assert visits(school)["count"] == 1  # the rolled-back figure was never stored
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reads_that_write_the_audit_log_keep_the_cache():
+    school = SchoolFactory()
+    WelfareVisitFactory(member=MemberFactory(organization=school))
+    visits(school)
+    before = stats_cache.tokens()
+    audit(None, "export", summary="导出", organization=school)
+    assert stats_cache.tokens() == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invalidate_replaces_every_token():
+    before = stats_cache.tokens()
+    stats_cache.invalidate()
+    after = stats_cache.tokens()
+    assert set(after) == set(stats_cache.SOURCE_APPS)
+    assert all(after[app] != before.get(app) for app in after)
+    assert StatsToken.objects.count() == len(stats_cache.SOURCE_APPS)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unreachable_cache_falls_back_to_computing(settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    }
+    school = SchoolFactory()
+    WelfareVisitFactory(member=MemberFactory(organization=school))
+    assert visits(school)["count"] == 1
+    WelfareVisitFactory(member=MemberFactory(organization=school))
+    assert visits(school)["count"] == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_setting_turns_the_cache_off(settings):
+    from django.test.utils import CaptureQueriesContext
+
+    settings.REPORT_STATS_CACHE = False
+    school = SchoolFactory()
+    figures.collect(organization=school, start=START, end=END)
+    with CaptureQueriesContext(connection) as captured:
+        figures.collect(organization=school, start=START, end=END)
+    assert len(captured) > 20  # every app's statistics computed again, no token read
+    assert not any("reports_statstoken" in q["sql"] for q in captured.captured_queries)
