@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -228,6 +228,13 @@ def proposal_list(request):
     qs = _apply_traceability_filters(request, qs)
     # Every filter above is single-valued or a subquery: no DISTINCT (and no GROUP BY) over the rows.
     qs = qs.order_by("-session__date", "number", "-pk")
+    # Proposer and member by a second query for the page: with them joined too, PostgreSQL spent
+    # ~10 ms planning an eight-table join for every page (EXPLAIN: planning 11 ms, execution 4 ms).
+    qs = (
+        qs.select_related(None)
+        .select_related("session__congress", "category", "delegation", "lead_department")
+        .prefetch_related(Prefetch("proposer", queryset=Representative.objects.select_related("member")))
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

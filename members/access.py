@@ -117,7 +117,7 @@ def member_of(user) -> Member | None:
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_portal_member"):
-        user._portal_member = Member.objects.filter(user=user).select_related("organization").first()
+        user._portal_member = Member.objects.filter(user=user).select_related("organization", "school").first()
     return user._portal_member
 
 

@@ -129,8 +129,8 @@ def test_list_query_budget_holds_at_ten_times_the_data(
     users = {"public": representative, "all": proposal_committee, "department": handler, "mine": representative}
     client = login(users[view])
     _many(representative, session, cosigners, proposal_committee, department, 3)
-    # session read, user, member, member's school, roles, sessions for the filter, count, one page,
-    # session save (savepoint, update, release) = 11; rows add none (joins and one annotation)
+    # session read, user, member (with its school), roles, sessions for the filter, count, one page,
+    # the page's proposers (one query), session save (savepoint, update, release) = 11; more rows add none
     with django_assert_max_num_queries(11):
         assert client.get(f"/congress/proposals/?view={view}").status_code == 200
     _many(representative, session, cosigners, proposal_committee, department, 27)
