@@ -234,6 +234,7 @@ def proposal_list(request):
         qs.select_related(None)
         .select_related("session__congress", "category", "delegation", "lead_department")
         .prefetch_related(Prefetch("proposer", queryset=Representative.objects.select_related("member")))
+        .defer("reasons", "measures", "decision_note")  # long texts no row shows
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
@@ -251,6 +252,7 @@ def proposal_list(request):
             "status": status,
             "statuses": S.choices,
             "status_labels": {k: str(v) for k, v in S.choices},  # once per page, not a gettext per row
+            "detail_prefix": reverse("congress:proposal_detail", args=[0])[:-2],  # one reverse(), not one per row
             "stage_label": STAGES.get(request.GET.get("stage", ""), ("", None))[0],
             "rating_label": dict(Rating.choices).get(request.GET.get("rating", ""), ""),
             "traced": any(request.GET.get(k) for k in ("org", "start", "end", "stage", "rating", "category")),

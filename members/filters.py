@@ -6,6 +6,7 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from .models import Department, EmploymentType, Gender, Member, MemberStatus, Organization
+from .widgets import inline_selects
 
 
 class MemberFilter(django_filters.FilterSet):
@@ -58,9 +59,8 @@ class MemberFilter(django_filters.FilterSet):
             self.filters["department"].queryset = Department.objects.filter(school=school)
         for field in self.form.fields.values():
             field.widget.attrs.setdefault("class", "form-select")
-            # One template for the whole <select> instead of an include per <option>: the
-            # default widget templates cost ~20 ms per page render.
-            field.widget.template_name = "members/widgets/select_inline.html"
+        # The <select>s rendered in Python, not a template per <option> (~20 ms per page before).
+        inline_selects(self.form)
 
     def filter_sub_union(self, queryset, name, value):
         return queryset.filter(organization__path__startswith=value.path) if value else queryset

@@ -92,6 +92,13 @@ def _scope_for_list(user) -> tuple[Organization | None, Organization | None]:
     return scope, (scope.school if scope is not None and scope.kind != Organization.Kind.DISTRICT else None)
 
 
+LIST_ROW_FIELDS = (
+    "staff_no", "name", "is_union_member", "gender", "title", "employment_type", "status", "school",
+    "department", "department__name",
+    "organization", "organization__kind", "organization__name", "organization__parent", "organization__parent__name",
+)  # fmt: skip
+
+
 @login_required
 @require_GET
 def member_list(request):
@@ -112,6 +119,9 @@ def member_list(request):
     rows = member_filter.qs if member_filter.is_bound and member_filter.is_valid() else qs
     if not request.GET.get("ordering"):
         rows = rows.order_by("staff_no")
+    # Only the columns a row shows: a Member has ~40 fields (ID and bank numbers among them) and
+    # building full instances was a third of the page's time (profile at 10× data).
+    rows = rows.only(*LIST_ROW_FIELDS)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
@@ -125,6 +135,8 @@ def member_list(request):
             "querystring": params.urlencode(),
             "scope": scope,
             "can_import": has_role(request.user, *SCHOOL_MANAGER_ROLES),
+            # "/members/<pk>/" assembled per row from one reverse(), not a {% url %} per row
+            "detail_prefix": reverse("members:detail", args=[0])[:-2],
             # Choice labels resolved once per page, not three gettext calls per row.
             "labels": {
                 "gender": {k: str(v) for k, v in Gender.choices},

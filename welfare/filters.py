@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organization
+from members.widgets import inline_selects
 
 from .forms import DateInput
 from .models import FundingSource, VisitOccasion, WelfareVisit
@@ -43,13 +44,11 @@ class VisitFilter(django_filters.FilterSet):
         if occasions is not None:
             self.filters["occasion"].queryset = occasions
         for name, f in self.form.fields.items():
-            if name in ("occasion", "sub_union", "funding_source"):
-                # One template for the whole <select> instead of an include per <option>.
-                f.widget.template_name = "members/widgets/select_inline.html"
             f.widget.attrs.setdefault(
                 "class", "form-select" if name in ("occasion", "sub_union", "funding_source") else "form-control"
             )
         self.form.fields["member"].widget.attrs["placeholder"] = _("姓名或工号")
+        inline_selects(self.form, ("occasion", "sub_union", "funding_source"))  # not a template per <option>
 
     def filter_org(self, queryset, name, value):
         """Visits about members of that organisation's subtree (the rows stay within the user's own scope)."""

@@ -345,6 +345,15 @@ def _ledger_filter(request):
     return scope, vf, rows
 
 
+LEDGER_ROW_FIELDS = (
+    "visited_on", "cash_amount", "gift_description", "gift_value", "funding_source", "school",
+    "member", "member__name", "member__organization", "member__organization__kind", "member__organization__name",
+    "member__organization__parent", "member__organization__parent__name", "member__department",
+    "member__department__name", "occasion", "occasion__name", "occasion__is_sensitive",
+    "family_member", "family_member__relation",
+)  # fmt: skip
+
+
 @login_required
 @require_GET
 def ledger(request):
@@ -356,7 +365,8 @@ def ledger(request):
     scope, vf, rows = _ledger_filter(request)
     totals = selectors.ledger_totals(rows)
     visitors = Prefetch("visitors", queryset=Member.objects.order_by("staff_no").only("pk", "name", "staff_no"))
-    paginator = Paginator(rows.prefetch_related(visitors), PAGE_SIZE)
+    # Only the columns a row shows (six joined tables; a Member alone has ~40 fields).
+    paginator = Paginator(rows.prefetch_related(visitors).only(*LEDGER_ROW_FIELDS), PAGE_SIZE)
     paginator.count = totals["count"]  # the totals row already counted the rows: no second COUNT query
     page = paginator.get_page(request.GET.get("page"))
     hidden = selectors.hidden_sensitive_visits(request.user)
@@ -383,6 +393,9 @@ def ledger(request):
             # Choice labels resolved once per page, not a gettext call per row.
             "funding_labels": {k: str(v) for k, v in FundingSource.choices},
             "relation_labels": {k: str(v) for k, v in FamilyMember.Relation.choices},
+            # Row links assembled from one reverse() each, not a {% url %} per row.
+            "visit_prefix": reverse("welfare:visit_detail", args=[0])[:-2],
+            "member_prefix": reverse("members:detail", args=[0])[:-2],
         },
     )
 
