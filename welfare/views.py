@@ -15,12 +15,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -36,7 +37,9 @@ from members.access import (
 )
 from members.audit import audit, audit_sensitive_read
 from members.models import AuditEntry, FamilyMember, ImportBatch, Member, Organization, Role
+from members.tables import DASH, Column, render_rows, sub_union_name, text
 from members.tabular import xlsx_response_bytes
+from members.templatetags.portal import yuan
 
 from . import selectors, services
 from .access import (
@@ -81,6 +84,7 @@ from .models import (
     PendingVisit,
     PlanEnrollment,
     ServiceRecord,
+    WelfareVisit,
 )
 
 PAGE_SIZE = 50
@@ -346,12 +350,44 @@ def _ledger_filter(request):
 
 
 LEDGER_ROW_FIELDS = (
-    "visited_on", "cash_amount", "gift_description", "gift_value", "funding_source", "school",
-    "member", "member__name", "member__organization", "member__organization__kind", "member__organization__name",
-    "member__organization__parent", "member__organization__parent__name", "member__department",
-    "member__department__name", "occasion", "occasion__name", "occasion__is_sensitive",
-    "family_member", "family_member__relation",
+    "pk", "visited_on", "cash_amount", "gift_description", "gift_value", "funding_source",
+    "member_id", "member__name", "member__organization__kind", "member__organization__name",
+    "member__organization__parent__name", "occasion__name", "occasion__is_sensitive", "family_member_id",
+    "family_relation",
 )  # fmt: skip
+
+
+def _ledger_columns(visitors: dict[int, list[str]]) -> list[Column]:
+    """The ledger's cells; ``visitors`` maps a visit's pk to its visitors' names (staff_no order)."""
+    funding = {k: escape(str(v)) for k, v in FundingSource.choices}
+    relation = {k: escape(str(v)) for k, v in FamilyMember.Relation.choices}
+    visit_prefix = escape(reverse("welfare:visit_detail", args=[0])[:-2])
+    member_prefix = escape(reverse("members:detail", args=[0])[:-2])
+    shield = f' <i class="bi bi-shield-lock text-warning" title="{escape(_("敏感"))}"></i>'
+    comma = escape(_("、"))
+
+    def name(r):
+        family = f' <span class="small text-muted">({relation.get(r["family_relation"], "")})</span>'
+        return (f'<span><a class="fw-semibold" href="{member_prefix}{r["member_id"]}/">{escape(r["member__name"])}</a>'
+                f'{family if r["family_member_id"] else ""}</span>')
+
+    def sub_union(r):
+        return text(sub_union_name(r["member__organization__kind"], r["member__organization__name"],
+                                   r["member__organization__parent__name"]))
+
+    return [
+        Column(_("日期"), lambda r: f'<a href="{visit_prefix}{r["pk"]}/">{r["visited_on"].isoformat()}</a>',
+               "text-nowrap"),
+        Column(_("姓名"), name),
+        Column(_("分工会"), sub_union, "text-nowrap"),
+        Column(_("事由"), lambda r: f'<span>{escape(r["occasion__name"])}'
+                                    f'{shield if r["occasion__is_sensitive"] else ""}</span>'),
+        Column(_("慰问金（元）"), lambda r: yuan(r["cash_amount"]), "text-end"),
+        Column(_("慰问品"), lambda r: text(r["gift_description"])),
+        Column(_("慰问品价值（元）"), lambda r: yuan(r["gift_value"]), "text-end"),
+        Column(_("经费来源"), lambda r: funding.get(r["funding_source"], "")),
+        Column(_("慰问人"), lambda r: comma.join(escape(n) for n in visitors.get(r["pk"], ())) or DASH, "small"),
+    ]
 
 
 @login_required
@@ -360,15 +396,25 @@ def ledger(request):
     """慰问台账: filters, a totals row (人次, 人, 元), pagination and export.
 
     Queries are constant in the table size: session, user, roles, filter choices,
-    totals, hidden-sensitive count, page count and one page of rows (+visitors).
+    totals, hidden-sensitive count, one page of rows and the page's visitors.
     """
     scope, vf, rows = _ledger_filter(request)
     totals = selectors.ledger_totals(rows)
-    visitors = Prefetch("visitors", queryset=Member.objects.order_by("staff_no").only("pk", "name", "staff_no"))
-    # Only the columns a row shows (six joined tables; a Member alone has ~40 fields).
-    paginator = Paginator(rows.prefetch_related(visitors).only(*LEDGER_ROW_FIELDS), PAGE_SIZE)
+    # Only the columns a row shows, as dicts, with two joins fewer than the instances needed: with
+    # the department and family member joined too PostgreSQL spent ~7 ms planning a seven-table join
+    # per page (EXPLAIN at 10×: planning 7.0 ms → 1.2 ms). The family relation is a correlated
+    # lookup, run for the page's rows only.
+    family_relation = FamilyMember.objects.filter(pk=OuterRef("family_member_id")).values("relation")[:1]
+    page_rows = rows.annotate(family_relation=Subquery(family_relation)).values(*LEDGER_ROW_FIELDS)
+    paginator = Paginator(page_rows, PAGE_SIZE)
     paginator.count = totals["count"]  # the totals row already counted the rows: no second COUNT query
     page = paginator.get_page(request.GET.get("page"))
+    visitors: dict[int, list[str]] = {}
+    ids = [r["pk"] for r in page]
+    if ids:
+        through = WelfareVisit.visitors.through.objects.filter(welfarevisit_id__in=ids)
+        for visit_id, visitor in through.order_by("member__staff_no").values_list("welfarevisit_id", "member__name"):
+            visitors.setdefault(visit_id, []).append(visitor)
     hidden = selectors.hidden_sensitive_visits(request.user)
     if vf.is_valid():
         cd = vf.form.cleaned_data
@@ -386,16 +432,11 @@ def ledger(request):
             "filter": vf,
             "org_node": vf.org_node,
             "page": page,
+            "rows": render_rows(page, _ledger_columns(visitors)),
             "totals": totals,
             "hidden_count": hidden.count(),  # no query when nothing can be hidden from this user
             "querystring": _querystring(request),
             "querystring_all_units": _querystring(request, drop=("org",)),
-            # Choice labels resolved once per page, not a gettext call per row.
-            "funding_labels": {k: str(v) for k, v in FundingSource.choices},
-            "relation_labels": {k: str(v) for k, v in FamilyMember.Relation.choices},
-            # Row links assembled from one reverse() each, not a {% url %} per row.
-            "visit_prefix": reverse("welfare:visit_detail", args=[0])[:-2],
-            "member_prefix": reverse("members:detail", args=[0])[:-2],
         },
     )
 
