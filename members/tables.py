@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 DASH = "—"
+CENTS = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -54,3 +57,19 @@ def sub_union_name(kind: str | None, name: str | None, parent_name: str | None) 
     if kind == "sub_union":
         return name
     return None
+
+
+def yuan(value):
+    """A yuan amount (Decimal) with two decimals, grouped as the active language groups.
+
+    The same text as ``floatformat:"2g"`` (zh-hans ``1234.50``, English ``1,234.50``) without its
+    general-purpose parsing, which was a visible share of long tables' render time. '' for None;
+    anything not a number is returned as it is. Also the template filter ``{{ amount|yuan }}``.
+    """
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(value).quantize(CENTS, rounding=ROUND_HALF_UP)
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    return formats.number_format(amount, 2, use_l10n=True, force_grouping=True)

@@ -37,9 +37,8 @@ from members.access import (
 )
 from members.audit import audit, audit_sensitive_read
 from members.models import AuditEntry, FamilyMember, ImportBatch, Member, Organization, Role
-from members.tables import DASH, Column, render_rows, sub_union_name, text
+from members.tables import DASH, Column, render_rows, sub_union_name, text, yuan
 from members.tabular import xlsx_response_bytes
-from members.templatetags.portal import yuan
 
 from . import selectors, services
 from .access import (
