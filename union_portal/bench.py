@@ -17,7 +17,8 @@ then runs each measurement in a child process bound to one database:
 
 Environment: ``BENCH_DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/up_bench``),
 ``BENCH_SECONDS`` (load duration per page, default 8), ``BENCH_SCHOOLS`` (default 5).
-Run: ``make bench`` (or ``.venv/bin/python -m union_portal.bench``).
+Run: ``make bench`` (or ``.venv/bin/python -m union_portal.bench``). On an existing 10× database,
+``--pages-only`` repeats row 1 and ``--pages-inprocess`` prints each list page's own CPU and SQL time.
 """
 
 from __future__ import annotations
@@ -195,6 +196,46 @@ def child_session(username: str) -> dict:
     return {"key": store.session_key}
 
 
+def child_inprocess(repeat: int) -> dict:
+    """Per page, in this process (no HTTP, no queueing): median CPU ms, median SQL wall ms and queries.
+
+    Separates our own cost from the load test's queueing on two shared cores: CPU time is what a
+    page costs the worker, SQL time what it waits on PostgreSQL.
+    """
+    _child_setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    client = Client(SERVER_NAME="localhost")  # an ALLOWED_HOSTS name, as on the bench's server
+    client.force_login(get_user_model().objects.get(username="chair"))
+    out = {}
+    for path in ("/accounts/whoami", "/members/", "/welfare/ledger/", "/congress/proposals/"):
+        for _ in range(3):
+            assert client.get(path).status_code == 200, path
+        cpu, sql, queries = [], [], 0
+        for _ in range(repeat):
+            spent = [0.0, 0]
+
+            def timed(execute, sql_text, params, many, context, spent=spent):
+                t0 = time.perf_counter()
+                try:
+                    return execute(sql_text, params, many, context)
+                finally:
+                    spent[0] += time.perf_counter() - t0
+                    spent[1] += 1
+
+            with connection.execute_wrapper(timed):
+                t0 = time.process_time()
+                client.get(path)
+                cpu.append(time.process_time() - t0)
+            sql.append(spent[0])
+            queries = spent[1]
+        out[path] = {"cpu_ms": statistics.median(cpu) * 1000, "sql_ms": statistics.median(sql) * 1000,
+                     "queries": queries}
+    return out
+
+
 def child_counts() -> dict:
     _child_setup()
     from django.apps import apps
@@ -210,7 +251,7 @@ def child_counts() -> dict:
 
 
 CHILD = {"assemble": child_assemble, "pdf": child_pdf, "bulk": child_bulk, "session": child_session,
-         "counts": child_counts}
+         "counts": child_counts, "inprocess": child_inprocess}
 
 
 # --------------------------------------------------------------------------- parent side
@@ -390,6 +431,12 @@ if __name__ == "__main__":
         for label, mine, peer, trivial in _load_pages(_db_url(base, "10x"), int(os.environ.get("BENCH_SECONDS", "8"))):
             print(label, mine, peer, f"p50 ratio {mine['p50_ms'] / trivial['p50_ms']:.2f}",
                   f"rps vs admin {mine['rps'] / peer['rps']:.2f}" if peer else "")
+    elif len(sys.argv) > 1 and sys.argv[1] == "--pages-inprocess":  # our own cost per page, no load
+        base = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/up_bench")
+        url = _db_url(base, "10x")
+        _run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], _env(url))
+        for path, row in _child(url, "inprocess", 30).items():
+            print(f"{path:24} CPU {row['cpu_ms']:5.1f} ms   SQL {row['sql_ms']:5.1f} ms   {row['queries']} queries")
     elif len(sys.argv) > 2 and sys.argv[1] == "--child":
         name, args = sys.argv[2], sys.argv[3:]
         fn = CHILD[name]
