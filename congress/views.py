@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from members.access import member_of
 from members.audit import audit
 from members.models import AuditEntry, Member, Organization
-from members.tables import DASH, Column, render_rows, text
+from members.tables import DASH, Column, render_rows, text, url_prefix
 from members.tabular import xlsx_response_bytes
 
 from . import selectors, services
@@ -196,7 +196,7 @@ PROPOSAL_ROW_FIELDS = (
 def _proposal_columns(proposers: dict[int, str], today) -> list[Column]:
     """The proposal list's cells; ``proposers`` maps representative pk → member name."""
     status_labels = {k: escape(str(v)) for k, v in S.choices}
-    prefix = escape(reverse("congress:proposal_detail", args=[0])[:-2])
+    prefix = url_prefix("congress:proposal_detail")
     session_names: dict[tuple, str] = {}
 
     def session_name(r) -> str:  # CongressSession.name, built once per session on the page

@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
 from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -48,6 +50,18 @@ def render_rows(rows: Iterable[dict], columns: Sequence[Column]) -> SafeString:
             out.append("</td>")
         out.append("</tr>")
     return mark_safe("".join(out))  # noqa: S308 (every cell escapes its values)
+
+
+def url_prefix(name: str) -> str:
+    """The escaped path of URL ``name`` without its trailing ``<pk>/`` (``/members/`` for ``members:detail``).
+
+    Rows append ``{pk}/``: one ``reverse()`` per page instead of one per row. Raises
+    ``ImproperlyConfigured`` if the pattern does not end with the pk.
+    """
+    url = reverse(name, args=[0])
+    if not url.endswith("/0/"):
+        raise ImproperlyConfigured(f"{name} ({url}) does not end with <pk>/")
+    return escape(url[:-2])
 
 
 def sub_union_name(kind: str | None, name: str | None, parent_name: str | None) -> str | None:

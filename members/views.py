@@ -36,7 +36,7 @@ from .forms import ConsentForm, FamilyMemberForm, MemberForm, RosterUploadForm
 from .models import AuditEntry, EmploymentType, Gender, ImportBatch, Member, MemberStatus, Organization, Role
 from .selectors import member_list as select_members
 from .services import ROSTER_ALIASES, member_save, roster_import, roster_validate
-from .tables import Column, render_rows, sub_union_name, text
+from .tables import Column, render_rows, sub_union_name, text, url_prefix
 from .tabular import xlsx_response_bytes
 
 PAGE_SIZE = 50
@@ -105,7 +105,7 @@ def _member_columns() -> list[Column]:
     gender, employment, status = (
         {k: escape(str(v)) for k, v in choices} for choices in (Gender.choices, EmploymentType.choices, MemberStatus.choices)
     )
-    prefix = escape(reverse("members:detail", args=[0])[:-2])  # "/members/"
+    prefix = url_prefix("members:detail")
     non_member = f' <span class="badge text-bg-light border">{escape(_("非会员"))}</span>'
 
     def name(r):

@@ -22,6 +22,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 
 from . import stats_cache
 
@@ -95,7 +96,11 @@ def collect(*, organization, start: dt.date, end: dt.date) -> dict:
             functions[app] = stats
 
     def compute(app, first, last):
-        return derive(app, jsonable(functions[app](organization=organization, start=first, end=last)))
+        # The report is an official document in Chinese whatever language the committee member's
+        # interface uses: labels inside the statistics (types, levels, sources) are made in the
+        # site's language, so a cached entry never depends on who assembled it first.
+        with translation.override(settings.LANGUAGE_CODE):
+            return derive(app, jsonable(functions[app](organization=organization, start=first, end=last)))
 
     requests = [(app, s, e) for app in functions for s, e in ((start, end), (prev_start, prev_end))]
     found = stats_cache.cached_stats(requests, compute, organization=organization)

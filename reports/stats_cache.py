@@ -22,7 +22,7 @@ that app in ``reports.StatsToken``. So:
 - a rolled-back transaction schedules nothing (Django drops its on-commit callbacks).
 
 Writes made outside Django (psql, ``pg_restore``) are not seen: ``invalidate()`` replaces every
-token, and ``make restore`` and ``load_demo`` call it. ``REPORT_STATS_CACHE_SECONDS`` (default 6 h)
+token, and ``make restore`` calls it (``manage.py reset_report_stats``). ``REPORT_STATS_CACHE_SECONDS`` (default 6 h)
 bounds the life of an entry should a process die between a commit and its token update.
 Cache errors (Redis unreachable) fall back to computing; they never fail a report.
 
@@ -41,7 +41,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
-from django.db import DatabaseError, connections, transaction
+from django.db import Error, connections, transaction
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -58,28 +58,31 @@ DEPENDS: dict[str, tuple[str, ...]] = {
 # Tables whose writes never change a figure: the audit log is written by reads.
 IGNORED_TABLES = frozenset({"members_auditentry"})
 
-_WRITE = re.compile(r'\s*(INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TRUNCATE)\s+(?:TABLE\s+)?(?:ONLY\s+)?"?(\w+)', re.I)
-_QUOTED = re.compile(r'"(\w+)"')
-_APP_OF_TABLE = re.compile("^({})_".format("|".join(SOURCE_APPS)))
+# Leading whitespace and SQL comments; statements that never write.
+_LEADING = re.compile(r"(?:\s+|/\*.*?\*/|--[^\n]*(?:\n|$))*", re.S)
+_READ_ONLY = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SET ", "SHOW", "EXPLAIN", "PRAGMA")
+_SOURCE_TABLE = re.compile(r"\b(({})_\w+)".format("|".join(SOURCE_APPS)))
 
 
-def tables_apps(sql: str) -> set[str]:
-    """Source apps whose tables the write statement ``sql`` changes; empty for reads and other tables.
+def tables_apps(sql) -> set[str]:
+    """Source apps whose tables a statement names, unless it is a read; empty for reads and other tables.
+
+    Any statement that is not a read (INSERT, UPDATE, DELETE, TRUNCATE, MERGE, ``WITH … DELETE``, DDL)
+    counts every source table it names, quoted, unquoted or schema-qualified, wherever it names it: a
+    statement that only reads a table in a subquery over-invalidates, which costs a recomputation,
+    never a stale figure. A statement that is not text (a psycopg2 ``Composed``) counts every app.
 
     >>> sorted(tables_apps('UPDATE "welfare_welfarevisit" SET "note" = %s'))
     ['welfare']
     """
-    match = _WRITE.match(sql)
-    if match is None:
+    if not isinstance(sql, str):
+        return set(SOURCE_APPS)
+    if not _SOURCE_TABLE.search(sql):
         return set()
-    verb, first = match.group(1).upper(), match.group(2)
-    names = _QUOTED.findall(sql) if verb == "TRUNCATE" else [first]
-    apps = set()
-    for name in names:
-        found = _APP_OF_TABLE.match(name)
-        if found and name not in IGNORED_TABLES:
-            apps.add(found.group(1))
-    return apps
+    head = sql[_LEADING.match(sql).end():][:10].upper()
+    if head.startswith(_READ_ONLY):
+        return set()
+    return {m.group(2) for m in _SOURCE_TABLE.finditer(sql) if m.group(1) not in IGNORED_TABLES}
 
 
 class _Replace:
@@ -87,6 +90,7 @@ class _Replace:
 
     def __init__(self, alias: str, app: str):
         self.alias, self.app = alias, app
+        self.__qualname__ = f"stats_cache.replace_token[{app}]"  # named in Django's log of a failing hook
 
     def __call__(self) -> None:
         _write_tokens(self.alias, [self.app])
@@ -112,7 +116,7 @@ def _write_tokens(alias: str, apps: list[str]) -> None:
         with conn.cursor() as cursor:
             for app in apps:
                 cursor.execute(sql, [app, secrets.token_hex(16), changed_at])
-    except DatabaseError as exc:  # e.g. before the table's migration has run
+    except Error as exc:  # e.g. before the table's migration has run, or the connection was lost
         logger.warning("report statistics tokens not replaced for %s: %s", apps, exc)
 
 
@@ -123,16 +127,24 @@ def pending_apps(alias: str = "default") -> set[str]:
 
 
 def observe_writes(execute, sql, params, many, context):
-    """Execute-wrapper: after a successful write to a source app's table, schedule its new token."""
+    """Execute-wrapper: after a successful write to a source app's table, schedule its new token.
+
+    Inside a transaction the new token is written on commit (``robust``: a failure is logged, never
+    raised into the request whose data is already committed; the entry's lifetime bounds it). Under
+    manual transaction management (autocommit off outside ``atomic``), where on-commit hooks are not
+    available, the token is written at once, in the same transaction as the data.
+    """
     result = execute(sql, params, many, context)
-    if sql[:1] in "IiUuDdTt ":
-        apps = tables_apps(sql)
-        if apps:
-            conn = context["connection"]
-            alias = conn.alias
-            already = pending_apps(alias) if conn.in_atomic_block else set()
-            for app in apps - already:
-                transaction.on_commit(_Replace(alias, app), using=alias)
+    apps = tables_apps(sql)
+    if apps:
+        conn = context["connection"]
+        alias = conn.alias
+        if not conn.in_atomic_block and not conn.get_autocommit():
+            _write_tokens(alias, sorted(apps))
+            return result
+        already = pending_apps(alias) if conn.in_atomic_block else set()
+        for app in sorted(apps - already):
+            transaction.on_commit(_Replace(alias, app), using=alias, robust=True)
     return result
 
 
@@ -159,24 +171,32 @@ def tokens(alias: str = "default") -> dict[str, str]:
 
 @cache
 def _code_version(app: str) -> str:
-    module = import_module(f"{app}.selectors")
-    try:
-        with open(module.__file__, "rb") as fh:
-            return hashlib.sha1(fh.read()).hexdigest()[:12]  # noqa: S324 (a version tag, not security)
-    except OSError:
-        return "unknown"
+    """A hash of the code a cached entry depends on: the app's selectors, the models of the apps it
+    reads (constants, queryset helpers, choice labels) and ``reports/figures.py`` (``derive``)."""
+    modules = [f"{app}.selectors", *(f"{dep}.models" for dep in DEPENDS.get(app, (app,))), "reports.figures"]
+    digest = hashlib.sha1()  # noqa: S324 (a version tag, not security)
+    for name in modules:
+        try:
+            with open(import_module(name).__file__, "rb") as fh:
+                digest.update(fh.read())
+        except (ImportError, OSError, TypeError):
+            digest.update(name.encode())
+    return digest.hexdigest()[:12]
 
 
 def _key(app: str, organization, start, end, current: dict[str, str], alias: str) -> str:
+    db = settings.DATABASES[alias]
     parts = [
-        settings.DATABASES[alias]["NAME"],
+        db.get("HOST", ""),
+        db.get("PORT", ""),
+        db["NAME"],
         _code_version(app),
         app,
         str(organization.pk),
         organization.path,
         start.isoformat(),
         end.isoformat(),
-        *(current.get(dep, "-") for dep in DEPENDS.get(app, (app,))),
+        *(current.get(dep, "") for dep in DEPENDS.get(app, (app,))),
     ]
     digest = hashlib.sha1("|".join(map(str, parts)).encode()).hexdigest()  # noqa: S324 (a cache key)
     return f"report-stats:{app}:{digest}"
@@ -201,6 +221,10 @@ def cached_stats(
     dirty = pending_apps(alias) if connections[alias].in_atomic_block else set()
     usable = [req for req in requests if not dirty.intersection(DEPENDS.get(req[0], (req[0],)))]
     current = tokens(alias) if usable else {}
+    missing = sorted({dep for req in usable for dep in DEPENDS.get(req[0], (req[0],))} - set(current))
+    if missing:  # never written since the database was made (or loaded outside Django): give them tokens
+        _write_tokens(alias, missing)
+        current = tokens(alias)
     keys = {
         req: _key(req[0], organization, req[1], req[2], current, alias)
         for req in usable

@@ -37,7 +37,7 @@ from members.access import (
 )
 from members.audit import audit, audit_sensitive_read
 from members.models import AuditEntry, FamilyMember, ImportBatch, Member, Organization, Role
-from members.tables import DASH, Column, render_rows, sub_union_name, text, yuan
+from members.tables import DASH, Column, render_rows, sub_union_name, text, url_prefix, yuan
 from members.tabular import xlsx_response_bytes
 
 from . import selectors, services
@@ -360,8 +360,8 @@ def _ledger_columns(visitors: dict[int, list[str]]) -> list[Column]:
     """The ledger's cells; ``visitors`` maps a visit's pk to its visitors' names (staff_no order)."""
     funding = {k: escape(str(v)) for k, v in FundingSource.choices}
     relation = {k: escape(str(v)) for k, v in FamilyMember.Relation.choices}
-    visit_prefix = escape(reverse("welfare:visit_detail", args=[0])[:-2])
-    member_prefix = escape(reverse("members:detail", args=[0])[:-2])
+    visit_prefix = url_prefix("welfare:visit_detail")
+    member_prefix = url_prefix("members:detail")
     shield = f' <i class="bi bi-shield-lock text-warning" title="{escape(_("敏感"))}"></i>'
     comma = escape(_("、"))
 
@@ -381,9 +381,9 @@ def _ledger_columns(visitors: dict[int, list[str]]) -> list[Column]:
         Column(_("分工会"), sub_union, "text-nowrap"),
         Column(_("事由"), lambda r: f'<span>{escape(r["occasion__name"])}'
                                     f'{shield if r["occasion__is_sensitive"] else ""}</span>'),
-        Column(_("慰问金（元）"), lambda r: yuan(r["cash_amount"]), "text-end"),
+        Column(_("慰问金（元）"), lambda r: escape(yuan(r["cash_amount"])), "text-end"),
         Column(_("慰问品"), lambda r: text(r["gift_description"])),
-        Column(_("慰问品价值（元）"), lambda r: yuan(r["gift_value"]), "text-end"),
+        Column(_("慰问品价值（元）"), lambda r: escape(yuan(r["gift_value"])), "text-end"),
         Column(_("经费来源"), lambda r: funding.get(r["funding_source"], "")),
         Column(_("慰问人"), lambda r: comma.join(escape(n) for n in visitors.get(r["pk"], ())) or DASH, "small"),
     ]

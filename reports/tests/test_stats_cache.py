@@ -39,6 +39,12 @@ def visits(school) -> dict:
         ('INSERT INTO "reports_statstoken" ("app_label") VALUES (%s)', set()),
         ('UPDATE "django_session" SET "session_data" = %s', set()),
         ('SELECT "welfare_welfarevisit"."id" FROM "welfare_welfarevisit"', set()),
+        ('SAVEPOINT "s1_x1"', set()),
+        ("\n  /* raw */ UPDATE members_member SET phone = ''", {"members"}),  # leading space, comment, unquoted
+        ('DELETE FROM "public"."congress_proposal" WHERE id = 1', {"congress"}),  # schema-qualified
+        ("WITH gone AS (DELETE FROM activities_registration RETURNING id) SELECT count(*) FROM gone", {"activities"}),
+        ('INSERT INTO "welfare_welfarevisit_visitors" ("welfarevisit_id", "member_id") VALUES (%s, %s) '
+         'ON CONFLICT DO NOTHING', {"welfare"}),  # an m2m through table, bulk_create(ignore_conflicts)
     ],
 )
 def test_write_statements_name_the_apps_they_change(sql, apps):
@@ -154,3 +160,46 @@ def test_the_setting_turns_the_cache_off(settings):
         figures.collect(organization=school, start=START, end=END)
     assert len(captured) > 20  # every app's statistics computed again, no token read
     assert not any("reports_statstoken" in q["sql"] for q in captured.captured_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_figures_are_made_in_the_site_language_whoever_assembles_first():
+    from django.utils import translation
+
+    from welfare.models import FundingSource
+
+    school = SchoolFactory()
+    WelfareVisitFactory(member=MemberFactory(organization=school), funding_source=FundingSource.UNION_FUNDS)
+
+    def labels():
+        welfare = figures.collect(organization=school, start=START, end=END)["current"]["welfare"]
+        return [row["label"] for row in welfare["visits_by_funding_source"] if row["count"]]
+
+    with translation.override("en"):
+        first = labels()  # computed (and cached) while the interface is English
+    with translation.override("zh-hans"):
+        second = labels()  # read from the cache
+    assert first == second == [str(FundingSource.UNION_FUNDS.label)] == ["工会经费"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_token_write_never_fails_the_committed_request(monkeypatch):
+    school = SchoolFactory()
+    member = MemberFactory(organization=school)
+
+    def broken(alias, apps):
+        raise RuntimeError("token table unreachable")
+
+    monkeypatch.setattr(stats_cache, "_write_tokens", broken)
+    with transaction.atomic():  # commits; the failing on-commit hook is logged, not raised
+        WelfareVisitFactory(member=member)
+    assert WelfareVisit.objects.filter(member=member).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_tokens_are_created_when_an_app_never_had_one():
+    school = SchoolFactory()
+    WelfareVisitFactory(member=MemberFactory(organization=school))
+    StatsToken.objects.all().delete()  # as after a load outside Django
+    assert visits(school)["count"] == 1
+    assert set(stats_cache.tokens()) >= {"welfare", "members"}
