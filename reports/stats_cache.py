@@ -79,7 +79,7 @@ def tables_apps(sql) -> set[str]:
         return set(SOURCE_APPS)
     if not _SOURCE_TABLE.search(sql):
         return set()
-    head = sql[_LEADING.match(sql).end():][:10].upper()
+    head = sql[_LEADING.match(sql).end():].lstrip("( \n\t")[:10].upper()  # "(SELECT …) UNION (SELECT …)" reads
     if head.startswith(_READ_ONLY):
         return set()
     return {m.group(2) for m in _SOURCE_TABLE.finditer(sql) if m.group(1) not in IGNORED_TABLES}

@@ -40,6 +40,7 @@ def visits(school) -> dict:
         ('UPDATE "django_session" SET "session_data" = %s', set()),
         ('SELECT "welfare_welfarevisit"."id" FROM "welfare_welfarevisit"', set()),
         ('SAVEPOINT "s1_x1"', set()),
+        ('(SELECT "members_member"."id" FROM "members_member") UNION (SELECT 1)', set()),
         ("\n  /* raw */ UPDATE members_member SET phone = ''", {"members"}),  # leading space, comment, unquoted
         ('DELETE FROM "public"."congress_proposal" WHERE id = 1', {"congress"}),  # schema-qualified
         ("WITH gone AS (DELETE FROM activities_registration RETURNING id) SELECT count(*) FROM gone", {"activities"}),
