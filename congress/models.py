@@ -234,6 +234,14 @@ class Rating(models.TextChoices):
     DISSATISFIED = "dissatisfied", _("不满意")
 
 
+def proposer_label(member_name: str | None, delegation_name: str | None) -> str:
+    """Who a proposal is from, as lists print it: the proposer's name, or "<代表团>（集体提案）" for a
+    delegation's joint proposal (no individual proposer); '' when neither is known."""
+    if member_name is None and delegation_name is not None:
+        return f"{delegation_name}（集体提案）"
+    return member_name or ""
+
+
 class Proposal(models.Model):
     """A proposal (提案): one matter per proposal (一事一案).
 
@@ -325,9 +333,10 @@ class Proposal(models.Model):
 
     @property
     def proposer_name(self) -> str:
-        if self.delegation_id and not self.proposer_id:
-            return f"{self.delegation.name}（集体提案）"
-        return self.proposer.member.name if self.proposer_id else ""
+        return proposer_label(
+            self.proposer.member.name if self.proposer_id else None,
+            self.delegation.name if self.delegation_id else None,
+        )
 
     @property
     def is_public(self) -> bool:

@@ -64,6 +64,7 @@ from .models import (
     Rating,
     Representative,
     Suggestion,
+    proposer_label,
 )
 from .permissions import (
     can_admin_congress,
@@ -211,11 +212,8 @@ def _proposal_columns(proposers: dict[int, str], today) -> list[Column]:
                 f'<span class="d-block small text-muted">{session_name(r)}</span></span>')
 
     def proposer(r):
-        if r["proposer_id"]:
-            return escape(proposers.get(r["proposer_id"], ""))
-        if r["delegation__name"]:  # Proposal.proposer_name: a delegation's joint proposal
-            return f"{escape(r['delegation__name'])}（集体提案）"
-        return ""
+        member_name = proposers.get(r["proposer_id"], "") if r["proposer_id"] else None
+        return escape(proposer_label(member_name, r["delegation__name"]))
 
     def status(r):
         rounds = ""
