@@ -126,6 +126,24 @@ def pending_apps(alias: str = "default") -> set[str]:
     return {func.app for _sids, func, _robust in conn.run_on_commit if isinstance(func, _Replace)}
 
 
+_migrating = False  # set while ``migrate`` runs: tokens are replaced once, when it has finished
+
+
+def migration_started(sender=None, **kwargs) -> None:
+    """``pre_migrate`` receiver: data migrations' writes are not observed one by one (the token table
+    may not exist yet); ``migration_finished`` replaces every token instead."""
+    global _migrating
+    _migrating = True
+
+
+def migration_finished(sender=None, using="default", **kwargs) -> None:
+    """``post_migrate`` receiver (acts once, for this app): replace every token after a migration."""
+    global _migrating
+    if getattr(sender, "label", None) == "reports":
+        _migrating = False
+        invalidate(using)
+
+
 def observe_writes(execute, sql, params, many, context):
     """Execute-wrapper: after a successful write to a source app's table, schedule its new token.
 
@@ -135,7 +153,7 @@ def observe_writes(execute, sql, params, many, context):
     available, the token is written at once, in the same transaction as the data.
     """
     result = execute(sql, params, many, context)
-    apps = tables_apps(sql)
+    apps = set() if _migrating else tables_apps(sql)
     if apps:
         conn = context["connection"]
         alias = conn.alias

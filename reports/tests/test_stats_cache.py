@@ -204,3 +204,22 @@ def test_tokens_are_created_when_an_app_never_had_one():
     StatsToken.objects.all().delete()  # as after a load outside Django
     assert visits(school)["count"] == 1
     assert set(stats_cache.tokens()) >= {"welfare", "members"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrations_replace_every_token_once_when_they_finish():
+    from django.apps import apps
+
+    before = stats_cache.tokens()
+    stats_cache.migration_started()
+    try:
+        with transaction.atomic():
+            MemberFactory()  # a data migration's write: not observed one by one (the table may not exist yet)
+            assert stats_cache.pending_apps() == set()
+    finally:
+        stats_cache.migration_finished(sender=apps.get_app_config("members"))  # other apps' signals: nothing
+        assert stats_cache._migrating
+        stats_cache.migration_finished(sender=apps.get_app_config("reports"))
+    after = stats_cache.tokens()
+    assert not stats_cache._migrating
+    assert set(after) == set(stats_cache.SOURCE_APPS) and all(after[a] != before.get(a) for a in after)
