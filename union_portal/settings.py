@@ -19,7 +19,8 @@ Variables (all optional unless noted):
 - ``MEDIA_ROOT``, ``STATIC_ROOT``: folders for uploads and collected static files.
 - ``EMAIL_URL``: e.g. ``smtp://user:pass@host:587`` (default: console backend).
 - ``DEFAULT_FROM_EMAIL``.
-- ``SESSION_IDLE_SECONDS``: session idle timeout (default 7200).
+- ``SESSION_IDLE_SECONDS``: session idle timeout (default 7200); ``SESSION_RENEW_SECONDS``: how often an
+  active session's timeout is renewed (default 300).
 - ``TRUSTED_PROXY_COUNT``: reverse proxies in front of the app (default 0).
 - ``SECURE_SSL_REDIRECT``, ``SECURE_HSTS_SECONDS``: production HTTPS settings.
 """
@@ -109,6 +110,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "union_portal.middleware.IdleSessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -233,7 +235,9 @@ AXES_CLIENT_IP_CALLABLE = "members.audit.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 7200, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True  # the age is an idle timeout, renewed on every request
+# The age is an idle timeout, renewed by union_portal.middleware.IdleSessionRenewalMiddleware at most
+# once every SESSION_RENEW_SECONDS (not a session UPDATE on every page).
+SESSION_RENEW_SECONDS = env_int("SESSION_RENEW_SECONDS", 300, minimum=1)
 
 # --- I18n ---------------------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="zh-hans")

@@ -5,6 +5,7 @@ import os
 import secrets
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,30 @@ def test_activity_renews_the_idle_timeout(login, chair, settings):
     client = login(chair)
     Session.objects.update(expire_date=timezone.now() + dt.timedelta(seconds=60))
     client.get(reverse("home"))
+    assert Session.objects.get().expire_date > timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
+
+
+def test_the_idle_timeout_is_renewed_once_per_interval_not_on_every_page(login, chair, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from union_portal.middleware import RENEWED_AT
+
+    client = login(chair)
+    client.get(reverse("home"))  # renews (first request of the login)
+
+    def session_writes():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("home")).status_code == 200
+        return [q["sql"] for q in ctx.captured_queries if q["sql"].startswith(("UPDATE", "INSERT")) and
+                "django_session" in q["sql"]]
+
+    assert session_writes() == []  # within the interval: no session write at all
+    session = client.session
+    session[RENEWED_AT] = int(time.time()) - settings.SESSION_RENEW_SECONDS - 1
+    session.save()
+    Session.objects.update(expire_date=timezone.now() + dt.timedelta(seconds=60))
+    assert len(session_writes()) == 1  # the interval has passed: renewed
     assert Session.objects.get().expire_date > timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 60)
 
 
