@@ -314,7 +314,6 @@ def proposal_list(request):
             "period": (request.GET.get("start", "")[:10], request.GET.get("end", "")[:10]),
             "search": search,
             "querystring": params.urlencode(),
-            "today": timezone.localdate(),
             "is_committee": is_committee(user, school),
             "can_admin": can_admin_congress(user, school),
             "is_handler": bool(handler_department_ids(user)),

@@ -5,8 +5,9 @@ twice (the period and the one before it). Those aggregates grow with the records
 unchanged school need not recompute them. This module keeps them in Django's cache (Redis when
 ``REDIS_URL`` is set, else the process's memory), keyed by:
 
-- the database, the organisation (pk and tree path), the period, the app and a hash of the app's
-  ``selectors.py`` source (a deploy that changes a figure's definition never reads old entries);
+- the database (host, port, name), the organisation (pk and tree path), the period, the app and a hash
+  of the code the figures come from (the app's ``selectors.py``, the models it reads and
+  ``reports/figures.py``: a deploy that changes a figure's definition never reads old entries);
 - the *data tokens* of the apps whose tables the statistics read (the app itself and ``members``).
 
 Invalidation does not depend on each write path remembering to call something. A database
