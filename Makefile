@@ -8,7 +8,7 @@ SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-arphic-ukai poppler-utils gette
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help deps venv demo serve test lint migrations-check bench stress backup restore clean
+.PHONY: help deps venv devenv demo serve test lint migrations-check bench stress backup restore clean
 
 help:
 	@echo "make demo   - install everything, load the demo school, serve on http://$(HOST):$(PORT)"
@@ -36,7 +36,13 @@ $(VENV)/.installed: requirements.txt | $(PY)
 	$(PIP) install -q -r requirements.txt
 	touch $@
 
+$(VENV)/.installed-dev: requirements-dev.txt requirements.txt $(VENV)/.installed
+	$(PIP) install -q -r requirements-dev.txt
+	touch $@
+
 venv: $(VENV)/.installed
+
+devenv: $(VENV)/.installed-dev
 
 locale/en/LC_MESSAGES/django.mo: locale/en/LC_MESSAGES/django.po | $(VENV)/.installed
 	$(PY) manage.py compilemessages -l en -v0
@@ -52,24 +58,30 @@ demo: deps venv locale/en/LC_MESSAGES/django.mo
 serve: venv
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-migrations-check: venv
+migrations-check: devenv
 	$(PY) manage.py makemigrations --check --dry-run
 
-lint: venv
+lint: devenv
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 
-test: deps venv locale/en/LC_MESSAGES/django.mo
+# Complexity gate (xenon, on radon): no function above rank C (cyclomatic complexity 20) outside
+# demo builders, migrations and tests. Named exceptions, each justified, are in scripts/complexity.sh.
+complexity: devenv
+	@scripts/complexity.sh
+
+test: deps devenv locale/en/LC_MESSAGES/django.mo
 	$(PY) manage.py check --fail-level ERROR
 	$(MAKE) --no-print-directory lint
+	$(MAKE) --no-print-directory complexity
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-bench: deps venv
+bench: deps devenv
 	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="wrk postgresql-client"
-	$(PY) -m union_portal.bench
+	$(PY) -m scripts.bench
 
-stress: deps venv
-	$(PY) -m union_portal.stress
+stress: deps devenv
+	$(PY) -m scripts.stress
 
 # Backup and restore (PostgreSQL): pg_dump custom format plus a tarball of uploaded files.
 BACKUP ?= backups/union-$(shell date +%Y%m%d-%H%M%S)

@@ -27,6 +27,16 @@ from members.tests.factories import (  # noqa: E402
 PASSWORD = "Test-pass-2026"
 
 
+def pytest_configure(config):
+    """A fast password hasher for the whole suite (PBKDF2's cost per role user dominated its run time).
+
+    Production keeps Django's default hashers; only the test process is changed.
+    """
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """After a transactional test's flush, put back the rows the data migrations ship.

@@ -6,3 +6,10 @@ class ActivitiesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "activities"
     verbose_name = _("文体活动")
+
+    def ready(self) -> None:
+        from union_portal.lib import registry
+
+        from . import dashboard, timeline
+
+        registry.register(self.label, dashboard=dashboard.panel, timeline=timeline.entries)

@@ -1,4 +1,4 @@
-"""Dashboard card of 文体活动 (``members.hooks``): upcoming activities, my registrations,
+"""Dashboard card of 文体活动 (``union_portal.lib.registry``): upcoming activities, my registrations,
 and for school managers the members reaching 30 years of service (教龄) this year, proposed
 for the commemorative plaque (seed 002: "上报我区20名已够30年教龄的在职老教师名单")."""
 

@@ -1,4 +1,4 @@
-"""Member page timeline items of 文体活动 (``members.hooks``): honours, awards, activities taken part in.
+"""Member page timeline items of 文体活动 (``union_portal.lib.registry``): honours, awards, activities taken part in.
 
 The member page itself is scoped (``get_member_for_user``); honours and awards are
 public commendations; activity links are given only to the member and to managers

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.access import MANAGER_ROLES, has_role, member_of, nodes_for, require_manager, scope_q
-from members.audit import audit
 from members.models import AuditEntry, FamilyMember, Organization
+from union_portal.lib.audit import audit
 
 from . import selectors, services
 from .forms import (

@@ -6,3 +6,10 @@ class CongressConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "congress"
     verbose_name = _("教代会")
+
+    def ready(self) -> None:
+        from union_portal.lib import registry
+
+        from . import dashboard, timeline
+
+        registry.register(self.label, dashboard=dashboard.panel, timeline=timeline.entries)

@@ -1,4 +1,4 @@
-"""Dashboard card of the congress area (``members.hooks``): what awaits the user, in counts."""
+"""Dashboard card of the congress area (``union_portal.lib.registry``): what awaits the user, in counts."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Member-page timeline entries of the congress area (``members.hooks``).
+"""Member-page timeline entries of the congress area (``union_portal.lib.registry``).
 
 Lists the member's proposals (as proposer) and suggestions that the requesting
 user may read: published proposals for everyone in the school, the rest only

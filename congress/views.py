@@ -22,10 +22,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.access import member_of
-from members.audit import audit
 from members.models import AuditEntry, Member, Organization
-from members.tables import DASH, Column, render_rows, text, url_prefix
-from members.tabular import xlsx_response_bytes
+from union_portal.lib.audit import audit
+from union_portal.lib.tables import DASH, Column, render_rows, text, url_prefix
+from union_portal.lib.tabular import xlsx_response_bytes
 
 from . import selectors, services
 from .forms import (
@@ -689,12 +689,12 @@ def session_export(request, pk: int):
 def session_compilation(request, pk: int):
     """提案汇编: one PDF of the session's accepted proposals with their replies.
 
-    Rendered by the shared WeasyPrint service (``reports.rendering.html_to_pdf``, GB/T 9704
+    Rendered by the shared WeasyPrint service (``union_portal.lib.pdf.html_to_pdf``, GB/T 9704
     layout and fonts). Accepted proposals are public to the school, so any member may download it.
     """
     from django.template.loader import render_to_string
 
-    from reports.rendering import html_to_pdf
+    from union_portal.lib.pdf import html_to_pdf
 
     session = get_session_for_user(request.user, pk)
     proposals = selectors.compilation_proposals(session)

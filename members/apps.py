@@ -7,5 +7,5 @@ class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("会员名册")
 
-    def ready(self):
-        from . import audit, checks  # noqa: F401  (signal receivers, system checks)
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (audit entries for login, logout and failed logins)

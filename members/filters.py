@@ -5,8 +5,9 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from union_portal.lib.widgets import inline_selects
+
 from .models import Department, EmploymentType, Gender, Member, MemberStatus, Organization
-from .widgets import inline_selects
 
 
 class MemberFilter(django_filters.FilterSet):

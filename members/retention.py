@@ -17,7 +17,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from .hooks import retention_purgers
+from union_portal.lib.registry import retention_purgers
+
 from .models import AuditEntry, FamilyMember, Member, MemberStatus
 
 ANONYMISED = "（已匿名）"

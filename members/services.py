@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from union_portal.lib.tabular import RowError, TableFileError, clean_name, fold, match_choice, parse_date, read_table
+
 from .idcard import id_birth_date, id_gender, id_number_error, normalize_id_number
 from .models import (
     AuditEntry,
@@ -23,7 +25,6 @@ from .models import (
     Organization,
 )
 from .pinyin import pinyin_fields
-from .tabular import RowError, TableFileError, clean_name, fold, match_choice, parse_date, read_table
 
 ROSTER_ALIASES: dict[str, list[str]] = {
     "name": ["姓名", "教职工姓名", "职工姓名", "名字"],
@@ -311,7 +312,7 @@ def roster_import(
             m.updated_at = now
         Member.objects.bulk_update(to_update, fields, batch_size=500)
     result.written = True
-    from .audit import audit
+    from union_portal.lib.audit import audit
 
     audit(
         request,
@@ -337,7 +338,7 @@ def member_save(*, member: Member, acting_user, request=None, created: bool = Fa
     if member.is_union_member and not member.joined_union_on:
         member.joined_union_on = member.hired_on
     member.save()
-    from .audit import audit
+    from union_portal.lib.audit import audit
 
     audit(
         request,

@@ -1,4 +1,4 @@
-"""Views of the member registry, the dashboard home page and the audit list."""
+"""Views of the member registry and the audit list."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +14,11 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import hooks
+from union_portal.lib import registry
+from union_portal.lib.audit import audit, audit_sensitive_read
+from union_portal.lib.tables import Column, render_rows, sub_union_name, text, url_prefix
+from union_portal.lib.tabular import xlsx_response_bytes
+
 from .access import (
     MANAGER_ROLES,
     SCHOOL_MANAGER_ROLES,
@@ -25,67 +28,16 @@ from .access import (
     has_role,
     member_of,
     nodes_for,
-    primary_node,
     primary_school,
     require_manager,
-    role_assignments,
 )
-from .audit import audit, audit_sensitive_read
 from .filters import MemberFilter
 from .forms import ConsentForm, FamilyMemberForm, MemberForm, RosterUploadForm
 from .models import AuditEntry, EmploymentType, Gender, ImportBatch, Member, MemberStatus, Organization, Role
 from .selectors import member_list as select_members
 from .services import ROSTER_ALIASES, member_save, roster_import, roster_validate
-from .tables import Column, render_rows, sub_union_name, text, url_prefix
-from .tabular import xlsx_response_bytes
 
 PAGE_SIZE = 50
-
-
-def healthz(request):
-    """Liveness and database check for load balancers: ``ok`` with 200, or 503."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")
-
-
-@login_required
-@require_GET
-def whoami(request):
-    """The signed-in user and their roles as JSON (for scripts and session checks).
-
-    Also the "trivial Django view" of ``make bench``: it passes through the same
-    session, authentication and role lookup as every page, and renders nothing.
-    """
-    from django.http import JsonResponse
-
-    return JsonResponse({
-        "username": request.user.username,
-        "roles": [{"role": ra.role, "organization": ra.organization.code} for ra in role_assignments(request.user)],
-    })
-
-
-@login_required
-def home(request):
-    """Dashboard: the user's roles, headline counts, and each app's panel."""
-    node = primary_node(request.user)
-    context = {
-        "node": node,
-        "roles": role_assignments(request.user),
-        "me": member_of(request.user),
-        "panels": hooks.dashboard_panels(request),
-        "today": timezone.localdate(),
-    }
-    if has_role(request.user, *MANAGER_ROLES) and node is not None:
-        visible = Member.objects.within(node)
-        context["member_counts"] = {
-            "active": visible.active().count(),
-            "union": visible.active().union_members().count(),
-        }
-    return render(request, "home.html", context)
 
 
 def _scope_for_list(user) -> tuple[Organization | None, Organization | None]:
@@ -246,7 +198,7 @@ def member_detail(request, pk: int):
             "family": list(member.family.all()),
             "show_sensitive": show_sensitive,
             "can_manage": can_manage_member(request.user, member),
-            "timeline": hooks.member_timeline(request, member),
+            "timeline": registry.member_timeline(request, member),
             "family_form": FamilyMemberForm(),
             "consents": list(member.consents.all()),
             "consent_form": ConsentForm(initial={"consented_on": timezone.localdate()}),

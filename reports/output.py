@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
+from union_portal.lib.pdf import html_to_pdf
+
 from . import document
-from .rendering import html_to_pdf
 
 
 def render_html(snapshot: dict, *, links: bool = False) -> str:

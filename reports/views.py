@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.audit import audit
 from members.models import AuditEntry
+from union_portal.lib.audit import audit
 
 from . import document, services
 from .forms import ReportCreateForm, ReportHeaderForm, SectionAddForm

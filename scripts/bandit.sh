@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 BANDIT=.venv/bin/bandit
 [ -x "$BANDIT" ] || BANDIT=$(command -v bandit || true)
 [ -n "$BANDIT" ] || { echo "bandit: not installed (.venv/bin/pip install bandit)"; exit 0; }
-TARGETS=(members welfare congress activities reports union_portal manage.py)
+TARGETS=(members welfare congress activities reports union_portal scripts manage.py)
 EXCLUDE='*/tests/*,*/migrations/*'
 if [ "${REBASE:-0}" = 1 ]; then
   "$BANDIT" -q -r "${TARGETS[@]}" -x "$EXCLUDE" -f json -o scripts/bandit-baseline.json

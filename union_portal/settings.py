@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "axes",
+    "union_portal.lib",
     "members",
     "welfare",
     "congress",
@@ -140,7 +141,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "members.context_processors.portal",
+                "union_portal.lib.context_processors.portal",
             ],
         },
     },
@@ -229,9 +230,9 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Reverse proxies in front of the app: the client is the N-th address from the right of
-# X-Forwarded-For. One function (members.audit.client_ip) serves both lockout and audit.
+# X-Forwarded-For. One function (union_portal.lib.audit.client_ip) serves both lockout and audit.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
-AXES_CLIENT_IP_CALLABLE = "members.audit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "union_portal.lib.audit.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 7200, minimum=60)

@@ -5,15 +5,15 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from members import views as member_views
+from . import views as portal_views
 
 urlpatterns = [
-    path("", member_views.home, name="home"),
+    path("", portal_views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/whoami", member_views.whoami, name="whoami"),
+    path("accounts/whoami", portal_views.whoami, name="whoami"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("healthz", member_views.healthz, name="healthz"),
+    path("healthz", portal_views.healthz, name="healthz"),
     path("members/", include("members.urls")),
     path("welfare/", include("welfare.urls")),
     path("congress/", include("congress.urls")),

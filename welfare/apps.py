@@ -8,4 +8,8 @@ class WelfareConfig(AppConfig):
     verbose_name = _("送温暖")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 (connects the receivers)
+        from union_portal.lib import registry
+
+        from . import dashboard, retention, signals, timeline  # noqa: F401 (signals connects the receivers)
+
+        registry.register(self.label, dashboard=dashboard.panel, timeline=timeline.entries, retention=retention.purge)

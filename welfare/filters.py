@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organization
-from members.widgets import inline_selects
+from union_portal.lib.widgets import inline_selects
 
 from .forms import DateInput
 from .models import FundingSource, VisitOccasion, WelfareVisit

@@ -1,6 +1,6 @@
 """Historical welfare ledger import (慰问台账), with the roster import's tolerance.
 
-Reuses ``members.tabular``: title rows, header spellings, full-width digits,
+Reuses ``union_portal.lib.tabular``: title rows, header spellings, full-width digits,
 many date forms, ``￥1,200元`` amounts. Members are found by 工号, or by name
 (plus 部门 when two colleagues share a name). Occasions match tolerantly by
 name (``住院``, ``生病住院慰问`` → 生病住院). All-or-nothing: any row error
@@ -16,9 +16,9 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from members.audit import audit
 from members.models import AuditEntry, Member, Organization
-from members.tabular import (
+from union_portal.lib.audit import audit
+from union_portal.lib.tabular import (
     RowError,
     TableFileError,
     clean_name,

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 
-from members.audit import audit
 from members.models import AuditEntry, EmploymentType, FamilyMember, Member, MemberStatus, Organization
+from union_portal.lib.audit import audit
 
 from .models import (
     AidClaim,

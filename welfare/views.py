@@ -35,10 +35,10 @@ from members.access import (
     primary_school,
     scope_q,
 )
-from members.audit import audit, audit_sensitive_read
 from members.models import AuditEntry, FamilyMember, ImportBatch, Member, Organization, Role
-from members.tables import DASH, Column, render_rows, sub_union_name, text, url_prefix, yuan
-from members.tabular import xlsx_response_bytes
+from union_portal.lib.audit import audit, audit_sensitive_read
+from union_portal.lib.tables import DASH, Column, render_rows, sub_union_name, text, url_prefix, yuan
+from union_portal.lib.tabular import xlsx_response_bytes
 
 from . import selectors, services
 from .access import (

@@ -6,7 +6,7 @@ import pytest
 
 from activities.models import Activity, Honor, InterestGroup, Registration
 from activities.selectors import report_stats
-from members.demo import load_demo
+from scripts.demo.members import load_demo
 
 pytestmark = pytest.mark.django_db
 

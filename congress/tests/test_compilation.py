@@ -1,4 +1,4 @@
-"""提案汇编 PDF through the shared WeasyPrint service (reports.rendering)."""
+"""提案汇编 PDF through the shared WeasyPrint service (union_portal.lib.pdf)."""
 
 import io
 import subprocess

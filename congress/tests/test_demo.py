@@ -5,7 +5,7 @@ from django.test import Client
 
 from congress import selectors
 from congress.models import Congress, Motion, Proposal, ProposalStatus, Representative
-from members.demo import load_demo
+from scripts.demo.members import load_demo
 
 pytestmark = pytest.mark.django_db
 

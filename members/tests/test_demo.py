@@ -1,7 +1,7 @@
 from django.db.models import Count
 
-from members.demo import load_demo
 from members.models import Member, Organization, RoleAssignment
+from scripts.demo.members import load_demo
 
 
 def test_demo_school_is_realistic_and_deterministic(db):

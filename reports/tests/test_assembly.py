@@ -6,12 +6,12 @@ from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.test.utils import CaptureQueriesContext
 
-from members.demo import load_demo
 from members.models import Member
 from members.tests.factories import MemberFactory
 from reports import document
 from reports import figures as F
 from reports.tests.factories import make_report
+from scripts.demo.members import load_demo
 
 START, END = dt.date(2021, 1, 1), dt.date(2021, 12, 31)
 

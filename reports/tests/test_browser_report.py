@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import browser_login
-from members.demo import DEMO_PASSWORD, load_demo
+from scripts.demo.members import DEMO_PASSWORD, load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

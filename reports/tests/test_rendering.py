@@ -5,7 +5,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from reports.rendering import html_to_pdf, resolve_local, url_fetcher
+from union_portal.lib.pdf import html_to_pdf, resolve_local, url_fetcher
 
 
 def _fonts(reader: PdfReader) -> set[str]:
@@ -54,7 +54,7 @@ def test_fetcher_refuses_foreign_urls(url):
 
 
 def test_fetcher_serves_project_static_files():
-    path = resolve_local("https://portal.invalid/static/reports/gbt9704.css")
+    path = resolve_local("https://portal.invalid/static/portal/gbt9704.css")
     assert path is not None and path.name == "gbt9704.css"
     same_host = resolve_local("http://127.0.0.1:8104/static/css/portal.css", base_url="http://127.0.0.1:8104/")
     assert same_host is not None

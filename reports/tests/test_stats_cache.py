@@ -6,11 +6,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection, transaction
 
-from members.audit import audit
 from members.models import Member
 from members.tests.factories import MemberFactory, SchoolFactory
 from reports import figures, stats_cache
 from reports.models import StatsToken
+from union_portal.lib.audit import audit
 from welfare.models import WelfareVisit
 from welfare.services import distribution_issue
 from welfare.tests.factories import WelfareVisitFactory, occasion

@@ -6,8 +6,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from members.demo import load_demo
 from reports import figures as F
+from scripts.demo.members import load_demo
 
 START, END = dt.date(2021, 1, 1), dt.date(2021, 12, 31)
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from members.demo import load_demo
 from members.tests.factories import MemberFactory
+from scripts.demo.members import load_demo
 from welfare.models import WelfareVisit
 from welfare.selectors import report_stats
 from welfare.tests.factories import WelfareVisitFactory, occasion

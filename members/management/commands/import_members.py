@@ -4,8 +4,8 @@ Exits with status 1 and prints every row error when the file has any; then
 nothing is written.
 """
 
-from members.management.importing import ImportCommand
 from members.services import roster_import
+from union_portal.lib.importing import ImportCommand
 
 
 class Command(ImportCommand):

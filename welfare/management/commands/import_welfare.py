@@ -4,7 +4,7 @@ Exits with status 1 and prints every row error when the file has any; then
 nothing is written. (The browser flow also records an ImportBatch; the command writes directly.)
 """
 
-from members.management.importing import ImportCommand
+from union_portal.lib.importing import ImportCommand
 from welfare.importer import welfare_import
 
 

@@ -41,7 +41,7 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
-from union_portal.harness import PY, ROOT, call_child, free_port, prepare_database, production_env, run
+from scripts.harness import PY, ROOT, call_child, free_port, prepare_database, production_env, run
 
 PASSWORD = "Stress-pass-2026!"  # noqa: S105 (throw-away logins in the stress database)
 DEMO_PASSWORD = "Demo2026!union"  # noqa: S105 (the documented demo password)
@@ -430,7 +430,7 @@ def _env(url: str, **extra) -> dict:
 
 
 def _child(url: str, name: str, *args) -> dict:
-    return call_child("union_portal.stress", _env(url), name, *args)
+    return call_child("scripts.stress", _env(url), name, *args)
 
 
 def _prepare_db(url: str) -> None:

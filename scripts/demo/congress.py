@@ -18,9 +18,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from members.models import EmploymentType
-
-from .models import (
+from congress.models import (
     Appraisal,
     AppraisalResult,
     Congress,
@@ -43,6 +41,7 @@ from .models import (
     quorum_met,
     vote_passes,
 )
+from members.models import EmploymentType
 
 S = ProposalStatus
 CATEGORIES = ["人才队伍建设", "教学管理", "后勤保障", "民生福利", "师德师风", "校园安全", "信息化建设"]

@@ -8,8 +8,8 @@ from django import forms
 from django.template.defaultfilters import floatformat
 from django.utils import translation
 
-from members.templatetags.portal import yuan
-from members.widgets import InlineSelect, inline_selects
+from union_portal.lib.templatetags.portal import yuan
+from union_portal.lib.widgets import InlineSelect, inline_selects
 
 CHOICES = [("", "全部"), ("a", "甲 <乙>"), ("b", 'say "hi"'), ("组", [("c", "丙"), ("d", "丁")])]
 

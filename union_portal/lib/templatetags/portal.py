@@ -2,7 +2,7 @@
 
 from django import template
 
-from members.tables import yuan
+from union_portal.lib.tables import yuan
 
 register = template.Library()
 
@@ -16,4 +16,4 @@ def get(mapping, key):
         return ""
 
 
-register.filter("yuan", yuan)  # ``{{ amount|yuan }}``: see members.tables.yuan
+register.filter("yuan", yuan)  # ``{{ amount|yuan }}``: see union_portal.lib.tables.yuan

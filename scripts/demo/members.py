@@ -7,9 +7,9 @@ members, and one login per role. ``--district`` adds a district union above
 several such schools. Every value comes from ``random.Random(seed)``, so two
 runs build the same data. Rows are written with ``bulk_create``.
 
-Other apps add their records through ``<app>/demo.py`` with a function
-``load(ctx: DemoContext) -> None``, called once per school in the order of
-``members.hooks.EXTENSION_APPS``.
+The other apps' builders live beside this module (``scripts/demo/<app>.py``), each with a function
+``load(ctx: DemoContext) -> None``, called once per school in the order of ``APP_LOADERS``. Production
+code never imports this package; ``manage.py load_demo`` and the tests do.
 """
 
 from __future__ import annotations
@@ -23,9 +23,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from .hooks import EXTENSION_APPS
-from .idcard import id_check_char
-from .models import (
+from members.idcard import id_check_char
+from members.models import (
     Department,
     EmploymentType,
     FamilyMember,
@@ -36,7 +35,9 @@ from .models import (
     Role,
     RoleAssignment,
 )
-from .pinyin import pinyin_fields
+from members.pinyin import pinyin_fields
+
+APP_LOADERS = ("welfare", "congress", "activities", "reports")
 
 DEMO_PASSWORD = "Demo2026!union"  # noqa: S105 (printed demo login, documented)
 DEMO_YEAR = 2021  # the calendar year the demo records describe (seed 000 is a 2021 report)
@@ -379,18 +380,10 @@ def create_logins(ctx: DemoContext) -> dict:
 
 
 def run_app_loaders(ctx: DemoContext) -> list[str]:
-    """Call ``<app>.demo.load(ctx)`` for every extension app that has one; return their names."""
-    done = []
-    for app in EXTENSION_APPS:
-        try:
-            module = import_module(f"{app}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.demo":
-                raise
-            continue
-        module.load(ctx)
-        done.append(app)
-    return done
+    """Call ``scripts.demo.<app>.load(ctx)`` for every app in ``APP_LOADERS``; return their names."""
+    for app in APP_LOADERS:
+        import_module(f"scripts.demo.{app}").load(ctx)
+    return list(APP_LOADERS)
 
 
 @transaction.atomic

@@ -20,9 +20,8 @@ import datetime as dt
 from decimal import Decimal
 
 from members.models import EmploymentType, FamilyMember
-
-from .defaults import ensure_defaults
-from .models import (
+from welfare.defaults import ensure_defaults
+from welfare.models import (
     AidClaim,
     DistributionRecipient,
     Donation,
@@ -42,7 +41,7 @@ from .models import (
     VisitOccasion,
     WelfareVisit,
 )
-from .services import pending_retirements_create
+from welfare.services import pending_retirements_create
 
 FIRST_YEAR = 2019
 VISITS_PER_YEAR = 235  # per unit of scale; about 210 per school-year of active staff plus 重阳 visits

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .models import PeriodKind
+from reports.models import PeriodKind
 
 
 def load(ctx) -> None:
     if not ctx.users:
         return  # only the first school has demo logins; other schools start without a report
-    from .services import report_create
+    from reports.services import report_create
 
     report = report_create(
         organization=ctx.school,

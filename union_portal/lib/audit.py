@@ -1,14 +1,17 @@
-"""Audit trail helpers (PIPL: who read or exported sensitive records, when, from where)."""
+"""The audit API (PIPL: who read, changed or exported which records, when, from where).
+
+Every service that writes, and every view that renders a sensitive record, calls ``audit`` or
+``audit_sensitive_read`` inside its own transaction. The entries are ``members.AuditEntry`` rows,
+scoped to an organisation so each union sees its own trail.
+"""
 
 from __future__ import annotations
 
 import ipaddress
 
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
 
-from .models import AuditEntry, Organization
+from members.models import AuditEntry, Organization
 
 
 def client_ip(request) -> str | None:
@@ -65,29 +68,8 @@ def audit_sensitive_read(request, obj, *, member, summary: str) -> AuditEntry | 
 
     Returns the entry written, or None for a member reading their own record.
     """
-    from .access import member_of
+    from members.access import member_of
 
     if member_of(getattr(request, "user", None)) == member:
         return None
     return audit(request, AuditEntry.Action.READ_SENSITIVE, obj, organization=member.school, summary=summary)
-
-
-@receiver(user_logged_in)
-def _on_login(sender, request, user, **kwargs):
-    from .access import primary_node
-
-    audit(request, AuditEntry.Action.LOGIN, user=user, summary="登录成功", organization=primary_node(user))
-
-
-@receiver(user_logged_out)
-def _on_logout(sender, request, user, **kwargs):
-    if user is not None:
-        audit(request, AuditEntry.Action.LOGOUT, user=user, summary="退出登录")
-
-
-@receiver(user_login_failed)
-def _on_login_failed(sender, credentials, request=None, **kwargs):
-    name = str(credentials.get("username", ""))[:150]
-    AuditEntry.objects.create(
-        action=AuditEntry.Action.LOGIN_FAILED, username=name, summary="登录失败", ip_address=client_ip(request)
-    )

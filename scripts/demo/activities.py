@@ -24,9 +24,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from members.models import FamilyMember, Gender, MemberStatus, Organization
-
-from .models import (
+from activities.models import (
     Activity,
     ActivityPhoto,
     Award,
@@ -39,6 +37,7 @@ from .models import (
     SubUnionFund,
     Team,
 )
+from members.models import FamilyMember, Gender, MemberStatus, Organization
 
 ACTIVITIES_PER_SCALE = 34
 T = Activity.Type

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .access import MANAGER_ROLES, has_role, role_assignments
+from members.access import MANAGER_ROLES, has_role, role_assignments
 
 
 def portal(request) -> dict:

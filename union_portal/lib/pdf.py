@@ -8,14 +8,14 @@ How other apps use it
 Render a template to a string, then convert it::
 
     from django.template.loader import render_to_string
-    from reports.rendering import html_to_pdf
+    from union_portal.lib.pdf import html_to_pdf
 
     html = render_to_string("congress/proposal_book.html", {"proposals": proposals})
     pdf_bytes = html_to_pdf(html)
     response = HttpResponse(pdf_bytes, content_type="application/pdf")
 
-The template may extend ``reports/gbt9704_base.html`` (blocks ``title`` and ``body``), or be any
-HTML document. The GB/T 9704 stylesheet (``reports/static/reports/gbt9704.css``) is always applied
+The template may extend ``gbt9704_base.html`` (blocks ``title`` and ``body``), or be any
+HTML document. The GB/T 9704 stylesheet (``union_portal/lib/static/portal/gbt9704.css``) is always applied
 first, so plain markup comes out right; the document's own ``<style>`` or linked stylesheets can
 add to it. The classes and elements the stylesheet styles:
 
@@ -66,7 +66,7 @@ from django.contrib.staticfiles import finders
 
 #: Origin used for relative URLs when the caller gives no base_url. Never contacted.
 DEFAULT_BASE_URL = "https://portal.invalid/"
-GBT9704_CSS = Path(__file__).resolve().parent / "static" / "reports" / "gbt9704.css"
+GBT9704_CSS = Path(__file__).resolve().parent / "static" / "portal" / "gbt9704.css"
 
 _local = threading.local()
 

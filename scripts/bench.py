@@ -17,7 +17,7 @@ then runs each measurement in a child process bound to one database:
 
 Environment: ``BENCH_DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/up_bench``),
 ``BENCH_SECONDS`` (load duration per page, default 8), ``BENCH_SCHOOLS`` (default 5).
-Run: ``make bench`` (or ``.venv/bin/python -m union_portal.bench``). On an existing 10× database,
+Run: ``make bench`` (or ``.venv/bin/python -m scripts.bench``). On an existing 10× database,
 ``--pages-only`` repeats row 1 and ``--pages-inprocess`` prints each list page's own CPU and SQL time.
 """
 
@@ -33,7 +33,7 @@ import sys
 import time
 from pathlib import Path
 
-from union_portal.harness import PY, ROOT, call_child, free_port, prepare_database, production_env, run
+from scripts.harness import PY, ROOT, call_child, free_port, prepare_database, production_env, run
 
 YEAR_START, YEAR_END = "2021-01-01", "2021-12-31"
 
@@ -119,7 +119,7 @@ def child_pdf(org: str, html_out: str, repeat: int) -> dict:
     from members.models import Organization
     from reports import figures
     from reports.output import render_html
-    from reports.rendering import html_to_pdf
+    from union_portal.lib.pdf import html_to_pdf
 
     node = Organization.objects.get(code=org)
     figs = figures.collect(organization=node, start=dt.date.fromisoformat(YEAR_START),
@@ -269,7 +269,7 @@ def _run(cmd: list[str], env: dict, timeout: int = 1800) -> str:
 
 
 def _child(url: str, name: str, *args) -> dict:
-    return call_child("union_portal.bench", _env(url), name, *args)
+    return call_child("scripts.bench", _env(url), name, *args)
 
 
 def _prepare(url: str, demo_args: list[str]) -> float:

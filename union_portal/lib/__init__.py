@@ -1,0 +1,1 @@
+"""The shared kernel every app uses: nothing domain-specific (healthchecks' ``hc/lib``)."""
