@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from members.access import member_of
 from members.models import AuditEntry, Member, Organization
 from union_portal.lib.audit import audit
+from union_portal.lib.exports import xlsx_response_bytes
 from union_portal.lib.tables import DASH, Column, render_rows, text, url_prefix
-from union_portal.lib.tabular import xlsx_response_bytes
 
 from . import selectors, services
 from .forms import (

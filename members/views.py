@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from union_portal.lib import registry
 from union_portal.lib.audit import audit, audit_sensitive_read
+from union_portal.lib.exports import xlsx_response_bytes
 from union_portal.lib.tables import Column, render_rows, sub_union_name, text, url_prefix
-from union_portal.lib.tabular import xlsx_response_bytes
 
 from .access import (
     MANAGER_ROLES,

@@ -37,8 +37,8 @@ from members.access import (
 )
 from members.models import AuditEntry, FamilyMember, ImportBatch, Member, Organization, Role
 from union_portal.lib.audit import audit, audit_sensitive_read
+from union_portal.lib.exports import xlsx_response_bytes
 from union_portal.lib.tables import DASH, Column, render_rows, sub_union_name, text, url_prefix, yuan
-from union_portal.lib.tabular import xlsx_response_bytes
 
 from . import selectors, services
 from .access import (

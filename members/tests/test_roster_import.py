@@ -10,7 +10,8 @@ from django.core.management import call_command
 from members.models import AuditEntry, Department, Member
 from members.services import roster_import, roster_validate
 from members.tests.rosters import messy_roster, valid_id
-from union_portal.lib.tabular import escape_cell, parse_date
+from union_portal.lib.exports import escape_cell
+from union_portal.lib.tabular import parse_date
 
 
 @pytest.fixture

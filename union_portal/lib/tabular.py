@@ -301,35 +301,3 @@ def read_table(
     return table
 
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def escape_cell(value: object) -> object:
-    """Neutralise spreadsheet formula injection: text starting with = + - @ gets a leading quote.
-
-    Numbers, dates and None pass through unchanged (OWASP CSV injection guidance).
-    """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
-def xlsx_response_bytes(headers: list[str], rows: Iterable[Iterable[object]], title: str = "Sheet1") -> bytes:
-    """Build an .xlsx (bold header, frozen first row) with every text cell escaped; return its bytes."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append([escape_cell(h) for h in headers])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "A2"
-    for row in rows:
-        ws.append([escape_cell(v) for v in row])
-    for idx, header in enumerate(headers, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=idx).column_letter].width = max(10, len(str(header)) * 2 + 4)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
