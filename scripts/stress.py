@@ -447,7 +447,115 @@ def _session_cookie(base: str) -> str:
     return next(f"sessionid={ck.value}" for ck in c.jar if ck.name == "sessionid")
 
 
+def _start_server(url: str, port: int) -> subprocess.Popen:
+    """gunicorn on ``port`` against ``url``'s database; returns once /healthz answers (or after 30 s)."""
+    server = subprocess.Popen(
+        [PY, "-m", "gunicorn", "union_portal.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "3",
+         "--threads", "2", "--timeout", "60", "--log-level", "warning", "--error-logfile", "-"],
+        cwd=ROOT, env=_env(url), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310 (loopback)
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server
+
+
+def _stop_server(server: subprocess.Popen) -> str:
+    """Terminate gunicorn and return its error log ('' when it had to be killed)."""
+    server.terminate()
+    try:
+        return server.communicate(timeout=30)[1]
+    except subprocess.TimeoutExpired:
+        server.kill()
+        return ""
+
+
+def _workers(base: str, stats: Stats, info: dict, stop, expected: dict, lock) -> tuple[list, int, str]:
+    """The client threads (chair, proposal teams, members, readers), the logins they need, and a description."""
+    run = expected["run"]
+    k = info["min_cosigners"] + 1
+    teams = [info["reps"][i:i + k] for i in range(0, len(info["reps"]) - k + 1, k)][:3]
+    common = (base, stats, info, run, stop, expected, lock)
+    workers = [threading.Thread(target=_guarded(role_chair, stats), args=common)]
+    workers += [threading.Thread(target=_guarded(role_proposal_team, stats), args=(*common, t, i))
+                for i, t in enumerate(teams, 1)]  # fmt: skip
+    workers += [threading.Thread(target=_guarded(role_member, stats), args=(*common, m)) for m in info["members"]]
+    workers += [threading.Thread(target=_guarded(role_reader, stats), args=(*common, u, i))
+                for i, u in enumerate(("committee", "chair"))]  # fmt: skip
+    logins_needed = 1 + len(teams) * k + len(info["members"]) + 2
+    text = f"{len(workers)} clients ({len(teams)} proposal teams of {k}, {len(info['members'])} members, chair, 2 readers)"
+    return workers, logins_needed, text
+
+
+def _run_load(url: str, base: str, info: dict, seconds: int) -> tuple[list[tuple[str, str]], bool]:
+    """Run the bounded mixed load for ``seconds``, then verify every write in the database; (rows, failed)."""
+    stats = Stats()
+    expected = {"run": time.strftime("%H%M%S"), "visits": [], "proposals": {}, "registrations": [],
+                "activities": info["activities"]}  # fmt: skip
+    stop = threading.Event()
+    workers, logins_needed, text = _workers(base, stats, info, stop, expected, threading.Lock())
+    print(f"Load: {text} for {seconds} s on {base}…", flush=True)
+    for w in workers:
+        w.start()
+    while len(stats.logins) < logins_needed and not stats.errors:
+        time.sleep(0.2)
+    stats.reset_timing()
+    GO.set()
+    t0 = time.perf_counter()
+    time.sleep(seconds)
+    stop.set()
+    for w in workers:
+        w.join(timeout=120)
+    elapsed = time.perf_counter() - t0
+    exp_path = ROOT / "out" / "stress-expected.json"
+    exp_path.parent.mkdir(exist_ok=True)
+    exp_path.write_text(json.dumps(expected, ensure_ascii=False))
+    verify = _child(url, "verify", str(exp_path))
+    total = sum(stats.status.values())
+    five = sum(n for s, n in stats.status.items() if s >= 500 or s == 0)
+    lat = sorted(stats.latencies)
+    rows = [
+        ("requests served", f"{total} in {elapsed:.0f} s ({total / elapsed:.0f}/s) after {len(stats.logins)} logins "
+                            f"({stats.login_requests} requests); by role {dict(stats.by_role)}"),
+        ("status codes", ", ".join(f"{s}: {n}" for s, n in sorted(stats.status.items()))),
+        ("latency", f"p50 {lat[len(lat) // 2] * 1000:.0f} ms, p99 {lat[int(len(lat) * 0.99)] * 1000:.0f} ms, "
+                    f"max {lat[-1] * 1000:.0f} ms"),
+        ("5xx / connection errors", str(five)),
+        ("client-side errors", f"{len(stats.errors)}" + (f": {stats.errors[:5]}" if stats.errors else "")),
+        ("writes seen by clients", ", ".join(f"{k}: {v}" for k, v in sorted(stats.writes.items()))),
+        ("writes in the database", f"visits {verify['visits']}, proposals {verify['proposals']}, "
+                                   f"co-signatures {verify['cosignatures']}, registrations {verify['registrations']} "
+                                   f"({verify['waitlisted']} waitlisted)"),
+        ("accounting", "every write accounted for" if not verify["problems"] else "; ".join(verify["problems"])),
+    ]
+    return rows, bool(five or stats.errors or verify["problems"])
+
+
+def _sqlmap_row(base: str) -> tuple[tuple[str, str], bool]:
+    """The sqlmap probe's summary row and whether it failed (skipped when sqlmap is absent or turned off)."""
+    if not shutil.which("sqlmap") or os.environ.get("STRESS_SQLMAP", "on") == "off":
+        return ("sqlmap", "skipped (apt-get install sqlmap)"), False
+    print("SQL injection probe (sqlmap)…", flush=True)
+    proc = subprocess.run(["bash", str(ROOT / "scripts" / "sqlmap_probe.sh"), base, _session_cookie(base)],
+                          cwd=ROOT, capture_output=True, text=True)  # fmt: skip
+    summary = [ln for ln in proc.stdout.splitlines() if ln.startswith("sqlmap:")]
+    return ("sqlmap", (" | ".join(summary) or proc.stdout[-300:]) + f" (exit {proc.returncode})"), proc.returncode != 0
+
+
+def _bandit_row() -> tuple[tuple[str, str], bool]:
+    """bandit's summary row against the reviewed baseline, and whether it found anything new."""
+    if not (shutil.which("bandit") or (Path(PY).parent / "bandit").exists()):
+        return ("bandit", "skipped (pip install bandit)"), False
+    proc = subprocess.run(["bash", str(ROOT / "scripts" / "bandit.sh")], cwd=ROOT, capture_output=True, text=True)
+    last = [ln for ln in proc.stdout.splitlines() if ln.startswith("bandit:")]
+    return ("bandit", (last[-1] if last else proc.stdout[-300:]) + f" (exit {proc.returncode})"), proc.returncode != 0
+
+
 def main() -> int:
+    """``make stress``: prepare the database, serve it with gunicorn, load it, verify, probe; 0 when all held."""
     url = os.environ.get("STRESS_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/up_stress")
     if not url.startswith("postgres"):
         raise SystemExit("make stress needs PostgreSQL: set STRESS_DATABASE_URL=postgres://…")
@@ -458,99 +566,21 @@ def main() -> int:
     info = _child(url, "prepare")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [PY, "-m", "gunicorn", "union_portal.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "3",
-         "--threads", "2", "--timeout", "60", "--log-level", "warning", "--error-logfile", "-"],
-        cwd=ROOT, env=_env(url), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )
+    server = _start_server(url, port)
     rows: list[tuple[str, str]] = []
     failed = False
     try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)  # noqa: S310 (loopback)
-                break
-            except OSError:
-                time.sleep(0.2)
-        stats = Stats()
-        expected = {"run": time.strftime("%H%M%S"), "visits": [], "proposals": {}, "registrations": [],
-                    "activities": info["activities"]}  # fmt: skip
-        lock = threading.Lock()
-        stop = threading.Event()
-        run = expected["run"]
-        k = info["min_cosigners"] + 1
-        teams = [info["reps"][i:i + k] for i in range(0, len(info["reps"]) - k + 1, k)][:3]
-        workers = [threading.Thread(target=_guarded(role_chair, stats), args=(base, stats, info, run, stop, expected, lock))]
-        workers += [threading.Thread(target=_guarded(role_proposal_team, stats), args=(base, stats, info, run, stop, expected, lock, t, i))
-                    for i, t in enumerate(teams, 1)]  # fmt: skip
-        workers += [threading.Thread(target=_guarded(role_member, stats), args=(base, stats, info, run, stop, expected, lock, m))
-                    for m in info["members"]]  # fmt: skip
-        workers += [threading.Thread(target=_guarded(role_reader, stats), args=(base, stats, info, run, stop, expected, lock, u, i))
-                    for i, u in enumerate(("committee", "chair"))]  # fmt: skip
-        logins_needed = 1 + len(teams) * k + len(info["members"]) + 2
-        print(f"Load: {len(workers)} clients ({len(teams)} proposal teams of {k}, {len(info['members'])} members, "
-              f"chair, 2 readers) for {seconds} s on {base}…", flush=True)
-        for w in workers:
-            w.start()
-        while len(stats.logins) < logins_needed and not stats.errors:
-            time.sleep(0.2)
-        stats.reset_timing()
-        GO.set()
-        t0 = time.perf_counter()
-        time.sleep(seconds)
-        stop.set()
-        for w in workers:
-            w.join(timeout=120)
-        elapsed = time.perf_counter() - t0
-        exp_path = ROOT / "out" / "stress-expected.json"
-        exp_path.parent.mkdir(exist_ok=True)
-        exp_path.write_text(json.dumps(expected, ensure_ascii=False))
-        verify = _child(url, "verify", str(exp_path))
-        total = sum(stats.status.values())
-        five = sum(n for s, n in stats.status.items() if s >= 500 or s == 0)
-        lat = sorted(stats.latencies)
-        rows += [
-            ("requests served", f"{total} in {elapsed:.0f} s ({total / elapsed:.0f}/s) after {len(stats.logins)} logins "
-                                f"({stats.login_requests} requests); by role {dict(stats.by_role)}"),
-            ("status codes", ", ".join(f"{s}: {n}" for s, n in sorted(stats.status.items()))),
-            ("latency", f"p50 {lat[len(lat) // 2] * 1000:.0f} ms, p99 {lat[int(len(lat) * 0.99)] * 1000:.0f} ms, "
-                        f"max {lat[-1] * 1000:.0f} ms"),
-            ("5xx / connection errors", str(five)),
-            ("client-side errors", f"{len(stats.errors)}" + (f": {stats.errors[:5]}" if stats.errors else "")),
-            ("writes seen by clients", ", ".join(f"{k}: {v}" for k, v in sorted(stats.writes.items()))),
-            ("writes in the database", f"visits {verify['visits']}, proposals {verify['proposals']}, "
-                                       f"co-signatures {verify['cosignatures']}, registrations {verify['registrations']} "
-                                       f"({verify['waitlisted']} waitlisted)"),
-            ("accounting", "every write accounted for" if not verify["problems"] else "; ".join(verify["problems"])),
-        ]
-        failed = bool(five or stats.errors or verify["problems"])
-        server_log = ""
-        if shutil.which("sqlmap") and os.environ.get("STRESS_SQLMAP", "on") != "off":
-            print("SQL injection probe (sqlmap)…", flush=True)
-            proc = subprocess.run(["bash", str(ROOT / "scripts" / "sqlmap_probe.sh"), base, _session_cookie(base)],
-                                  cwd=ROOT, capture_output=True, text=True)  # fmt: skip
-            summary = [ln for ln in proc.stdout.splitlines() if ln.startswith("sqlmap:")]
-            rows.append(("sqlmap", (" | ".join(summary) or proc.stdout[-300:]) + f" (exit {proc.returncode})"))
-            failed |= proc.returncode != 0
-        else:
-            rows.append(("sqlmap", "skipped (apt-get install sqlmap)"))
+        rows, failed = _run_load(url, base, info, seconds)
+        row, bad = _sqlmap_row(base)
+        rows.append(row)
+        failed |= bad
     finally:
-        server.terminate()
-        try:
-            _out, server_log = server.communicate(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server_log = ""
+        server_log = _stop_server(server)
     tracebacks = server_log.count("Internal Server Error") + server_log.count("[CRITICAL]")
     rows.append(("server errors logged", str(tracebacks)))
-    failed |= bool(tracebacks)
-    if shutil.which("bandit") or (Path(PY).parent / "bandit").exists():
-        proc = subprocess.run(["bash", str(ROOT / "scripts" / "bandit.sh")], cwd=ROOT, capture_output=True, text=True)
-        last = [ln for ln in proc.stdout.splitlines() if ln.startswith("bandit:")]
-        rows.append(("bandit", (last[-1] if last else proc.stdout[-300:]) + f" (exit {proc.returncode})"))
-        failed |= proc.returncode != 0
-    else:
-        rows.append(("bandit", "skipped (pip install bandit)"))
+    row, bad = _bandit_row()
+    rows.append(row)
+    failed |= bool(tracebacks) or bad
     width = max(len(r[0]) for r in rows)
     print()
     for label, value in rows:
