@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 
 RENEWED_AT = "_idle_renewed_at"
 
@@ -30,4 +32,29 @@ class IdleSessionRenewalMiddleware:
             every = min(settings.SESSION_RENEW_SECONDS, settings.SESSION_COOKIE_AGE // 4)  # never near the timeout
             if now - int(session.get(RENEWED_AT, 0) or 0) >= every:
                 session[RENEWED_AT] = now  # marks the session modified: saved with a fresh expiry
+        return self.get_response(request)
+
+
+# NUL and the other C0 controls (tab, LF and CR excepted): PostgreSQL refuses NUL in a string, and no
+# search box or filter of the portal has a use for the others.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MAX_QUERY_VALUE = 1000
+
+
+class QueryParameterGuardMiddleware:
+    """Answer 400 (a Chinese page) to a query string with a control character or an overlong value.
+
+    Every list page filters by query parameters; instead of each one guarding against a NUL (which
+    PostgreSQL refuses with an error, i.e. a 500) or a 100 KB "search", this checks every key and value
+    once, before any view runs. Raises ``BadRequest`` (→ ``templates/400.html``).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        for key, values in request.GET.lists():
+            for text in (key, *values):
+                if _CONTROL.search(text) or len(text) > MAX_QUERY_VALUE:
+                    raise BadRequest("query parameter with a control character or over 1000 characters")
         return self.get_response(request)
