@@ -14,7 +14,9 @@ from decimal import Decimal
 from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from members.access import member_of
 from members.models import Department, Organization
 
 from .models import (
@@ -38,7 +40,13 @@ from .models import (
 )
 from .models import Feedback as FeedbackModel
 from .models import ProposalReply as ProposalReplyModel
-from .permissions import READ_ALL_ROLES, handler_department_ids, proposals_visible_q
+from .permissions import (
+    READ_ALL_ROLES,
+    can_admin_congress,
+    handler_department_ids,
+    proposals_visible_q,
+    user_school,
+)
 
 S = ProposalStatus
 TEACHER_SHARE_MIN = Decimal("60")  # 教育部令第32号: teachers are at least 60% of representatives
@@ -391,4 +399,148 @@ def compilation_proposals(session: CongressSession) -> list[Proposal]:
             "co_departments",
         )
         .order_by("number")
+    )
+
+
+# --- one object for a user (404 when out of scope), and the rows of list pages -----------------------
+
+
+def school_or_404(user) -> Organization:
+    """The school whose congress ``user`` works in (``permissions.user_school``), or ``Http404``."""
+    school = user_school(user)
+    if school is None:
+        raise Http404(_("您不属于任何学校工会。"))
+    return school
+
+
+def get_congress_for_user(user, pk) -> Congress:
+    """A congress term of the user's school (any school for a superuser), or ``Http404``."""
+    congress = Congress.objects.select_related("school").filter(pk=pk).first()
+    if congress is None or not (user.is_superuser or school_or_404(user).pk == congress.school_id):
+        raise Http404(_("没有找到该届教代会。"))
+    return congress
+
+
+def get_session_for_user(user, pk) -> CongressSession:
+    """A session of the user's school (any school for a superuser), or ``Http404``."""
+    session = CongressSession.objects.select_related("congress__school").filter(pk=pk).first()
+    if session is None or not (user.is_superuser or school_or_404(user).pk == session.congress.school_id):
+        raise Http404(_("没有找到该次会议。"))
+    return session
+
+
+def get_motion_for_user(user, pk) -> Motion:
+    """A motion of a session the user may see (:func:`get_session_for_user`), or ``Http404``."""
+    motion = Motion.objects.select_related("session__congress__school").filter(pk=pk).first()
+    if motion is None:
+        raise Http404(_("没有找到该表决事项。"))
+    get_session_for_user(user, motion.session_id)
+    return motion
+
+
+def get_appraisal_for_user(user, pk) -> Appraisal:
+    """A 民主评议 of a session the user may see (:func:`get_session_for_user`), or ``Http404``."""
+    appraisal = Appraisal.objects.select_related("session__congress__school").filter(pk=pk).first()
+    if appraisal is None:
+        raise Http404(_("没有找到该民主评议。"))
+    get_session_for_user(user, appraisal.session_id)
+    return appraisal
+
+
+def get_suggestion_for_user(user, pk) -> Suggestion:
+    """A suggestion read by its submitter, the school's congress admins or the forwarded department's
+    handlers; anyone else gets ``Http404`` (its existence is not revealed)."""
+    s = (
+        Suggestion.objects.select_related("submitted_by", "department", "school", "session__congress")
+        .filter(pk=pk)
+        .first()
+    )
+    if s is None:
+        raise Http404(_("没有找到该意见建议。"))
+    me = member_of(user)
+    if (
+        (me is not None and s.submitted_by_id == me.pk)
+        or can_admin_congress(user, s.school)
+        or (s.department_id and s.department_id in handler_department_ids(user))
+    ):
+        return s
+    raise Http404(_("没有找到该意见建议。"))
+
+
+def get_cosignature_for_user(user, pk) -> CoSignature:
+    """A co-signature invitation addressed to ``user`` (as representative), or ``Http404``."""
+    cs = CoSignature.objects.filter(pk=pk, representative__member__user=user).first()
+    if cs is None:
+        raise Http404(_("没有找到该附议邀请。"))
+    return cs
+
+
+def proposals_listed(user, school: Organization, view: str) -> QuerySet[Proposal]:
+    """The unfiltered, unordered rows of one proposal list (``view``: public, mine, all, invited, department).
+
+    ``mine`` is what the user drafted, proposed or co-signed; ``invited`` the drafts and proposals
+    in collection awaiting the user's co-signature; ``all`` the school's proposals the user may read
+    (the caller checks the role). Any other ``view`` gives the published list (:func:`public_proposals`).
+    """
+    if view == "all":
+        return proposals_for_user(user).filter(session__congress__school=school)
+    if view == "mine":
+        signed = CoSignature.objects.filter(representative__member__user=user).values("proposal_id")
+        return proposals_for_user(user).filter(Q(created_by=user) | Q(proposer__member__user=user) | Q(pk__in=signed))
+    if view == "invited":
+        invited = CoSignature.objects.filter(
+            representative__member__user=user, status=CoSignature.Status.INVITED
+        ).values("proposal_id")
+        return proposals_for_user(user).filter(pk__in=invited, status__in=(S.DRAFT, S.COLLECTING))
+    if view == "department":
+        return department_proposals(user)
+    return public_proposals(school)
+
+
+def representative_names(pks: set[int]) -> dict[int, str]:
+    """Representative pk → member name for ``pks`` (one query; none when ``pks`` is empty)."""
+    if not pks:
+        return {}
+    return dict(Representative.objects.filter(pk__in=pks).values_list("pk", "member__name"))
+
+
+def school_sessions(school: Organization) -> list[CongressSession]:
+    """Every session of a school's congresses, with its congress (for filters and names)."""
+    return list(CongressSession.objects.filter(congress__school=school).select_related("congress"))
+
+
+def congress_representatives(congress: Congress) -> QuerySet[Representative]:
+    """The roll of a congress term: by kind, delegation and staff number, with department and delegation."""
+    return (
+        Representative.objects.filter(congress=congress)
+        .select_related("member__department", "delegation")
+        .order_by("kind", "delegation__name", "member__staff_no")
+    )
+
+
+def suggestions_for_user(user, school: Organization) -> QuerySet[Suggestion]:
+    """The suggestions of a school ``user`` may list: their own and their departments' (handlers);
+    all of them for the school's congress admins. Newest first."""
+    me = member_of(user)
+    q = Q(submitted_by=me) if me else Q(pk__in=[])
+    depts = handler_department_ids(user)
+    if depts:
+        q |= Q(department__in=depts)
+    if can_admin_congress(user, school):
+        q = Q()
+    return (
+        Suggestion.objects.filter(school=school)
+        .filter(q)
+        .select_related("submitted_by", "department", "from_proposal")
+        .order_by("-submitted_on", "-pk")
+    )
+
+
+def export_proposals(session: CongressSession) -> QuerySet[Proposal]:
+    """A session's proposals for the xlsx export, in number order, with departments and co-signers."""
+    return (
+        _proposal_rows(session.proposals.all())
+        .select_related("suggested_department")
+        .prefetch_related("co_departments", "cosignatures__representative__member")
+        .order_by("number", "pk")
     )

@@ -23,12 +23,14 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from members.access import member_of
-from members.models import Department, Role, RoleAssignment
+from members.models import AuditEntry, Department, Role, RoleAssignment
+from union_portal.lib.audit import audit
 
 from .models import (
     ACTION_LABELS,
     Appraisal,
     AppraisalResult,
+    Congress,
     CongressSession,
     CoSignature,
     Delegation,
@@ -862,6 +864,119 @@ def representative_add(
     if Representative.objects.filter(congress=congress, member=member).exists():
         raise ValidationError(_("%(name)s 已是本届代表。") % {"name": member.name})
     return Representative.objects.create(congress=congress, member=member, kind=kind, delegation=delegation)
+
+
+# --- congress terms, sessions and categories ------------------------------------------
+
+
+@transaction.atomic
+def session_create(
+    *,
+    acting_user,
+    request=None,
+    congress: Congress,
+    number: int,
+    date: dt.date,
+    collection_opens: dt.date,
+    collection_closes: dt.date,
+) -> CongressSession:
+    """Open a new session (第N次会议) of ``congress`` with its proposal collection window; audited.
+
+    Raises ``PermissionDenied`` unless ``acting_user`` may run the school's congress.
+    ``request`` (optional) gives the audit entry its client address.
+    """
+    require_congress_admin(acting_user, congress.school)
+    session = CongressSession.objects.create(
+        congress=congress,
+        number=number,
+        date=date,
+        collection_opens=collection_opens,
+        collection_closes=collection_closes,
+    )
+    audit(
+        request,
+        AuditEntry.Action.CREATE,
+        session,
+        user=acting_user,
+        organization=congress.school,
+        summary=f"新建{session.name}",
+    )
+    return session
+
+
+CONGRESS_SETTINGS_FIELDS = ("start_date", "end_date", "min_cosigners", "pass_base", "reply_deadline_days")
+
+
+@transaction.atomic
+def congress_settings_update(
+    *,
+    acting_user,
+    request=None,
+    congress: Congress,
+    start_date: dt.date,
+    end_date: dt.date,
+    min_cosigners: int,
+    pass_base: str,
+    reply_deadline_days: int,
+) -> Congress:
+    """Save a term's dates and rules: 附议人数 (``min_cosigners``), the base a vote passes on
+    (``pass_base``) and the reply deadline in days after hand-over; audited.
+
+    Raises ``PermissionDenied`` unless ``acting_user`` may run the school's congress.
+    """
+    require_congress_admin(acting_user, congress.school)
+    congress.start_date, congress.end_date = start_date, end_date
+    congress.min_cosigners, congress.pass_base = min_cosigners, pass_base
+    congress.reply_deadline_days = reply_deadline_days
+    congress.save(update_fields=list(CONGRESS_SETTINGS_FIELDS))
+    audit(
+        request,
+        AuditEntry.Action.UPDATE,
+        congress,
+        user=acting_user,
+        organization=congress.school,
+        summary=f"修改{congress.name}设置",
+    )
+    return congress
+
+
+@transaction.atomic
+def category_save(
+    *,
+    acting_user,
+    request=None,
+    school,
+    category: ProposalCategory | None = None,
+    name: str,
+    sort_order: int,
+    is_active: bool,
+) -> ProposalCategory:
+    """Add a proposal category to ``school`` (``category`` None) or change ``category``; audited.
+
+    Raises ``ValidationError`` (on ``name``) when the school already has another category of that
+    name, and ``PermissionDenied`` unless ``acting_user`` may run the school's congress.
+    """
+    require_congress_admin(acting_user, school)
+    if category is not None and category.school_id != school.pk:
+        raise PermissionDenied(_("该类别不属于本校。"))
+    taken = ProposalCategory.objects.filter(school=school, name=name)
+    if category is not None and category.pk:
+        taken = taken.exclude(pk=category.pk)
+    if taken.exists():
+        raise ValidationError({"name": _("已有同名类别。")})
+    creating = category is None or category.pk is None
+    category = category or ProposalCategory(school=school)
+    category.name, category.sort_order, category.is_active = name, sort_order, is_active
+    category.save()
+    audit(
+        request,
+        AuditEntry.Action.CREATE if creating else AuditEntry.Action.UPDATE,
+        category,
+        user=acting_user,
+        organization=school,
+        summary=f"{'新增' if creating else '修改'}提案类别 {name}",
+    )
+    return category
 
 
 def can_act(user, proposal: Proposal) -> dict[str, bool]:

@@ -1,0 +1,91 @@
+"""Printed and downloaded forms of proposals: 提案表 (print), a session's xlsx, 提案汇编 (PDF)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from members.models import AuditEntry
+from union_portal.lib.audit import audit
+from union_portal.lib.exports import attachment, xlsx_response
+from union_portal.lib.pdf import html_to_pdf
+
+from .. import selectors
+from ..models import CoSignature, Proposal
+from ..permissions import require_congress_admin
+
+EXPORT_HEADERS = ["立案号", "案由", "类别", "提案人", "附议人", "状态", "建议承办部门", "主办部门", "协办部门",
+                  "答复期限", "首次答复", "评价", "办理轮次", "提交时间"]  # fmt: skip
+
+
+def _export_line(p: Proposal) -> list:
+    """One xlsx row (``EXPORT_HEADERS``); confirmed co-signers by name, submission time in local time."""
+    cos = [c.representative.member.name for c in p.cosignatures.all() if c.status == CoSignature.Status.CONFIRMED]
+    return [
+        p.number,
+        p.title,
+        p.category.name if p.category else "",
+        p.proposer_name,
+        "、".join(cos),
+        p.get_status_display(),
+        p.suggested_department.name if p.suggested_department else "",
+        p.lead_department.name if p.lead_department else "",
+        "、".join(d.name for d in p.co_departments.all()),
+        p.deadline,
+        p.first_reply_on,
+        p.get_rating_display() if p.rating else "",
+        p.round,
+        timezone.localtime(p.submitted_at).strftime("%Y-%m-%d %H:%M") if p.submitted_at else "",
+    ]
+
+
+@login_required
+@require_GET
+def proposal_print(request, pk: int):
+    """提案表: the proposal form laid out for printing on A4."""
+    proposal = selectors.get_proposal_for_user(request.user, pk)
+    parts = selectors.proposal_detail_parts(proposal)
+    return render(request, "congress/proposal_print.html", {"proposal": proposal, **parts})
+
+
+@login_required
+@require_GET
+def session_export(request, pk: int):
+    """xlsx of a session's proposals (committee, chair, committee members); audited."""
+    session = selectors.get_session_for_user(request.user, pk)
+    require_congress_admin(request.user, session.congress.school)
+    rows = selectors.export_proposals(session)
+    response = xlsx_response(
+        EXPORT_HEADERS,
+        (_export_line(p) for p in rows),
+        title="提案一览",
+        filename=f"proposals-session-{session.pk}.xlsx",
+    )
+    audit(request, AuditEntry.Action.EXPORT, session, summary=f"导出{session.name}提案一览")
+    return response
+
+
+@login_required
+@require_GET
+def session_compilation(request, pk: int):
+    """提案汇编: one PDF of the session's accepted proposals with their replies.
+
+    Rendered by the shared WeasyPrint service (``union_portal.lib.pdf.html_to_pdf``, GB/T 9704
+    layout and fonts). Accepted proposals are public to the school, so any member may download it.
+    """
+    session = selectors.get_session_for_user(request.user, pk)
+    proposals = selectors.compilation_proposals(session)
+    html = render_to_string(
+        "congress/compilation.html",
+        {"session": session, "proposals": proposals, "stats": selectors.session_stats(session),
+         "today": timezone.localdate()},
+    )  # fmt: skip
+    pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+    audit(request, AuditEntry.Action.DOWNLOAD, session, summary=f"下载{session.name}提案汇编")
+    return attachment(
+        HttpResponse(pdf, content_type="application/pdf"), f"proposal-book-session-{session.pk}.pdf", inline=True
+    )

@@ -1,0 +1,73 @@
+"""教代会 home, 督办 (supervision) and the handler's desk."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from .. import selectors
+from ..permissions import (
+    can_admin_congress,
+    handler_department_ids,
+    is_committee,
+    representative_for,
+    require_congress_admin,
+)
+
+
+@login_required
+@require_GET
+def index(request):
+    """教代会 home: the congress terms and sessions, the latest session's figures, what awaits the user."""
+    school = selectors.school_or_404(request.user)
+    session = selectors.current_session(school)
+    today = timezone.localdate()
+    rep = representative_for(request.user, session.congress) if session else None
+    return render(
+        request,
+        "congress/index.html",
+        {
+            "school": school,
+            "congresses": selectors.congresses_for_school(school),
+            "session": session,
+            "stats": selectors.session_stats(session) if session else None,
+            "rep": rep,
+            "window_open": bool(session and session.window_open(today)),
+            "counts": selectors.dashboard_counts(request.user, school, today=today),
+            "is_committee": is_committee(request.user, school),
+            "can_admin": can_admin_congress(request.user, school),
+            "is_handler": bool(handler_department_ids(request.user)),
+        },
+    )
+
+
+@login_required
+@require_GET
+def supervision(request):
+    """督办: overdue proposals and per-department counters (committee, chair, committee members)."""
+    school = selectors.school_or_404(request.user)
+    require_congress_admin(request.user, school)
+    today = timezone.localdate()
+    return render(
+        request,
+        "congress/supervision.html",
+        {
+            "overdue": list(selectors.overdue_proposals(school, today=today)),
+            "counters": selectors.department_counters(school, today=today),
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_GET
+def department_desk(request):
+    """A handler's desk: only what was handed to their department(s)."""
+    if not handler_department_ids(request.user):
+        raise PermissionDenied(_("您不是承办部门负责人。"))
+    return redirect(reverse("congress:proposal_list") + "?view=department")
