@@ -10,6 +10,6 @@ class ActivitiesConfig(AppConfig):
     def ready(self) -> None:
         from union_portal.lib import registry
 
-        from . import dashboard, timeline
+        from . import dashboard, report, timeline
 
-        registry.register(self.label, dashboard=dashboard.panel, timeline=timeline.entries)
+        registry.register(self.label, report=report.PROVIDER, dashboard=dashboard.panel, timeline=timeline.entries)

@@ -1,9 +1,9 @@
 """Reads of the congress area for pages and for the annual report.
 
 Lists own their ``select_related``/``prefetch_related``; statistics aggregate in
-SQL with a fixed number of queries whatever the number of proposals. The
-reports app calls :func:`report_stats`; pages call :func:`congress_stats` and
-:func:`session_stats` (same keys).
+SQL with a fixed number of queries whatever the number of proposals. Pages call
+:func:`congress_stats` and :func:`session_stats`; the annual report
+(``congress.report``) calls :func:`proposal_stats` for the sessions of a period (same keys).
 """
 
 from __future__ import annotations
@@ -220,8 +220,12 @@ def _one_decimal(value) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(Decimal("0.1"))
 
 
-def _stats(session_q: Q, suggestion_q: Q) -> dict:
-    """Aggregate proposals of the sessions matching ``session_q`` (a Q over CongressSession)."""
+def proposal_stats(session_q: Q, suggestion_q: Q) -> dict:
+    """Aggregate proposals of the sessions matching ``session_q`` (a Q over CongressSession) and the
+    suggestions matching ``suggestion_q`` (a Q over Suggestion); six queries whatever the data size.
+
+    The keys are listed in ``congress.report.report_stats``.
+    """
     sessions = list(CongressSession.objects.filter(session_q).values_list("pk", flat=True))  # 1 query
     proposals = Proposal.objects.filter(session__in=sessions)
     accepted_q = Q(status__in=ACCEPTED_STATUSES)
@@ -293,53 +297,14 @@ def _stats(session_q: Q, suggestion_q: Q) -> dict:
     return row
 
 
-def report_stats(*, organization: Organization, start: dt.date, end: dt.date) -> dict:
-    """Congress figures for the annual report: sessions held in [start, end] in ``organization``'s subtree.
-
-    Six queries whatever the data size. Counts are numbers of proposals (件):
-
-    - ``sessions``: congress sessions whose meeting date falls in the range.
-    - ``collected``: proposals that reached the committee (submitted, or reviewed
-      in any way; drafts and those still collecting co-signers are not counted).
-    - ``pending_review``: submitted, not yet reviewed.
-    - ``accepted``: 立案 (accepted, assigned, replied or closed).
-    - ``merged``: 并案 into another proposal. ``to_suggestion``: 转为意见建议
-      (including late ones). ``rejected``: 不立案.
-    - ``assigned``: accepted and handed over (交办) at least once.
-    - ``replied``: accepted proposals with at least one reply (答复).
-    - ``on_time``: replied with the first reply on or before the current deadline.
-    - ``closed``: 办结.
-    - ``satisfied``, ``basically_satisfied``, ``dissatisfied``: the latest rating
-      of each accepted proposal (满意 / 基本满意 / 不满意); ``rated`` their sum.
-    - ``reply_rate`` (答复率) = replied / accepted; ``handling_rate`` (办理率) =
-      closed / accepted; ``on_time_rate`` = on_time / replied;
-      ``satisfaction_rate`` = (satisfied + basically_satisfied) / rated. Each a
-      ``Decimal`` percentage with one decimal, or None when the divisor is 0.
-    - ``accepted_by_category``: list of (category name, count), largest first
-      ("未分类" for none). ``accepted_by_department``: list of (lead department
-      name, count), largest first ("尚未交办" for none).
-    - ``suggestions``: 意见建议 submitted in the range (by date submitted),
-      ``suggestions_forwarded`` (转办), ``suggestions_replied`` (已答复).
-    - ``motions``: list of dicts, one per motion voted at those sessions:
-      ``title``, ``clauses``, ``voted_clauses``, ``passed_clauses``, ``passed``
-      (every clause voted and passed), ``min_approval_rate`` and
-      ``max_approval_rate`` (赞成/实到, % Decimal, None if not voted).
-    - ``motions_passed``: how many motions passed in full.
-    """
-    return _stats(
-        Q(congress__school__path__startswith=organization.path, date__range=(start, end)),
-        Q(school__path__startswith=organization.path, submitted_on__range=(start, end)),
-    )
-
-
 def congress_stats(congress: Congress) -> dict:
-    """:func:`report_stats`' keys for every session of one congress term (suggestions of its sessions)."""
-    return _stats(Q(congress=congress), Q(session__congress=congress))
+    """:func:`proposal_stats` for every session of one congress term (suggestions of its sessions)."""
+    return proposal_stats(Q(congress=congress), Q(session__congress=congress))
 
 
 def session_stats(session: CongressSession) -> dict:
-    """:func:`report_stats`' keys for one session."""
-    return _stats(Q(pk=session.pk), Q(session=session))
+    """:func:`proposal_stats` for one session."""
+    return proposal_stats(Q(pk=session.pk), Q(session=session))
 
 
 def dashboard_counts(user, school: Organization, *, today: dt.date) -> dict:

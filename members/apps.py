@@ -8,4 +8,8 @@ class MembersConfig(AppConfig):
     verbose_name = _("会员名册")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (audit entries for login, logout and failed logins)
+        from union_portal.lib import registry
+
+        from . import report, signals  # noqa: F401  (signals: audit entries for login, logout and failed logins)
+
+        registry.register(self.label, report=report.PROVIDER)

@@ -1,16 +1,14 @@
-"""Reads of the member registry for pages and the annual report.
+"""Reads of the member registry for pages (the annual report's figures are in ``members.report``).
 
 Aggregates run in SQL with a fixed number of queries whatever the data size.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from .access import members_visible_to
-from .models import Member, MemberStatus, Organization
+from .models import Member
 
 
 def member_list(user, *, search: str = "") -> QuerySet[Member]:
@@ -31,28 +29,3 @@ def member_list(user, *, search: str = "") -> QuerySet[Member]:
         qs = qs.filter(q)
     return qs
 
-
-def report_stats(*, organization: Organization, start: dt.date, end: dt.date) -> dict:
-    """Membership figures for the annual report over ``organization``'s subtree.
-
-    Returns a dict of counts of persons (人):
-    ``staff`` (active staff at ``end``), ``union_members`` (active union members),
-    ``women``, ``contract_staff`` (not 在编), ``retirees``, ``joined`` and ``left``
-    (union joins/leaves with dates in [start, end]), ``sub_unions`` and ``groups``
-    (units in the subtree). Two queries.
-    """
-    members = Member.objects.within(organization)
-    row = members.aggregate(
-        staff=Count("pk", filter=Q(status=MemberStatus.ACTIVE)),
-        union_members=Count("pk", filter=Q(status=MemberStatus.ACTIVE, is_union_member=True)),
-        women=Count("pk", filter=Q(status=MemberStatus.ACTIVE, gender="female")),
-        contract_staff=Count("pk", filter=Q(status=MemberStatus.ACTIVE) & ~Q(employment_type="established")),
-        retirees=Count("pk", filter=Q(status=MemberStatus.RETIRED)),
-        joined=Count("pk", filter=Q(joined_union_on__range=(start, end))),
-        left=Count("pk", filter=Q(left_union_on__range=(start, end))),
-    )
-    units = organization.subtree().aggregate(
-        sub_unions=Count("pk", filter=Q(kind=Organization.Kind.SUB_UNION)),
-        groups=Count("pk", filter=Q(kind=Organization.Kind.GROUP)),
-    )
-    return {**row, **units}

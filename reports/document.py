@@ -17,6 +17,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from . import figures as F
+from . import providers
 
 PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)(?::(yoy|num|prev))?\}")
 LEVEL_PATTERNS = (
@@ -26,65 +27,6 @@ LEVEL_PATTERNS = (
     (4, re.compile(r"^（\d+）")),
 )
 CN_NUMERALS = "一二三四五六七八九十"
-
-# Tables: key → (caption, list path in the figures, columns [(field, header, unit)]).
-TABLES: dict[str, tuple[str, str, list[tuple[str, str, str]]]] = {
-    "welfare.visits_by_occasion": (
-        "走访慰问情况（按事由）",
-        "welfare.visits_by_occasion",
-        [("name", "事由", ""), ("count", "人次", "人次"), ("persons", "人数", "人"), ("total", "金额", "元")],
-    ),
-    "welfare.distributions.by_festival": (
-        "节日慰问品发放情况",
-        "welfare.distributions.by_festival",
-        [("label", "节日", ""), ("recipients", "人次", "人次"), ("total", "金额", "元")],
-    ),
-    "welfare.plans": (
-        "互助保障情况",
-        "welfare.plans",
-        [("name", "项目", ""), ("enrolled", "参保人次", "人次"), ("claims", "理赔件数", "件"), ("paid", "赔付金额", "元")],
-    ),
-    "activities.awards.by_level": (
-        "教职工获奖情况（按级别）",
-        "activities.awards.by_level",
-        [("label", "级别", ""), ("count", "项数", "项")],
-    ),
-    "activities.honors.by_level": (
-        "荣誉情况（按级别）",
-        "activities.honors.by_level",
-        [("label", "级别", ""), ("individual", "个人", "项"), ("collective", "集体", "项")],
-    ),
-    "activities.activities.by_type": (
-        "活动情况（按类型）",
-        "activities.activities.by_type",
-        [("label", "类型", ""), ("count", "项数", "项")],
-    ),
-    "congress.accepted_by_category": (
-        "立案提案（按类别）",
-        "congress.accepted_by_category",
-        [("0", "类别", ""), ("1", "项数", "项")],
-    ),
-    "congress.accepted_by_department": (
-        "立案提案（按承办部门）",
-        "congress.accepted_by_department",
-        [("0", "承办部门", ""), ("1", "项数", "项")],
-    ),
-    "congress.by_outcome": (
-        "提案审查结果",
-        "congress.by_outcome",
-        [("label", "结果", ""), ("count", "项数", "项")],
-    ),
-}
-
-# Charts: key → (caption, list path, label field, value field, unit).
-CHARTS: dict[str, tuple[str, str, str, str, str]] = {
-    "welfare.visits_by_month": ("慰问支出（按月）", "welfare.visits_by_month", "month", "total", "元"),
-    "welfare.visits_by_sub_union": ("走访慰问人次（按分工会）", "welfare.visits_by_sub_union", "name", "count", "人次"),
-    "activities.activities.by_type": ("活动项数（按类型）", "activities.activities.by_type", "label", "count", "项"),
-    "congress.by_outcome": ("提案审查结果", "congress.by_outcome", "label", "count", "项"),
-    "congress.by_rating": ("提案办理评价", "congress.by_rating", "label", "count", "项"),
-}
-
 
 @dataclass
 class Run:
@@ -152,7 +94,7 @@ def placeholders(text: str) -> list[str]:
 
 def unknown_placeholders(text: str, figures: dict) -> list[str]:
     current = figures.get("current", {})
-    return [key for key in placeholders(text) if F.lookup(current, key) is None and key not in F.FIGURES]
+    return [key for key in placeholders(text) if F.lookup(current, key) is None and not F.is_declared(key)]
 
 
 class _Ctx:
@@ -206,25 +148,26 @@ class _Ctx:
         return "" if value is None else str(value)
 
     def table(self, key: str) -> Table | None:
-        spec = TABLES.get(key)
-        if not spec:
+        """The provider's table over the list at ``key``; None when undeclared or the list is empty."""
+        spec = providers.table(key)
+        if spec is None:
             return None
-        caption, path, columns = spec
-        rows = F.lookup(self.current, path) or []
+        rows = F.lookup(self.current, key) or []
         if not isinstance(rows, list) or not rows:
             return None
         return Table(
-            caption,
-            [h + (f"（{u}）" if u else "") for _, h, u in columns],
-            [[self.cell(_field(row, f), u) for f, _, u in columns] for row in rows],
+            spec.caption,
+            [c.header + (f"（{c.unit}）" if c.unit else "") for c in spec.columns],
+            [[self.cell(_field(row, c.field), c.unit) for c in spec.columns] for row in rows],
         )
 
     def chart(self, key: str) -> Chart | None:
-        spec = CHARTS.get(key)
-        if not spec:
+        """The provider's bar chart over the list at ``key``; None when undeclared, empty or all zero."""
+        spec = providers.chart(key)
+        if spec is None:
             return None
-        caption, path, label_field, value_field, unit = spec
-        rows = F.lookup(self.current, path) or []
+        label_field, value_field, unit = spec.label_field, spec.value_field, spec.unit
+        rows = F.lookup(self.current, key) or []
         if not isinstance(rows, list) or not rows:
             return None
         data = []
@@ -235,7 +178,7 @@ class _Ctx:
             data.append((str(label or "—"), F.to_decimal(_field(row, value_field)) or 0))
         if not any(v for _, v in data):
             return None
-        return Chart(caption, bar_chart_svg(data, unit=unit), [(lbl, self.cell(v, unit)) for lbl, v in data])
+        return Chart(spec.caption, bar_chart_svg(data, unit=unit), [(lbl, self.cell(v, unit)) for lbl, v in data])
 
 
 def _field(row, name: str):

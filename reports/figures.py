@@ -1,33 +1,31 @@
-"""Figures for the report, gathered ONLY through the other apps' ``selectors.report_stats``.
+"""Figures for the report, gathered ONLY through the report providers the source apps register.
 
-``collect(organization=, start=, end=)`` calls ``<app>.selectors.report_stats`` for members, welfare,
-congress and activities over the period and over the previous period of the same length (同比), and
-returns a JSON-safe dict ``{"current": {app: stats}, "previous": {app: stats}, "missing": [apps],
-"period": {...}}``. Each app's selectors run a constant number of queries, so assembly does too;
-their results are cached per app until the next committed write to its tables (``stats_cache``).
+``collect(organization=, start=, end=)`` asks every registered provider (``reports.providers``:
+each source app declares one in its ``<app>/report.py``) for its ``report_stats`` over the period
+and over the previous period of the same length (同比), and returns a JSON-safe dict
+``{"current": {label: stats}, "previous": {label: stats}, "missing": [], "period": {...}}``. Each
+provider runs a constant number of queries, so assembly does too. Figures are computed afresh
+each time a report is created or refreshed; a finished report keeps the figures of its snapshot.
 
-Figures are addressed by dotted keys into ``current`` (``welfare.visits.count``); ``FIGURES`` says
-each one's label, unit (人次 and 人 are different units, never mixed) and the list page of the records
-it counts (traceability). Unknown keys still render, with a unit guessed from the key's last part.
+Figures are addressed by dotted keys into ``current`` (``<label>.visits.count``); the provider
+declares each one's label, unit (人次 and 人 are different units, never mixed) and the list page
+of the records it counts (traceability). Unknown keys still render, with a unit guessed from the
+key's last part.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from importlib import import_module
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
-from . import stats_cache
-
-SOURCE_APPS = ("members", "welfare", "congress", "activities")
-
+from . import providers
+from .providers import PERSON_TIMES, PERSONS, YUAN, Figure
 
 # --- periods ------------------------------------------------------------------------------------
 
@@ -58,59 +56,26 @@ def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
 # --- collection ---------------------------------------------------------------------------------
 
 
-def jsonable(value):
-    """Dates → ISO strings, Decimals → strings, recursively (for JSONField snapshots)."""
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    return value
-
-
-def _stats_function(app: str):
-    try:
-        module = import_module(f"{app}.selectors")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{app}.selectors":
-            raise
-        return None
-    return getattr(module, "report_stats", None)
-
-
 def collect(*, organization, start: dt.date, end: dt.date) -> dict:
-    """All apps' report statistics for the period and the previous period of the same length."""
+    """Every provider's report statistics for the period and the previous period of the same length.
+
+    Two calls of each provider's ``report_stats`` (a constant number of queries each). ``missing``
+    stays empty (every registered provider answers); it is kept for the snapshots' shape.
+    """
     prev_start, prev_end = previous_period(start, end)
     current: dict = {}
     previous: dict = {}
-    missing: list[str] = []
-    functions = {}
-    for app in SOURCE_APPS:
-        stats = _stats_function(app)
-        if stats is None:
-            missing.append(app)
-        else:
-            functions[app] = stats
-
-    def compute(app, first, last):
-        # The report is an official document in Chinese whatever language the committee member's
-        # interface uses: labels inside the statistics (types, levels, sources) are made in the
-        # site's language, so a cached entry never depends on who assembled it first.
-        with translation.override(settings.LANGUAGE_CODE):
-            return derive(app, jsonable(functions[app](organization=organization, start=first, end=last)))
-
-    requests = [(app, s, e) for app in functions for s, e in ((start, end), (prev_start, prev_end))]
-    found = stats_cache.cached_stats(requests, compute, organization=organization)
-    for app in functions:
-        current[app] = found[(app, start, end)]
-        previous[app] = found[(app, prev_start, prev_end)]
+    # The report is an official document in Chinese whatever language the committee member's
+    # interface uses: labels inside the statistics (types, levels, sources) are made in the
+    # site's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        for provider in providers.providers():
+            current[provider.label] = provider.stats(organization=organization, start=start, end=end)
+            previous[provider.label] = provider.stats(organization=organization, start=prev_start, end=prev_end)
     return {
         "current": current,
         "previous": previous,
-        "missing": missing,
+        "missing": [],
         "period": {
             "start": start.isoformat(),
             "end": end.isoformat(),
@@ -118,21 +83,6 @@ def collect(*, organization, start: dt.date, end: dt.date) -> dict:
             "previous_end": prev_end.isoformat(),
         },
     }
-
-
-def derive(app: str, stats: dict) -> dict:
-    """Lists the tables and charts need, computed from the app's own figures (no extra query)."""
-    if app == "congress":
-        stats["by_outcome"] = [
-            {"label": label, "count": stats.get(key) or 0}
-            for key, label in (("accepted", "立案"), ("merged", "并案"), ("to_suggestion", "转为意见建议"),
-                               ("rejected", "不立案"), ("pending_review", "待审查"))
-        ]
-        stats["by_rating"] = [
-            {"label": label, "count": stats.get(key) or 0}
-            for key, label in (("satisfied", "满意"), ("basically_satisfied", "基本满意"), ("dissatisfied", "不满意"))
-        ]
-    return stats
 
 
 def lookup(tree: dict, key: str):
@@ -167,110 +117,7 @@ def _is_number(text: str) -> bool:
     return text.strip() not in ("", "NaN", "Infinity", "-Infinity") and any(c.isdigit() for c in text)
 
 
-# --- figure registry ----------------------------------------------------------------------------
-
-PERSON_TIMES = "人次"
-PERSONS = "人"
-YUAN = "元"
-
-
-@dataclass(frozen=True)
-class Figure:
-    label: str
-    unit: str = ""
-    link: str = ""  # name of a LINKS entry
-
-
-FIGURES: dict[str, Figure] = {
-    # members
-    "members.staff": Figure("在职教职工", PERSONS, "members_active"),
-    "members.union_members": Figure("在职工会会员", PERSONS, "members_union"),
-    "members.women": Figure("女教职工", PERSONS, "members_women"),
-    "members.contract_staff": Figure("编外教职工", PERSONS, "members_contract"),
-    "members.retirees": Figure("离退休教职工", PERSONS, "members_retired"),
-    "members.joined": Figure("新入会会员", PERSONS, "members_union"),
-    "members.left": Figure("退会会员", PERSONS, "members_all"),
-    "members.sub_unions": Figure("分工会", "个"),
-    "members.groups": Figure("工会小组", "个"),
-    # welfare
-    "welfare.visits.count": Figure("走访慰问", PERSON_TIMES, "welfare_visits"),
-    "welfare.visits.persons": Figure("走访慰问教职工", PERSONS, "welfare_visits"),
-    "welfare.visits.cash": Figure("慰问金", YUAN, "welfare_visits"),
-    "welfare.visits.gift": Figure("慰问品价值", YUAN, "welfare_visits"),
-    "welfare.visits.total": Figure("慰问金额合计", YUAN, "welfare_visits"),
-    "welfare.distributions.count": Figure("慰问品发放", "次", "welfare_distributions"),
-    "welfare.distributions.recipients": Figure("领取慰问品", PERSON_TIMES, "welfare_distributions"),
-    "welfare.distributions.persons": Figure("领取慰问品教职工", PERSONS, "welfare_distributions"),
-    "welfare.distributions.total": Figure("慰问品金额", YUAN, "welfare_distributions"),
-    "welfare.plans_total.enrolled": Figure("互助保障参保", PERSON_TIMES, "welfare_plans"),
-    "welfare.plans_total.enrolled_persons": Figure("互助保障参保教职工", PERSONS, "welfare_plans"),
-    "welfare.plans_total.claims": Figure("互助保障理赔申请", "件", "welfare_plans"),
-    "welfare.plans_total.paid_claims": Figure("互助保障已赔付", "件", "welfare_plans"),
-    "welfare.plans_total.paid": Figure("互助保障赔付金额", YUAN, "welfare_plans"),
-    "welfare.health_checks.campaigns": Figure("体检组织", "次", "welfare_health"),
-    "welfare.health_checks.participants": Figure("参加体检", PERSON_TIMES, "welfare_health"),
-    "welfare.health_checks.persons": Figure("参加体检教职工", PERSONS, "welfare_health"),
-    "welfare.health_checks.womens_checks": Figure("女职工专项体检", PERSON_TIMES, "welfare_health"),
-    "welfare.health_checks.contract_staff": Figure("编外人员体检", PERSON_TIMES, "welfare_health"),
-    "welfare.hardship.open_at_end": Figure("在档困难教职工", PERSONS, "welfare_hardship"),
-    "welfare.hardship.aid_count": Figure("困难帮扶", PERSON_TIMES, "welfare_hardship"),
-    "welfare.hardship.aid_persons": Figure("帮扶困难教职工", PERSONS, "welfare_hardship"),
-    "welfare.hardship.aid_total": Figure("帮扶金", YUAN, "welfare_hardship"),
-    "welfare.donations.drives": Figure("捐款活动", "次", "welfare_donations"),
-    "welfare.donations.donations": Figure("捐款", PERSON_TIMES, "welfare_donations"),
-    "welfare.donations.donors": Figure("捐款教职工", PERSONS, "welfare_donations"),
-    "welfare.donations.total": Figure("捐款金额", YUAN, "welfare_donations"),
-    "welfare.donations.blood.donors": Figure("无偿献血", PERSONS, "welfare_donations"),
-    "welfare.donations.blood.ml": Figure("献血量", "毫升", "welfare_donations"),
-    "welfare.services_total": Figure("服务事项", "件", "welfare_services"),
-    # congress (proposals are counted in 项, as the seeds write "共立案64项")
-    "congress.sessions": Figure("教代会会议", "次", "congress_sessions"),
-    "congress.collected": Figure("征集提案", "项", "congress_collected"),
-    "congress.accepted": Figure("立案", "项", "congress_accepted"),
-    "congress.merged": Figure("并案", "项", "congress_merged"),
-    "congress.to_suggestion": Figure("转为意见建议", "项", "congress_to_suggestion"),
-    "congress.rejected": Figure("不立案", "项", "congress_rejected"),
-    "congress.assigned": Figure("交办", "项", "congress_assigned"),
-    "congress.replied": Figure("已答复", "项", "congress_replied"),
-    "congress.closed": Figure("办结", "项", "congress_closed"),
-    "congress.satisfied": Figure("满意", "项", "congress_satisfied"),
-    "congress.basically_satisfied": Figure("基本满意", "项", "congress_basic"),
-    "congress.dissatisfied": Figure("不满意", "项", "congress_dissatisfied"),
-    "congress.rated": Figure("已评价", "项", "congress_rated"),
-    "congress.reply_rate": Figure("答复率", "%", "congress_replied"),
-    "congress.handling_rate": Figure("办理率", "%", "congress_closed"),
-    "congress.on_time_rate": Figure("按时答复率", "%", "congress_replied"),
-    "congress.satisfaction_rate": Figure("满意率", "%", "congress_rated"),
-    "congress.suggestions": Figure("意见建议", "条", "congress_suggestions"),
-    "congress.suggestions_forwarded": Figure("转办意见建议", "条", "congress_suggestions"),
-    "congress.suggestions_replied": Figure("已答复意见建议", "条", "congress_suggestions"),
-    "congress.motions_passed": Figure("通过议案", "项", "congress_sessions"),
-    # activities
-    "activities.activities.total": Figure("组织活动", "项", "activities_live"),
-    "activities.activities.by_organizer_kind.school": Figure("全校性活动", "项", "activities_school"),
-    "activities.activities.by_organizer_kind.sub_union": Figure("分工会活动", "项", "activities_sub_union"),
-    "activities.participants.total_person_times": Figure("参加活动", PERSON_TIMES, "activities_list"),
-    "activities.participants.registered_person_times": Figure("报名参加活动", PERSON_TIMES, "activities_list"),
-    "activities.participants.registered_persons": Figure("参加活动教职工", PERSONS, "activities_list"),
-    "activities.participants.family_person_times": Figure("家属参加", PERSON_TIMES, "activities_list"),
-    "activities.sub_unions.taking_part": Figure("参与的分工会", "个", "activities_list"),
-    "activities.teams.teams": Figure("参赛队伍", "支", "activities_list"),
-    "activities.teams.players": Figure("参赛队员", PERSONS, "activities_list"),
-    "activities.teams.matches": Figure("比赛", "场", "activities_list"),
-    "activities.awards.total": Figure("获奖", "项", "activities_awards"),
-    "activities.awards.individual": Figure("个人获奖", "项", "activities_awards"),
-    "activities.awards.team": Figure("团体获奖", "项", "activities_awards"),
-    "activities.honors.total": Figure("荣誉", "项", "activities_honors"),
-    "activities.honors.individual": Figure("个人荣誉", "项", "activities_honors"),
-    "activities.honors.collective": Figure("集体荣誉", "项", "activities_honors"),
-    "activities.spending.spent": Figure("活动支出", YUAN, "activities_list"),
-    "activities.spending.sub_union_funds.allocated": Figure("分工会活动经费", YUAN, "activities_list"),
-    "activities.spending.sub_union_funds.spent": Figure("分工会经费支出", YUAN, "activities_list"),
-    "activities.interest_groups.count": Figure("兴趣小组", "个", "activities_groups"),
-    "activities.interest_groups.members": Figure("兴趣小组成员", PERSONS, "activities_groups"),
-    "activities.interest_groups.sessions": Figure("兴趣小组活动", "次", "activities_groups"),
-    "activities.interest_groups.attendance_person_times": Figure("兴趣小组活动参加", PERSON_TIMES, "activities_groups"),
-}
+# --- figure metadata (declared by the providers) -------------------------------------------------
 
 _UNIT_BY_SUFFIX = (
     ("person_times", PERSON_TIMES),
@@ -285,8 +132,11 @@ _UNIT_BY_SUFFIX = (
 
 
 def figure_meta(key: str) -> Figure:
-    if key in FIGURES:
-        return FIGURES[key]
+    """The declared label, unit and link of a figure; for an undeclared key, its last part and a
+    unit guessed from it (``…_person_times`` → 人次, ``…persons`` → 人, ``…rate`` → %)."""
+    declared = providers.figure(key)
+    if declared is not None:
+        return declared
     last = key.rsplit(".", 1)[-1]
     for suffix, unit in _UNIT_BY_SUFFIX:
         if last.endswith(suffix):
@@ -294,80 +144,44 @@ def figure_meta(key: str) -> Figure:
     return Figure(last, "")
 
 
-# --- links to the records a figure counts (traceability) ------------------------------------------
+def is_declared(key: str) -> bool:
+    """Whether a provider declares the figure at ``key``."""
+    return providers.figure(key) is not None
 
-# name → (URL names to try, in order; query parameters). Every target list page honours ``org``
-# (organisation code: that subtree, still within the user's own permissions) and ``start``/``end``
-# (the report's period) where the link says ``"period": True``, and counts its records the way the
-# figure does (welfare ledger: visits dated in the period; proposal list: proposals of sessions
-# held in the period, by ``stage``/``status``/``rating``; activities: live activities starting in
-# it). ``"year": True`` passes ``year=<start's year>`` to pages kept per year. The target views apply
-# their own permissions: sensitive records stay hidden from those who may not read them.
-_ALL = {"view": "all"}  # the committee's full list (all statuses), behind its own permission check
-LINKS: dict[str, tuple[tuple[str, ...], dict]] = {
-    "members_active": (("members:list",), {"status": "active"}),
-    "members_union": (("members:list",), {"status": "active", "is_union_member": "true"}),
-    "members_women": (("members:list",), {"status": "active", "gender": "female"}),
-    "members_contract": (("members:list",), {"status": "active"}),
-    "members_retired": (("members:list",), {"status": "retired"}),
-    "members_all": (("members:list",), {}),
-    "welfare_visits": (("welfare:ledger",), {"period": True}),
-    "welfare_distributions": (("welfare:distributions",), {"period": True}),
-    "welfare_plans": (("welfare:plans",), {"year": True}),
-    "welfare_health": (("welfare:healthchecks",), {"period": True}),
-    "welfare_hardship": (("welfare:hardship",), {}),
-    "welfare_donations": (("welfare:donations",), {"period": True}),
-    "welfare_services": (("welfare:services",), {"period": True}),
-    "congress_proposals": (("congress:proposal_list",), {**_ALL, "period": True}),
-    "congress_collected": (("congress:proposal_list",), {**_ALL, "stage": "collected", "period": True}),
-    "congress_accepted": (("congress:proposal_list",), {"stage": "accepted", "period": True}),
-    "congress_merged": (("congress:proposal_list",), {**_ALL, "status": "merged", "period": True}),
-    "congress_to_suggestion": (("congress:proposal_list",), {**_ALL, "status": "to_suggestion", "period": True}),
-    "congress_rejected": (("congress:proposal_list",), {**_ALL, "status": "rejected", "period": True}),
-    "congress_assigned": (("congress:proposal_list",), {"stage": "assigned", "period": True}),
-    "congress_replied": (("congress:proposal_list",), {"stage": "replied", "period": True}),
-    "congress_closed": (("congress:proposal_list",), {"status": "closed", "period": True}),
-    "congress_rated": (("congress:proposal_list",), {"stage": "rated", "period": True}),
-    "congress_satisfied": (("congress:proposal_list",), {"rating": "satisfied", "period": True}),
-    "congress_basic": (("congress:proposal_list",), {"rating": "basic", "period": True}),
-    "congress_dissatisfied": (("congress:proposal_list",), {"rating": "dissatisfied", "period": True}),
-    "congress_suggestions": (("congress:suggestion_list",), {}),
-    "congress_sessions": (("congress:index",), {}),
-    "activities_list": (("activities:index",), {"live": "1", "period": True}),
-    "activities_live": (("activities:index",), {"live": "1", "period": True}),
-    "activities_school": (("activities:index",), {"live": "1", "organizer_kind": "school", "period": True}),
-    "activities_sub_union": (("activities:index",), {"live": "1", "organizer_kind": "sub_union", "period": True}),
-    "activities_awards": (("activities:awards",), {}),
-    "activities_honors": (("activities:honors",), {}),
-    "activities_groups": (("activities:groups",), {}),
-}
+
+# --- links to the records a figure counts (traceability) ------------------------------------------
 
 
 def figure_url(key: str, *, org: dict, start: str, end: str) -> str:
-    """The list page of the records behind a figure, filtered to the report's unit and period."""
-    meta = figure_meta(key)
-    link = LINKS.get(meta.link) or (
-        (f"{key.split('.', 1)[0]}:index",),
-        {"period": True},
-    )
-    names, params = link
-    for name in names:
-        try:
-            url = reverse(name)
-        except NoReverseMatch:
-            continue
-        query = {k: v for k, v in params.items() if k not in ("period", "year")}
-        if name.startswith("members:"):
-            if org.get("kind") == "sub_union":
-                query["sub_union"] = org.get("pk")
-        else:
-            query["org"] = org.get("code", "")
-            if params.get("period"):
-                query.update({"start": start, "end": end})
-            if params.get("year") and start:
-                query["year"] = str(start)[:4]
-        return f"{url}?{urlencode(query)}" if query else url
-    return ""
+    """The list page of the records behind a figure, filtered to the report's unit and period.
+
+    The link is the figure's own, else its provider's ``index``; "" when there is neither or the
+    URL name does not resolve. Every target list page honours ``org`` (organisation code: that
+    subtree, still within the user's own permissions) and ``start``/``end`` where the link says
+    ``period``, and counts its records the way the figure does. The target views apply their own
+    permissions: sensitive records stay hidden from those who may not read them.
+    """
+    link = figure_meta(key).link
+    if link is None:
+        provider = providers.provider_for(key)
+        link = provider.index if provider else None
+    if link is None:
+        return ""
+    try:
+        url = reverse(link.url_name)
+    except NoReverseMatch:
+        return ""
+    query = dict(link.params)
+    if link.scope == "sub_union":
+        if org.get("kind") == "sub_union":
+            query["sub_union"] = org.get("pk")
+    else:
+        query["org"] = org.get("code", "")
+        if link.period:
+            query.update({"start": start, "end": end})
+        if link.year and start:
+            query["year"] = str(start)[:4]
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 # --- formatting -------------------------------------------------------------------------------

@@ -14,12 +14,17 @@ from django.utils import timezone
 from members.models import Organization
 
 from . import figures as F
+from . import providers
 from .models import AnnualReport, ExportFormat, ReportBlock, ReportExport, ReportSection, ReportVersion
 
 K = ReportSection.Kind
 B = ReportBlock.Kind
 
-# The usual order of a 工会工作报告 (DOMAIN.md), with sentences in the seeds' phrasing.
+# Where the report providers' default blocks for a section's kind go (``default_sections``).
+PROVIDED = ("provided", "")
+
+# The usual order of a 工会工作报告 (DOMAIN.md), with sentences in the seeds' phrasing; the sentences,
+# tables and charts bound to figures come from the providers (``<app>/report.py``: ``default_blocks``).
 DEFAULT_SECTIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
     (
         K.DEMOCRACY,
@@ -27,12 +32,7 @@ DEFAULT_SECTIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
         [
             (B.NARRATIVE, "学校工会坚持和完善以教职工代表大会为基本形式的民主管理制度，推进校务公开，"
                           "保障教职工的知情权、参与权、表达权和监督权。"),
-            (B.SENTENCE, "全年召开教职工代表大会{congress.sessions}，共征集提案{congress.collected}，经提案工作委员会审查，"
-                         "立案{congress.accepted}，并案{congress.merged}，转为意见建议{congress.to_suggestion}。"
-                         "立案提案已全部交办，答复率{congress.reply_rate}，满意{congress.satisfied}，"
-                         "基本满意{congress.basically_satisfied}，不满意{congress.dissatisfied}。"),
-            (B.TABLE, "congress.accepted_by_category"),
-            (B.CHART, "congress.by_rating"),
+            PROVIDED,
         ],
     ),
     (
@@ -40,9 +40,7 @@ DEFAULT_SECTIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
         "加强师德建设，选树先进典型",
         [
             (B.NARRATIVE, "学校工会把师德师风建设贯穿全年工作，积极组织教职工参加各级各类评先评优和技能竞赛活动。"),
-            (B.SENTENCE, "全年教职工获得各级各类荣誉{activities.honors.total}，其中个人荣誉{activities.honors.individual}、"
-                         "集体荣誉{activities.honors.collective}；在各级竞赛中获奖{activities.awards.total}。"),
-            (B.TABLE, "activities.awards.by_level"),
+            PROVIDED,
         ],
     ),
     (
@@ -50,16 +48,7 @@ DEFAULT_SECTIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
         "履行维权职能，真情服务送温暖",
         [
             (B.NARRATIVE, "学校工会坚持“以教职工为本”，把组织的温暖送到教职工的心里。"),
-            (B.SENTENCE, "全年走访慰问教职工及直系亲属{welfare.visits.count}（涉及{welfare.visits.persons}），"
-                         "发放慰问金{welfare.visits.cash}，{welfare.visits.count:yoy}。"),
-            (B.SENTENCE, "在传统节日为教职工发放慰问品{welfare.distributions.recipients}，金额{welfare.distributions.total}；"
-                         "组织教职工健康体检{welfare.health_checks.participants}；"
-                         "互助保障参保{welfare.plans_total.enrolled}，获得赔付{welfare.plans_total.paid_claims}，"
-                         "赔付金额{welfare.plans_total.paid}。"),
-            (B.SENTENCE, "帮扶困难教职工{welfare.hardship.aid_persons}，发放帮扶金{welfare.hardship.aid_total}；"
-                         "组织爱心捐款{welfare.donations.donations}，捐款{welfare.donations.total}。"),
-            (B.TABLE, "welfare.visits_by_occasion"),
-            (B.CHART, "welfare.visits_by_month"),
+            PROVIDED,
         ],
     ),
     (
@@ -67,19 +56,14 @@ DEFAULT_SECTIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
         "开展文体活动，丰富精神生活",
         [
             (B.NARRATIVE, "学校工会围绕学校中心工作，组织开展丰富多彩的文体活动，愉悦教职工身心。"),
-            (B.SENTENCE, "全年组织各类活动{activities.activities.total}，参加教职工{activities.participants.total_person_times}，"
-                         "{activities.sub_unions.taking_part}分工会参与组织；组建参赛队伍{activities.teams.teams}，"
-                         "进行比赛{activities.teams.matches}；{activities.interest_groups.count}教职工兴趣小组"
-                         "开展活动{activities.interest_groups.sessions}。"),
-            (B.CHART, "activities.activities.by_type"),
+            PROVIDED,
         ],
     ),
     (
         K.SELF,
         "加强自身建设，提升服务能力",
         [
-            (B.SENTENCE, "学校工会现有在职会员{members.union_members}，其中女教职工{members.women}，"
-                         "设分工会{members.sub_unions}、工会小组{members.groups}；全年新入会{members.joined}。"),
+            PROVIDED,
             (B.NARRATIVE, "学校工会加强工会干部队伍建设，规范经费管理，做到账目清楚、公开透明。"),
         ],
     ),
@@ -107,6 +91,22 @@ DEFAULT_SECTIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
         ],
     ),
 ]
+
+
+def default_sections() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """``DEFAULT_SECTIONS`` with each ``PROVIDED`` marker replaced by the providers' ``default_blocks``
+    for that section's kind, in provider order: ``[(section kind, title, [(block kind, text or source)])]``."""
+    sections = []
+    for kind, title, blocks in DEFAULT_SECTIONS:
+        filled: list[tuple[str, str]] = []
+        for block in blocks:
+            if block == PROVIDED:
+                for provider in providers.providers():
+                    filled.extend(provider.default_blocks.get(kind, ()))
+            else:
+                filled.append(block)
+        sections.append((kind, title, filled))
+    return sections
 
 
 def default_texts(*, organization: Organization, start: dt.date, end: dt.date) -> dict:
@@ -149,9 +149,10 @@ def report_create(
         figures=F.collect(organization=organization, start=start, end=end),
         figures_at=timezone.now(),
     )
+    layout = default_sections()
     sections = ReportSection.objects.bulk_create(
         ReportSection(report=report, kind=kind, title=title, show_heading=kind != K.CLOSING, order=i)
-        for i, (kind, title, _) in enumerate(DEFAULT_SECTIONS)
+        for i, (kind, title, _) in enumerate(layout)
     )
     ReportBlock.objects.bulk_create(
         ReportBlock(
@@ -161,7 +162,7 @@ def report_create(
             source=value if kind in (B.TABLE, B.CHART) else "",
             order=j,
         )
-        for section, (_, _, blocks) in zip(sections, DEFAULT_SECTIONS, strict=True)
+        for section, (_, _, blocks) in zip(sections, layout, strict=True)
         for j, (kind, value) in enumerate(blocks)
     )
     return report

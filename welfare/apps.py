@@ -10,6 +10,12 @@ class WelfareConfig(AppConfig):
     def ready(self) -> None:
         from union_portal.lib import registry
 
-        from . import dashboard, retention, signals, timeline  # noqa: F401 (signals connects the receivers)
+        from . import dashboard, report, retention, signals, timeline  # noqa: F401 (signals connects the receivers)
 
-        registry.register(self.label, dashboard=dashboard.panel, timeline=timeline.entries, retention=retention.purge)
+        registry.register(
+            self.label,
+            report=report.PROVIDER,
+            dashboard=dashboard.panel,
+            timeline=timeline.entries,
+            retention=retention.purge,
+        )

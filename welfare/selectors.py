@@ -1,8 +1,8 @@
 """Reads of the welfare app for pages and for the annual report.
 
 Every aggregate runs in SQL (``aggregate``/``annotate`` with ``Count``/``Sum``),
-with a fixed number of queries whatever the data size. The reports app calls
-:func:`report_stats` and nothing else from here.
+with a fixed number of queries whatever the data size. The annual report's
+figures are in ``welfare.report``.
 """
 
 from __future__ import annotations
@@ -11,26 +11,16 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, DecimalField, F, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 
-from members.models import EmploymentType, Member, MemberStatus, Organization
+from members.models import Member, MemberStatus, Organization
 
 from .access import hidden_visits_q, visible_visits_q
 from .models import (
-    AidClaim,
     DistributionRecipient,
-    Donation,
-    DonationDrive,
     Festival,
-    FundingSource,
-    HardshipAid,
-    HardshipCase,
-    HealthCheckParticipant,
-    MutualAidPlan,
     PendingVisit,
-    PlanEnrollment,
-    ServiceRecord,
     WelfareVisit,
 )
 
@@ -53,265 +43,6 @@ def _visit_aggregates(member_field: str = "member_id") -> dict:
         "gift": _sum("gift_value"),
         "total": _sum(VISIT_TOTAL),
     }
-
-
-def _sub_union_annotations(prefix: str = "member__organization") -> dict:
-    """SQL expressions for the sub-union of a member: the unit itself, or its parent for a group."""
-    is_group = Q(**{f"{prefix}__kind": Organization.Kind.GROUP})
-    return {
-        "sub_id": Case(
-            When(is_group, then=F(f"{prefix}__parent_id")), default=F(f"{prefix}_id"), output_field=IntegerField()
-        ),
-        "sub_name": Case(
-            When(is_group, then=F(f"{prefix}__parent__name")), default=F(f"{prefix}__name"), output_field=CharField()
-        ),
-        "sub_sort": Case(
-            When(is_group, then=F(f"{prefix}__parent__path")), default=F(f"{prefix}__path"), output_field=CharField()
-        ),
-    }
-
-
-def _visits_in(node: Organization) -> Q:
-    """Visits about members of ``node``'s subtree, on the indexed denormalised ``school`` column.
-
-    A school is ``school_id = S`` (the (school, visited_on) index range); a district joins only
-    its schools; a sub-union adds the member's path to its school's range.
-    """
-    if node.kind == Organization.Kind.SCHOOL:
-        return Q(school_id=node.pk)
-    if node.kind == Organization.Kind.DISTRICT:
-        return Q(school__path__startswith=node.path)
-    school = node.school
-    return Q(school_id=school.pk if school else None, member__organization__path__startswith=node.path)
-
-
-def _members_in(node: Organization, prefix: str = "member") -> Q:
-    """Rows about members of ``node``'s subtree, led by the indexed ``Member.school`` column.
-
-    Filtering only on the organisation path makes PostgreSQL hash every school's staff; the
-    school condition gives the same rows from one school's slice of the members index.
-    """
-    if node.kind == Organization.Kind.SCHOOL:
-        return Q(**{f"{prefix}__school_id": node.pk})
-    if node.kind == Organization.Kind.DISTRICT:
-        return Q(**{f"{prefix}__school__path__startswith": node.path})
-    school = node.school
-    return Q(**{f"{prefix}__school_id": school.pk if school else None,
-                f"{prefix}__organization__path__startswith": node.path})
-
-
-def report_stats(*, organization: Organization, start: dt.date, end: dt.date) -> dict:
-    """Welfare figures for the annual report over ``organization``'s subtree, dates in [start, end].
-
-    Counts are 人次 (records) and 人 (distinct members); money is ``Decimal``
-    yuan (慰问金 + 慰问品 value unless said otherwise). No names of illnesses
-    or persons: aggregates only (PIPL). Seventeen queries, whatever the data size.
-
-    Keys:
-
-    - ``visits``: ``{"count": 人次, "persons": 人, "cash": 慰问金, "gift": 慰问品价值, "total": cash + gift}``.
-    - ``visits_by_occasion``: list, one per occasion used, in occasion order:
-      ``{"code", "name", "is_sensitive", "count", "persons", "cash", "gift", "total"}``.
-    - ``visits_by_funding_source``: list ``{"code", "label", "count", "persons", "total"}``
-      (codes of ``FundingSource``: union_funds 工会经费, school_welfare 学校福利费, higher_union 上级工会, other 其他).
-    - ``visits_by_sub_union``: list ``{"name", "count", "persons", "total"}`` in tree order
-      (members attached directly to the school are under the school's name).
-    - ``visits_by_month``: list ``{"month": first day of the month (date), "count", "persons", "total"}``,
-      months with visits only, in date order.
-    - ``distributions``: ``{"count": 发放次数, "recipients": 人次, "persons": 人, "total": 元,
-      "signed": 已签领人次, "by_festival": [{"code", "label", "count", "recipients", "persons", "total"}]}``
-      (by_festival in ``Festival`` order; 送清凉 is the ``summer`` code).
-    - ``plans``: list per plan with activity ``{"name", "kind", "kind_label", "enrolled": 参保人次 in the
-      calendar years start.year..end.year, "premium": 保费元, "claims": 理赔件数 (claimed in range), "claimed": 申请元,
-      "paid_claims": 已赔付件数, "paid": 赔付元}``; ``plans_total``: the same numbers summed
-      (``enrolled``, ``enrolled_persons``, ``claims``, ``claim_persons``, ``paid_claims``, ``claimed``, ``paid``).
-    - ``health_checks``: ``{"campaigns", "participants": 人次, "persons": 人, "womens_checks": 女职工专项人次,
-      "contract_staff": 其中编外人员人次}`` for campaigns held in range.
-    - ``hardship``: ``{"opened": 新建档, "closed": 脱困, "open_at_end": 期末在档, "aid_count": 帮扶人次,
-      "aid_persons": 帮扶人, "aid_total": 帮扶金元}``.
-    - ``donations``: ``{"drives", "donations": 捐款人次, "donors": 捐款人, "total": 元,
-      "by_kind": [{"code", "label", "drives", "donations", "donors", "total"}],
-      "blood": {"donors": 献血人, "ml": 献血毫升}}`` (blood drives are counted only under ``blood``).
-    - ``services``: list ``{"code", "label", "count", "persons"}`` by 服务事项 type; ``services_total``: 件数.
-    """
-    path = organization.path
-    in_range = {"visited_on__range": (start, end)}
-    visits = WelfareVisit.objects.filter(_visits_in(organization), **in_range)
-
-    stats: dict = {"visits": visits.aggregate(**_visit_aggregates())}
-    stats["visits_by_occasion"] = list(
-        visits.values(code=F("occasion__code"), name=F("occasion__name"), is_sensitive=F("occasion__is_sensitive"))
-        .annotate(**_visit_aggregates())
-        .order_by("occasion__sort_order", "code")
-    )
-    labels = dict(FundingSource.choices)
-    stats["visits_by_funding_source"] = [
-        {**row, "label": str(labels.get(row["code"], row["code"]))}
-        for row in visits.values(code=F("funding_source"))
-        .annotate(count=Count("pk"), persons=Count("member_id", distinct=True), total=_sum(VISIT_TOTAL))
-        .order_by("code")
-    ]
-    stats["visits_by_sub_union"] = [
-        {k: row[k] for k in ("name", "count", "persons", "total")}
-        # The member join also narrowed to the school, so PostgreSQL hashes one school's staff, not all.
-        for row in (visits.filter(member__school_id=organization.pk) if organization.kind == "school" else visits)
-        .annotate(**_sub_union_annotations())
-        .values("sub_id", "sub_sort", name=F("sub_name"))
-        .annotate(count=Count("pk"), persons=Count("member_id", distinct=True), total=_sum(VISIT_TOTAL))
-        .order_by("sub_sort")
-    ]
-    stats["visits_by_month"] = list(
-        visits.annotate(month=TruncMonth("visited_on"))
-        .values("month")
-        .annotate(count=Count("pk"), persons=Count("member_id", distinct=True), total=_sum(VISIT_TOTAL))
-        .order_by("month")
-    )
-    for row in stats["visits_by_month"]:
-        if isinstance(row["month"], dt.datetime):
-            row["month"] = row["month"].date()
-
-    recipients = DistributionRecipient.objects.filter(
-        distribution__organization__path__startswith=path, distribution__distributed_on__range=(start, end)
-    )
-    dist = recipients.aggregate(
-        count=Count("distribution_id", distinct=True),
-        recipients=Count("pk"),
-        persons=Count("member_id", distinct=True),
-        total=_sum("value"),
-        signed=Count("pk", filter=Q(signed=True)),
-    )
-    order = {code: i for i, code in enumerate(Festival.values)}
-    festival_labels = dict(Festival.choices)
-    by_festival = (
-        recipients.values(code=F("distribution__festival"))
-        .annotate(
-            count=Count("distribution_id", distinct=True),
-            recipients=Count("pk"),
-            persons=Count("member_id", distinct=True),
-            total=_sum("value"),
-        )
-        .order_by("code")
-    )
-    dist["by_festival"] = sorted(
-        ({**r, "label": str(festival_labels.get(r["code"], r["code"]))} for r in by_festival),
-        key=lambda r: order.get(r["code"], 99),
-    )
-    stats["distributions"] = dist
-
-    kind_labels = dict(MutualAidPlan.Kind.choices)
-    enrolments = (
-        PlanEnrollment.objects.filter(
-            plan__organization__path__startswith=path, year__gte=start.year, year__lte=end.year
-        )
-        .values("plan_id", name=F("plan__name"), kind=F("plan__kind"))
-        .annotate(enrolled=Count("pk"), persons=Count("member_id", distinct=True), premium=_sum("premium"))
-        .order_by("plan_id")
-    )
-    claims_qs = AidClaim.objects.filter(plan__organization__path__startswith=path, claimed_on__range=(start, end))
-    claims = (
-        claims_qs.values("plan_id", name=F("plan__name"), kind=F("plan__kind"))
-        .annotate(
-            claims=Count("pk"),
-            claimed=_sum("claimed_amount"),
-            paid_claims=Count("pk", filter=Q(status=AidClaim.Status.PAID)),
-            paid=_sum("paid_amount"),
-        )
-        .order_by("plan_id")
-    )
-    plans: dict[int, dict] = {}
-    blank = {"enrolled": 0, "premium": ZERO, "claims": 0, "claimed": ZERO, "paid_claims": 0, "paid": ZERO}
-    for row in enrolments:
-        plans.setdefault(row["plan_id"], {"name": row["name"], "kind": row["kind"], **blank}).update(
-            enrolled=row["enrolled"], premium=row["premium"]
-        )
-    for row in claims:
-        plans.setdefault(row["plan_id"], {"name": row["name"], "kind": row["kind"], **blank}).update(
-            claims=row["claims"], claimed=row["claimed"], paid_claims=row["paid_claims"], paid=row["paid"]
-        )
-    stats["plans"] = [
-        {**p, "kind_label": str(kind_labels.get(p["kind"], p["kind"]))} for _pk, p in sorted(plans.items())
-    ]
-    claim_totals = claims_qs.aggregate(claim_persons=Count("member_id", distinct=True))
-    enrol_persons = PlanEnrollment.objects.filter(
-        plan__organization__path__startswith=path, year__gte=start.year, year__lte=end.year
-    ).aggregate(n=Count("member_id", distinct=True))["n"]
-    stats["plans_total"] = {
-        "enrolled": sum(p["enrolled"] for p in plans.values()),
-        "enrolled_persons": enrol_persons,
-        "claims": sum(p["claims"] for p in plans.values()),
-        "claim_persons": claim_totals["claim_persons"],
-        "paid_claims": sum(p["paid_claims"] for p in plans.values()),
-        "claimed": sum((p["claimed"] for p in plans.values()), ZERO),
-        "paid": sum((p["paid"] for p in plans.values()), ZERO),
-    }
-
-    stats["health_checks"] = HealthCheckParticipant.objects.filter(
-        campaign__organization__path__startswith=path, campaign__held_on__range=(start, end)
-    ).aggregate(
-        campaigns=Count("campaign_id", distinct=True),
-        participants=Count("pk"),
-        persons=Count("member_id", distinct=True),
-        womens_checks=Count("pk", filter=Q(womens_check=True)),
-        contract_staff=Count("pk", filter=~Q(member__employment_type=EmploymentType.ESTABLISHED)),
-    )
-
-    cases = HardshipCase.objects.filter(_members_in(organization))
-    hardship = cases.aggregate(
-        opened=Count("pk", filter=Q(opened_on__range=(start, end))),
-        closed=Count("pk", filter=Q(closed_on__range=(start, end))),
-        open_at_end=Count("pk", filter=Q(opened_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))),
-    )
-    hardship.update(
-        HardshipAid.objects.filter(
-            _members_in(organization, "case__member"), paid_on__range=(start, end)
-        ).aggregate(
-            aid_count=Count("pk"), aid_persons=Count("case__member_id", distinct=True), aid_total=_sum("amount")
-        )
-    )
-    stats["hardship"] = hardship
-
-    donations = Donation.objects.filter(drive__organization__path__startswith=path, drive__held_on__range=(start, end))
-    money = donations.exclude(drive__kind=DonationDrive.Kind.BLOOD)
-    donation_stats = money.aggregate(
-        drives=Count("drive_id", distinct=True),
-        donations=Count("pk"),
-        donors=Count("member_id", distinct=True),
-        total=_sum("amount"),
-    )
-    drive_labels = dict(DonationDrive.Kind.choices)
-    by_kind = list(
-        donations.values(code=F("drive__kind"))
-        .annotate(
-            drives=Count("drive_id", distinct=True),
-            donations=Count("pk"),
-            donors=Count("member_id", distinct=True),
-            total=_sum("amount"),
-            ml=Coalesce(Sum("blood_ml"), Value(0)),
-        )
-        .order_by("code")
-    )
-    blood = next((r for r in by_kind if r["code"] == DonationDrive.Kind.BLOOD), None)
-    donation_stats["by_kind"] = [
-        {k: r[k] for k in ("code", "drives", "donations", "donors", "total")}
-        | {"label": str(drive_labels.get(r["code"], r["code"]))}
-        for r in by_kind
-        if r["code"] != DonationDrive.Kind.BLOOD
-    ]
-    donation_stats["blood"] = {"donors": blood["donors"] if blood else 0, "ml": blood["ml"] if blood else 0}
-    stats["donations"] = donation_stats
-
-    service_labels = dict(ServiceRecord.Kind.choices)
-    stats["services"] = [
-        {**r, "label": str(service_labels.get(r["code"], r["code"]))}
-        for r in ServiceRecord.objects.filter(
-            _members_in(organization), served_on__range=(start, end)
-        )
-        .values(code=F("kind"))
-        .annotate(count=Count("pk"), persons=Count("member_id", distinct=True))
-        .order_by("code")
-    ]
-    stats["services_total"] = sum(r["count"] for r in stats["services"])
-    return stats
 
 
 # --- Pages --------------------------------------------------------------------------------

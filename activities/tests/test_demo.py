@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from activities.models import Activity, Honor, InterestGroup, Registration
-from activities.selectors import report_stats
+from activities.report import report_stats
 from scripts.demo.members import load_demo
 
 pytestmark = pytest.mark.django_db

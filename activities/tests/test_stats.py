@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from activities.models import Activity, Award, GroupSession, Honor, Match, Registration, SubUnionFund
-from activities.selectors import report_stats
+from activities.report import report_stats
 from members.tests.factories import FamilyMemberFactory, MemberFactory
 
 from .factories import (

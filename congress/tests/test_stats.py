@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from congress import selectors, services
+from congress import report, selectors, services
 from congress.models import Proposal, ProposalStatus, Rating, Suggestion
 
 from .helpers import assigned, replied, submitted
@@ -68,16 +68,16 @@ def test_session_stats_match_the_lists(mixed, school):
 def test_report_stats_by_date_range_and_constant_queries(mixed, school, representative, cosigners, proposal_committee):
     start, end = dt.date(mixed.date.year, 1, 1), dt.date(mixed.date.year, 12, 31)
     with CaptureQueriesContext(connection) as few:
-        st = selectors.report_stats(organization=school, start=start, end=end)
+        st = report.report_stats(organization=school, start=start, end=end)
     assert st["accepted"] == 3 and st["suggestions"] == 2  # both suggestions were submitted today
     for i in range(5):
         submitted(representative, mixed, cosigners, title=f"关于第{i}项补充事项的建议")
     with CaptureQueriesContext(connection) as more:
-        st2 = selectors.report_stats(organization=school, start=start, end=end)
+        st2 = report.report_stats(organization=school, start=start, end=end)
     assert st2["pending_review"] == 6
     # sessions, proposal aggregate, by category, by department, suggestions, motions
     assert len(few) == len(more) == 6
     assert (
-        selectors.report_stats(organization=school, start=dt.date(2000, 1, 1), end=dt.date(2000, 12, 31))["collected"]
+        report.report_stats(organization=school, start=dt.date(2000, 1, 1), end=dt.date(2000, 12, 31))["collected"]
         == 0
     )

@@ -7,7 +7,7 @@ from django.urls import reverse
 from members.tests.factories import MemberFactory
 from scripts.demo.members import load_demo
 from welfare.models import WelfareVisit
-from welfare.selectors import report_stats
+from welfare.report import report_stats
 from welfare.tests.factories import WelfareVisitFactory, occasion
 
 pytestmark = pytest.mark.django_db

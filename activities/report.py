@@ -1,0 +1,464 @@
+"""What the activities app gives the annual report: its figures, tables, charts and links.
+
+``report_stats`` gathers one figure group per function below (activities, participants,
+sub-unions, teams, awards, honours, spending, interest groups), each with a fixed number of
+queries, all aggregated in SQL. Registered in ``ActivitiesConfig.ready()``; ``reports`` reads it
+through the registry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from members.models import Organization
+from reports.models import ReportBlock, ReportSection
+from reports.providers import PERSON_TIMES, PERSONS, YUAN, Chart, Column, Figure, Link, ReportProvider, Table
+
+from .models import Activity, Award, GroupSession, Honor, InterestGroup, Level, Match, Registration, SubUnionFund, Team
+
+ZERO = Decimal("0.00")
+
+
+def _labelled(rows, key: str, choices) -> list[dict]:
+    labels = dict(choices)
+    return [{**row, "label": str(labels.get(row[key], row[key]))} for row in rows]
+
+
+def activity_stats(acts: QuerySet[Activity]) -> dict:
+    """``activities`` (keys in :func:`report_stats`) of the activities in range. One grouped query."""
+    grouped = list(acts.values("type", "organizer__kind", "status").annotate(n=Count("id")).order_by())
+    cancelled = sum(r["n"] for r in grouped if r["status"] == Activity.Status.CANCELLED)
+    type_counts: dict[str, int] = {}
+    kind_rows: dict[str, int] = {}
+    for r in grouped:
+        if r["status"] != Activity.Status.CANCELLED:
+            type_counts[r["type"]] = type_counts.get(r["type"], 0) + r["n"]
+            kind_rows[r["organizer__kind"]] = kind_rows.get(r["organizer__kind"], 0) + r["n"]
+    type_rows = [{"type": t, "count": n} for t, n in sorted(type_counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return {
+        "total": sum(r["count"] for r in type_rows),
+        "cancelled": cancelled,
+        "by_type": _labelled(type_rows, "type", Activity.Type.choices),
+        "by_organizer_kind": {
+            "school": kind_rows.get(Organization.Kind.SCHOOL, 0),
+            "sub_union": kind_rows.get(Organization.Kind.SUB_UNION, 0),
+        },
+    }
+
+
+def participant_stats(live: QuerySet[Activity], live_ids: list[int]) -> dict:
+    """``participants`` (keys in :func:`report_stats`): registrations and headcounts. Two queries."""
+    registered = Q(status=Registration.Status.REGISTERED)
+    reg = Registration.objects.filter(activity_id__in=live_ids).aggregate(
+        person_times=Count("id", filter=registered),
+        persons=Count("member", filter=registered, distinct=True),
+        family=Count("id", filter=registered & Q(family_member__isnull=False)),
+        checked_in=Count("id", filter=registered & Q(checked_in_at__isnull=False)),
+        waitlisted=Count("id", filter=Q(status=Registration.Status.WAITLISTED)),
+        activities=Count("activity", filter=registered, distinct=True),
+    )
+    headcounts = list(
+        live.filter(headcount__isnull=False)
+        .order_by("starts_at")
+        .values("title", "starts_at", "headcount", "headcount_note")
+    )
+    headcount_total = sum(h["headcount"] for h in headcounts)
+    return {
+        "registered_person_times": reg["person_times"],
+        "registered_persons": reg["persons"],
+        "family_person_times": reg["family"],
+        "checked_in_person_times": reg["checked_in"],
+        "waitlisted": reg["waitlisted"],
+        "registered_activities": reg["activities"],
+        "headcount_person_times": headcount_total,
+        "headcount_activities": len(headcounts),
+        "headcounts": [
+            {"title": h["title"], "date": h["starts_at"].date(), "headcount": h["headcount"],
+             "note": h["headcount_note"]}
+            for h in headcounts
+        ],
+        "total_person_times": reg["person_times"] + headcount_total,
+    }
+
+
+def sub_union_stats(path: str, live_ids: list[int]) -> dict:
+    """``sub_unions`` (keys in :func:`report_stats`): those organising or fielding a team. One query."""
+    taking = list(
+        Organization.objects.filter(kind=Organization.Kind.SUB_UNION, path__startswith=path)
+        .annotate(
+            organised=Count("activities", filter=Q(activities__id__in=live_ids), distinct=True),
+            fielded=Count("teams", filter=Q(teams__activity_id__in=live_ids), distinct=True),
+        )
+        .filter(Q(organised__gt=0) | Q(fielded__gt=0))
+        .order_by("path")
+        .values("name", "organised", "fielded")
+    )
+    return {
+        "taking_part": len(taking),
+        "organising": sum(1 for t in taking if t["organised"]),
+        "fielding_teams": sum(1 for t in taking if t["fielded"]),
+        "names": [t["name"] for t in taking],
+    }
+
+
+def team_stats(live: QuerySet[Activity], live_ids: list[int]) -> dict:
+    """``teams`` (keys in :func:`report_stats`): teams, players, matches, per team event. Four queries."""
+    teams = Team.objects.filter(activity_id__in=live_ids).aggregate(
+        teams=Count("id", distinct=True), players=Count("players", distinct=True)
+    )
+    matches = Match.objects.filter(activity_id__in=live_ids)
+    events = list(
+        live.filter(teams__isnull=False)
+        .annotate(
+            n_teams=Count("teams", distinct=True),
+            n_subs=Count("teams__organization", distinct=True),
+            n_players=Count("teams__players", distinct=True),
+        )
+        .order_by("starts_at")
+        .values("id", "title", "starts_at", "ends_at", "n_teams", "n_subs", "n_players")
+    )
+    match_counts = dict(matches.values("activity").annotate(n=Count("id")).values_list("activity", "n"))
+    return {
+        "teams": teams["teams"],
+        "players": teams["players"],
+        "matches": matches.count(),
+        "events": [
+            {
+                "title": e["title"],
+                "start": e["starts_at"].date(),
+                "end": e["ends_at"].date(),
+                "days": (e["ends_at"].date() - e["starts_at"].date()).days + 1,
+                "teams": e["n_teams"],
+                "sub_unions": e["n_subs"],
+                "players": e["n_players"],
+                "matches": match_counts.get(e["id"], 0),
+            }
+            for e in events
+        ],
+    }
+
+
+def award_stats(path: str, start: dt.date, end: dt.date) -> dict:
+    """``awards`` (keys in :func:`report_stats`): by level and prize, and those above school level. Two queries."""
+    awards = Award.objects.filter(organization__path__startswith=path, awarded_on__gte=start, awarded_on__lte=end)
+    level_order = [code for code, _ in Level.choices]
+    prize_order = [code for code, _ in Award.Prize.choices]
+    by_level = {code: 0 for code in level_order}
+    by_prize: dict[str, int] = {}
+    by_level_prize: dict[tuple[str, str], int] = {}
+    kinds = {Award.Kind.INDIVIDUAL: 0, Award.Kind.TEAM: 0}
+    for row in awards.values("level", "prize", "kind").annotate(n=Count("id")).order_by():
+        by_level[row["level"]] += row["n"]
+        by_prize[row["prize"]] = by_prize.get(row["prize"], 0) + row["n"]
+        by_level_prize[(row["level"], row["prize"])] = by_level_prize.get((row["level"], row["prize"]), 0) + row["n"]
+        kinds[row["kind"]] += row["n"]
+    above = awards.exclude(level=Level.SCHOOL).select_related("member", "team").order_by("awarded_on", "id")
+    level_labels, prize_labels = dict(Level.choices), dict(Award.Prize.choices)
+    return {
+        "total": sum(by_level.values()),
+        "individual": kinds[Award.Kind.INDIVIDUAL],
+        "team": kinds[Award.Kind.TEAM],
+        "by_level": [{"level": c, "label": str(level_labels[c]), "count": by_level[c]} for c in level_order],
+        "by_prize": [
+            {"prize": c, "label": str(prize_labels[c]), "count": by_prize[c]} for c in prize_order if c in by_prize
+        ],
+        "by_level_and_prize": [
+            {
+                "level": lv,
+                "level_label": str(level_labels[lv]),
+                "prize": pz,
+                "prize_label": str(prize_labels[pz]),
+                "count": by_level_prize[(lv, pz)],
+            }
+            for lv in level_order
+            for pz in prize_order
+            if (lv, pz) in by_level_prize
+        ],
+        "above_school": [
+            {
+                "competition": a.competition,
+                "prize_label": a.prize_detail or str(a.get_prize_display()),
+                "level_label": str(a.get_level_display()),
+                "winner": a.winner_name,
+                "grantor": a.grantor,
+                "date": a.awarded_on,
+            }
+            for a in above
+        ],
+    }
+
+
+def honor_stats(path: str, start: dt.date, end: dt.date) -> dict:
+    """``honors`` (keys in :func:`report_stats`): every honour in range, counted by level and kind. One query."""
+    honors = list(
+        Honor.objects.filter(organization__path__startswith=path, awarded_on__gte=start, awarded_on__lte=end)
+        .select_related("member", "organization")
+        .order_by("-awarded_on", "id")
+    )
+    level_order = [code for code, _ in Level.choices]
+    level_labels = dict(Level.choices)
+    honor_levels = {code: {"individual": 0, "collective": 0} for code in level_order}
+    for h in honors:
+        honor_levels[h.level][h.kind] += 1
+    return {
+        "total": len(honors),
+        "individual": sum(1 for h in honors if h.kind == Honor.Kind.INDIVIDUAL),
+        "collective": sum(1 for h in honors if h.kind == Honor.Kind.COLLECTIVE),
+        "by_level": [{"level": c, "label": str(level_labels[c]), **honor_levels[c]} for c in level_order],
+        "list": [
+            {
+                "title": h.title,
+                "kind": h.kind,
+                "level_label": str(h.get_level_display()),
+                "grantor": h.grantor,
+                "date": h.awarded_on,
+                "recipient": h.recipient_name,
+            }
+            for h in honors
+        ],
+    }
+
+
+def spending_stats(live: QuerySet[Activity], path: str, start: dt.date, end: dt.date) -> dict:
+    """``spending`` (keys in :func:`report_stats`): by funding source, and sub-union funds. Two queries."""
+    money = list(
+        live.values("funding_source")
+        .annotate(
+            budget=Coalesce(Sum("budget"), Value(ZERO)),
+            spent=Coalesce(Sum("spent"), Value(ZERO)),
+            activities=Count("id"),
+        )
+        .order_by("funding_source")
+    )
+    funds = SubUnionFund.objects.filter(
+        organization__path__startswith=path, year__gte=start.year, year__lte=end.year
+    ).aggregate(allocated=Coalesce(Sum("allocation"), Value(ZERO)), sub_unions=Count("organization", distinct=True))
+    fund_spent = next((m["spent"] for m in money if m["funding_source"] == Activity.FundingSource.SUB_UNION), ZERO)
+    source_labels = dict(Activity.FundingSource.choices)
+    return {
+        "budget": sum((m["budget"] for m in money), ZERO),
+        "spent": sum((m["spent"] for m in money), ZERO),
+        "by_funding_source": [
+            {
+                "source": m["funding_source"],
+                "label": str(source_labels.get(m["funding_source"], m["funding_source"])),
+                "budget": m["budget"],
+                "spent": m["spent"],
+                "activities": m["activities"],
+            }
+            for m in money
+        ],
+        "sub_union_funds": {
+            "allocated": funds["allocated"],
+            "spent": fund_spent,
+            "remaining": funds["allocated"] - fund_spent,
+            "sub_unions": funds["sub_unions"],
+        },
+    }
+
+
+def interest_group_stats(path: str, start: dt.date, end: dt.date) -> dict:
+    """``interest_groups`` (keys in :func:`report_stats`): active groups, members, sessions, attendance.
+
+    Three queries. Members and sessions are counted by correlated subqueries (joining both would
+    multiply members × sessions), attendance in its own query for the same reason.
+    """
+    member_count = (
+        InterestGroup.members.through.objects.filter(interestgroup=OuterRef("pk"))
+        .order_by()
+        .values("interestgroup")
+        .annotate(n=Count("member", distinct=True))
+        .values("n")
+    )
+    session_count = (
+        GroupSession.objects.filter(group=OuterRef("pk"), held_on__gte=start, held_on__lte=end)
+        .order_by()
+        .values("group")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    groups = list(
+        InterestGroup.objects.filter(organization__path__startswith=path, is_active=True)
+        .annotate(
+            n_members=Coalesce(Subquery(member_count, output_field=IntegerField()), 0),
+            n_sessions=Coalesce(Subquery(session_count, output_field=IntegerField()), 0),
+        )
+        .order_by("name", "id")
+        .values("id", "name", "leader__name", "n_members", "n_sessions")
+    )
+    attendance = dict(
+        GroupSession.objects.filter(
+            group__organization__path__startswith=path, group__is_active=True, held_on__gte=start, held_on__lte=end
+        )
+        .values("group")
+        .annotate(n=Count("attendees"))
+        .values_list("group", "n")
+    )
+    distinct_group_members = InterestGroup.members.through.objects.filter(
+        interestgroup__organization__path__startswith=path, interestgroup__is_active=True
+    ).aggregate(persons=Count("member", distinct=True), memberships=Count("id"))
+    return {
+        "count": len(groups),
+        "members": distinct_group_members["persons"],
+        "memberships": distinct_group_members["memberships"],
+        "sessions": sum(g["n_sessions"] for g in groups),
+        "attendance_person_times": sum(attendance.values()),
+        "groups": [
+            {
+                "name": g["name"],
+                "leader": g["leader__name"] or "",
+                "members": g["n_members"],
+                "sessions": g["n_sessions"],
+                "attendance": attendance.get(g["id"], 0),
+            }
+            for g in groups
+        ],
+    }
+
+
+def report_stats(*, organization: Organization, start: dt.date, end: dt.date) -> dict:
+    """Figures for the annual report on activities, interest groups and honours.
+
+    Scope: records of ``organization``'s subtree (activities by organiser,
+    awards and honours by the unit they count for, funds by sub-union).
+    Activities count when they *start* in [start, end]; awards and honours by
+    their date; interest-group sessions by date; sub-union funds for the
+    calendar years ``start.year``..``end.year``. Cancelled activities are left
+    out of every figure except ``activities["cancelled"]``.
+    All aggregation runs in SQL: 17 queries, whatever the data size.
+
+    Keys (counts are ``int``, money is ``Decimal`` yuan):
+
+    - ``organization``: name of the scope; ``start``, ``end``: the dates given.
+    - ``activities``: ``total`` (not cancelled), ``cancelled``, ``by_type``: list of
+      ``{"type": code, "label": 中文, "count"}`` (largest first), ``by_organizer_kind``:
+      ``{"school": n, "sub_union": n}`` (school-wide vs sub-union activities).
+    - ``participants``: two kinds of figure, kept apart:
+      ``registered_person_times`` (人次: registrations holding a place, family included),
+      ``registered_persons`` (人: distinct staff members among them),
+      ``family_person_times`` (人次 of family members, part of registered_person_times),
+      ``checked_in_person_times`` (人次 who checked in), ``waitlisted`` (still waiting),
+      ``registered_activities`` (activities with registrations);
+      ``headcount_person_times`` (人次 recorded as a headcount, not registered one by one),
+      ``headcount_activities`` and ``headcounts``: list of ``{"title", "date", "headcount", "note"}``;
+      ``total_person_times`` = registered + headcount (say which kind when quoting).
+    - ``sub_unions``: ``taking_part`` (distinct sub-unions that organised an activity or fielded a team),
+      ``organising`` (sub-unions that organised an activity), ``fielding_teams``, ``names`` (taking part).
+    - ``teams``: ``teams``, ``players`` (distinct persons on any team), ``matches``, and
+      ``events``: per team event ``{"title", "start", "end", "days", "teams", "sub_unions", "players", "matches"}``
+      (e.g. "气排球比赛由15支队伍、180余名球员参加，历时3周，进行了50多场次").
+    - ``awards``: ``total``, ``individual``, ``team``, ``by_level``: ``[{"level", "label", "count"}]`` (国家→校),
+      ``by_prize``: ``[{"prize", "label", "count"}]``, ``by_level_and_prize``: ``[{"level", "level_label", "prize",
+      "prize_label", "count"}]``, ``above_school``: list of ``{"competition", "prize_label", "level_label", "winner",
+      "grantor", "date"}`` for awards above school level (named in reports, as the seeds do).
+    - ``honors``: ``total``, ``individual``, ``collective``, ``by_level``: ``[{"level", "label", "individual",
+      "collective"}]`` (国家→校), ``list``: every honour ``{"title", "kind", "level_label", "grantor", "date",
+      "recipient"}`` newest first.
+    - ``spending``: ``budget`` and ``spent`` (activities with figures), ``by_funding_source``:
+      ``[{"source", "label", "budget", "spent", "activities"}]``; ``sub_union_funds``: ``{"allocated", "spent",
+      "sub_unions", "remaining"}`` (allocation for the years covered vs. spending of sub-union activities paid from it).
+    - ``interest_groups``: ``count`` (active groups), ``members`` (distinct persons), ``memberships``,
+      ``sessions``, ``attendance_person_times``, ``groups``: ``[{"name", "leader", "members", "sessions",
+      "attendance"}]``.
+    """
+    path = organization.path
+    acts = Activity.objects.filter(organizer__path__startswith=path).in_range(start, end)
+    live = acts.exclude(status=Activity.Status.CANCELLED)
+    # The live activities' ids, fetched once: the queries below then look registrations, teams and
+    # matches up by an IN list on their indexed activity_id instead of re-planning this filter as a
+    # sub-plan each time (PostgreSQL misjudged its size and nested-looped over every activity).
+    live_ids = list(live.values_list("id", flat=True))
+    return {
+        "organization": organization.name,
+        "start": start,
+        "end": end,
+        "activities": activity_stats(acts),
+        "participants": participant_stats(live, live_ids),
+        "sub_unions": sub_union_stats(path, live_ids),
+        "teams": team_stats(live, live_ids),
+        "awards": award_stats(path, start, end),
+        "honors": honor_stats(path, start, end),
+        "spending": spending_stats(live, path, start, end),
+        "interest_groups": interest_group_stats(path, start, end),
+    }
+
+
+# The activity list counts live activities starting in the period (``live=1``).
+LIVE = Link("activities:index", {"live": "1"}, period=True)
+AWARDS = Link("activities:awards")
+HONORS = Link("activities:honors")
+GROUPS = Link("activities:groups")
+
+FIGURES = {
+    "activities.total": Figure("组织活动", "项", LIVE),
+    "activities.by_organizer_kind.school": Figure(
+        "全校性活动", "项", Link("activities:index", {"live": "1", "organizer_kind": "school"}, period=True)
+    ),
+    "activities.by_organizer_kind.sub_union": Figure(
+        "分工会活动", "项", Link("activities:index", {"live": "1", "organizer_kind": "sub_union"}, period=True)
+    ),
+    "participants.total_person_times": Figure("参加活动", PERSON_TIMES, LIVE),
+    "participants.registered_person_times": Figure("报名参加活动", PERSON_TIMES, LIVE),
+    "participants.registered_persons": Figure("参加活动教职工", PERSONS, LIVE),
+    "participants.family_person_times": Figure("家属参加", PERSON_TIMES, LIVE),
+    "sub_unions.taking_part": Figure("参与的分工会", "个", LIVE),
+    "teams.teams": Figure("参赛队伍", "支", LIVE),
+    "teams.players": Figure("参赛队员", PERSONS, LIVE),
+    "teams.matches": Figure("比赛", "场", LIVE),
+    "awards.total": Figure("获奖", "项", AWARDS),
+    "awards.individual": Figure("个人获奖", "项", AWARDS),
+    "awards.team": Figure("团体获奖", "项", AWARDS),
+    "honors.total": Figure("荣誉", "项", HONORS),
+    "honors.individual": Figure("个人荣誉", "项", HONORS),
+    "honors.collective": Figure("集体荣誉", "项", HONORS),
+    "spending.spent": Figure("活动支出", YUAN, LIVE),
+    "spending.sub_union_funds.allocated": Figure("分工会活动经费", YUAN, LIVE),
+    "spending.sub_union_funds.spent": Figure("分工会经费支出", YUAN, LIVE),
+    "interest_groups.count": Figure("兴趣小组", "个", GROUPS),
+    "interest_groups.members": Figure("兴趣小组成员", PERSONS, GROUPS),
+    "interest_groups.sessions": Figure("兴趣小组活动", "次", GROUPS),
+    "interest_groups.attendance_person_times": Figure("兴趣小组活动参加", PERSON_TIMES, GROUPS),
+}
+
+TABLES = {
+    "awards.by_level": Table("教职工获奖情况（按级别）", (Column("label", "级别"), Column("count", "项数", "项"))),
+    "honors.by_level": Table("荣誉情况（按级别）", (
+        Column("label", "级别"), Column("individual", "个人", "项"), Column("collective", "集体", "项"),
+    )),
+    "activities.by_type": Table("活动情况（按类型）", (Column("label", "类型"), Column("count", "项数", "项"))),
+}
+
+CHARTS = {
+    "activities.by_type": Chart("活动项数（按类型）", "label", "count", "项"),
+}
+
+# Blocks of the default report, by section kind: sentences in the seeds' phrasing, tables and charts.
+B = ReportBlock.Kind
+DEFAULT_BLOCKS = {
+    ReportSection.Kind.ETHICS: (
+        (B.SENTENCE, "全年教职工获得各级各类荣誉{activities.honors.total}，其中个人荣誉{activities.honors.individual}、"
+                     "集体荣誉{activities.honors.collective}；在各级竞赛中获奖{activities.awards.total}。"),
+        (B.TABLE, "activities.awards.by_level"),
+    ),
+    ReportSection.Kind.CULTURE: (
+        (B.SENTENCE, "全年组织各类活动{activities.activities.total}，参加教职工{activities.participants.total_person_times}，"
+                     "{activities.sub_unions.taking_part}分工会参与组织；组建参赛队伍{activities.teams.teams}，"
+                     "进行比赛{activities.teams.matches}；{activities.interest_groups.count}教职工兴趣小组"
+                     "开展活动{activities.interest_groups.sessions}。"),
+        (B.CHART, "activities.activities.by_type"),
+    ),
+}
+
+PROVIDER = ReportProvider(
+    label="activities",
+    report_stats=report_stats,
+    figures=FIGURES,
+    tables=TABLES,
+    charts=CHARTS,
+    default_blocks=DEFAULT_BLOCKS,
+    index=Link("activities:index", period=True),
+)

@@ -1,0 +1,143 @@
+"""What the staff congress gives the annual report: proposal and congress figures, tables, charts, links.
+
+Registered in ``CongressConfig.ready()``; ``reports`` reads it through the registry. Proposals are
+counted in 项, as the seeds write "共立案64项".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+
+from members.models import Organization
+from reports.models import ReportBlock, ReportSection
+from reports.providers import Chart, Column, Figure, Link, ReportProvider, Table
+
+from .selectors import proposal_stats
+
+
+def report_stats(*, organization: Organization, start: dt.date, end: dt.date) -> dict:
+    """Congress figures for the annual report: sessions held in [start, end] in ``organization``'s subtree.
+
+    Six queries whatever the data size. Counts are numbers of proposals (件):
+
+    - ``sessions``: congress sessions whose meeting date falls in the range.
+    - ``collected``: proposals that reached the committee (submitted, or reviewed
+      in any way; drafts and those still collecting co-signers are not counted).
+    - ``pending_review``: submitted, not yet reviewed.
+    - ``accepted``: 立案 (accepted, assigned, replied or closed).
+    - ``merged``: 并案 into another proposal. ``to_suggestion``: 转为意见建议
+      (including late ones). ``rejected``: 不立案.
+    - ``assigned``: accepted and handed over (交办) at least once.
+    - ``replied``: accepted proposals with at least one reply (答复).
+    - ``on_time``: replied with the first reply on or before the current deadline.
+    - ``closed``: 办结.
+    - ``satisfied``, ``basically_satisfied``, ``dissatisfied``: the latest rating
+      of each accepted proposal (满意 / 基本满意 / 不满意); ``rated`` their sum.
+    - ``reply_rate`` (答复率) = replied / accepted; ``handling_rate`` (办理率) =
+      closed / accepted; ``on_time_rate`` = on_time / replied;
+      ``satisfaction_rate`` = (satisfied + basically_satisfied) / rated. Each a
+      ``Decimal`` percentage with one decimal, or None when the divisor is 0.
+    - ``accepted_by_category``: list of (category name, count), largest first
+      ("未分类" for none). ``accepted_by_department``: list of (lead department
+      name, count), largest first ("尚未交办" for none).
+    - ``suggestions``: 意见建议 submitted in the range (by date submitted),
+      ``suggestions_forwarded`` (转办), ``suggestions_replied`` (已答复).
+    - ``motions``: list of dicts, one per motion voted at those sessions:
+      ``title``, ``clauses``, ``voted_clauses``, ``passed_clauses``, ``passed``
+      (every clause voted and passed), ``min_approval_rate`` and
+      ``max_approval_rate`` (赞成/实到, % Decimal, None if not voted).
+    - ``motions_passed``: how many motions passed in full.
+    """
+    return proposal_stats(
+        Q(congress__school__path__startswith=organization.path, date__range=(start, end)),
+        Q(school__path__startswith=organization.path, submitted_on__range=(start, end)),
+    )
+
+
+_OUTCOMES = (("accepted", "立案"), ("merged", "并案"), ("to_suggestion", "转为意见建议"),
+             ("rejected", "不立案"), ("pending_review", "待审查"))
+_RATINGS = (("satisfied", "满意"), ("basically_satisfied", "基本满意"), ("dissatisfied", "不满意"))
+
+
+def derive(stats: dict) -> dict:
+    """Add ``by_outcome`` and ``by_rating``: ``[{"label", "count"}]`` from the counts (no query)."""
+    stats["by_outcome"] = [{"label": label, "count": stats.get(key) or 0} for key, label in _OUTCOMES]
+    stats["by_rating"] = [{"label": label, "count": stats.get(key) or 0} for key, label in _RATINGS]
+    return stats
+
+
+# The proposal list counts proposals of sessions held in the period, by ``stage``/``status``/``rating``
+# (``congress.views.STAGES``); ``view=all`` is the committee's full list (all statuses),
+# behind its own permission check.
+def _proposals(*, full: bool = False, **params: str) -> Link:
+    return Link("congress:proposal_list", {"view": "all", **params} if full else params, period=True)
+
+
+COLLECTED = _proposals(full=True, stage="collected")
+ACCEPTED = _proposals(stage="accepted")
+REPLIED = _proposals(stage="replied")
+CLOSED = _proposals(status="closed")
+RATED = _proposals(stage="rated")
+SESSIONS = Link("congress:index")
+SUGGESTIONS = Link("congress:suggestion_list")
+
+FIGURES = {
+    "sessions": Figure("教代会会议", "次", SESSIONS),
+    "collected": Figure("征集提案", "项", COLLECTED),
+    "accepted": Figure("立案", "项", ACCEPTED),
+    "merged": Figure("并案", "项", _proposals(full=True, status="merged")),
+    "to_suggestion": Figure("转为意见建议", "项", _proposals(full=True, status="to_suggestion")),
+    "rejected": Figure("不立案", "项", _proposals(full=True, status="rejected")),
+    "assigned": Figure("交办", "项", _proposals(stage="assigned")),
+    "replied": Figure("已答复", "项", REPLIED),
+    "closed": Figure("办结", "项", CLOSED),
+    "satisfied": Figure("满意", "项", _proposals(rating="satisfied")),
+    "basically_satisfied": Figure("基本满意", "项", _proposals(rating="basic")),
+    "dissatisfied": Figure("不满意", "项", _proposals(rating="dissatisfied")),
+    "rated": Figure("已评价", "项", RATED),
+    "reply_rate": Figure("答复率", "%", REPLIED),
+    "handling_rate": Figure("办理率", "%", CLOSED),
+    "on_time_rate": Figure("按时答复率", "%", REPLIED),
+    "satisfaction_rate": Figure("满意率", "%", RATED),
+    "suggestions": Figure("意见建议", "条", SUGGESTIONS),
+    "suggestions_forwarded": Figure("转办意见建议", "条", SUGGESTIONS),
+    "suggestions_replied": Figure("已答复意见建议", "条", SUGGESTIONS),
+    "motions_passed": Figure("通过议案", "项", SESSIONS),
+}
+
+TABLES = {
+    "accepted_by_category": Table("立案提案（按类别）", (Column("0", "类别"), Column("1", "项数", "项"))),
+    "accepted_by_department": Table("立案提案（按承办部门）", (Column("0", "承办部门"), Column("1", "项数", "项"))),
+    "by_outcome": Table("提案审查结果", (Column("label", "结果"), Column("count", "项数", "项"))),
+}
+
+CHARTS = {
+    "by_outcome": Chart("提案审查结果", "label", "count", "项"),
+    "by_rating": Chart("提案办理评价", "label", "count", "项"),
+}
+
+# Blocks of the default report, by section kind: sentences in the seeds' phrasing, tables and charts.
+B = ReportBlock.Kind
+DEFAULT_BLOCKS = {
+    ReportSection.Kind.DEMOCRACY: (
+        (B.SENTENCE, "全年召开教职工代表大会{congress.sessions}，共征集提案{congress.collected}，经提案工作委员会审查，"
+                     "立案{congress.accepted}，并案{congress.merged}，转为意见建议{congress.to_suggestion}。"
+                     "立案提案已全部交办，答复率{congress.reply_rate}，满意{congress.satisfied}，"
+                     "基本满意{congress.basically_satisfied}，不满意{congress.dissatisfied}。"),
+        (B.TABLE, "congress.accepted_by_category"),
+        (B.CHART, "congress.by_rating"),
+    ),
+}
+
+PROVIDER = ReportProvider(
+    label="congress",
+    report_stats=report_stats,
+    figures=FIGURES,
+    tables=TABLES,
+    charts=CHARTS,
+    derive=derive,
+    default_blocks=DEFAULT_BLOCKS,
+    index=Link("congress:index", period=True),
+)

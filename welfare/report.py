@@ -1,0 +1,389 @@
+"""What the welfare app gives the annual report: its figures, tables, charts and links.
+
+``report_stats`` gathers one figure group per function below (visits, distributions, mutual-aid
+plans, health checks, hardship, donations, services), each with a fixed number of queries, all
+aggregated in SQL. Registered in ``WelfareConfig.ready()``; ``reports`` reads it through the registry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
+
+from members.models import EmploymentType, Organization
+from reports.models import ReportBlock, ReportSection
+from reports.providers import PERSON_TIMES, PERSONS, YUAN, Chart, Column, Figure, Link, ReportProvider, Table
+
+from .models import (
+    AidClaim,
+    DistributionRecipient,
+    Donation,
+    DonationDrive,
+    Festival,
+    FundingSource,
+    HardshipAid,
+    HardshipCase,
+    HealthCheckParticipant,
+    MutualAidPlan,
+    PlanEnrollment,
+    ServiceRecord,
+    WelfareVisit,
+)
+from .selectors import VISIT_TOTAL, ZERO, _sum, _visit_aggregates
+
+
+def _sub_union_annotations(prefix: str = "member__organization") -> dict:
+    """SQL expressions for the sub-union of a member: the unit itself, or its parent for a group."""
+    is_group = Q(**{f"{prefix}__kind": Organization.Kind.GROUP})
+    return {
+        "sub_id": Case(
+            When(is_group, then=F(f"{prefix}__parent_id")), default=F(f"{prefix}_id"), output_field=IntegerField()
+        ),
+        "sub_name": Case(
+            When(is_group, then=F(f"{prefix}__parent__name")), default=F(f"{prefix}__name"), output_field=CharField()
+        ),
+        "sub_sort": Case(
+            When(is_group, then=F(f"{prefix}__parent__path")), default=F(f"{prefix}__path"), output_field=CharField()
+        ),
+    }
+
+
+def _visits_in(node: Organization) -> Q:
+    """Visits about members of ``node``'s subtree, on the indexed denormalised ``school`` column.
+
+    A school is ``school_id = S`` (the (school, visited_on) index range); a district joins only
+    its schools; a sub-union adds the member's path to its school's range.
+    """
+    if node.kind == Organization.Kind.SCHOOL:
+        return Q(school_id=node.pk)
+    if node.kind == Organization.Kind.DISTRICT:
+        return Q(school__path__startswith=node.path)
+    school = node.school
+    return Q(school_id=school.pk if school else None, member__organization__path__startswith=node.path)
+
+
+def _members_in(node: Organization, prefix: str = "member") -> Q:
+    """Rows about members of ``node``'s subtree, led by the indexed ``Member.school`` column.
+
+    Filtering only on the organisation path makes PostgreSQL hash every school's staff; the
+    school condition gives the same rows from one school's slice of the members index.
+    """
+    if node.kind == Organization.Kind.SCHOOL:
+        return Q(**{f"{prefix}__school_id": node.pk})
+    if node.kind == Organization.Kind.DISTRICT:
+        return Q(**{f"{prefix}__school__path__startswith": node.path})
+    school = node.school
+    return Q(**{f"{prefix}__school_id": school.pk if school else None,
+                f"{prefix}__organization__path__startswith": node.path})
+
+
+def _per_group() -> dict:
+    return {"count": Count("pk"), "persons": Count("member_id", distinct=True), "total": _sum(VISIT_TOTAL)}
+
+
+def visit_stats(organization: Organization, start: dt.date, end: dt.date) -> dict:
+    """``visits``, ``visits_by_occasion``, ``visits_by_funding_source``, ``visits_by_sub_union`` and
+    ``visits_by_month`` (keys in :func:`report_stats`). Five queries."""
+    visits = WelfareVisit.objects.filter(_visits_in(organization), visited_on__range=(start, end))
+    stats: dict = {"visits": visits.aggregate(**_visit_aggregates())}
+    stats["visits_by_occasion"] = list(
+        visits.values(code=F("occasion__code"), name=F("occasion__name"), is_sensitive=F("occasion__is_sensitive"))
+        .annotate(**_visit_aggregates())
+        .order_by("occasion__sort_order", "code")
+    )
+    labels = dict(FundingSource.choices)
+    stats["visits_by_funding_source"] = [
+        {**row, "label": str(labels.get(row["code"], row["code"]))}
+        for row in visits.values(code=F("funding_source")).annotate(**_per_group()).order_by("code")
+    ]
+    # The member join also narrowed to the school, so PostgreSQL hashes one school's staff, not all.
+    by_member = visits.filter(member__school_id=organization.pk) if organization.kind == "school" else visits
+    stats["visits_by_sub_union"] = [
+        {k: row[k] for k in ("name", "count", "persons", "total")}
+        for row in by_member.annotate(**_sub_union_annotations())
+        .values("sub_id", "sub_sort", name=F("sub_name"))
+        .annotate(**_per_group())
+        .order_by("sub_sort")
+    ]
+    stats["visits_by_month"] = list(
+        visits.annotate(month=TruncMonth("visited_on")).values("month").annotate(**_per_group()).order_by("month")
+    )
+    for row in stats["visits_by_month"]:
+        if isinstance(row["month"], dt.datetime):
+            row["month"] = row["month"].date()
+    return stats
+
+
+def distribution_stats(organization: Organization, start: dt.date, end: dt.date) -> dict:
+    """``distributions`` (keys in :func:`report_stats`). Two queries."""
+    recipients = DistributionRecipient.objects.filter(
+        distribution__organization__path__startswith=organization.path,
+        distribution__distributed_on__range=(start, end),
+    )
+    per_group = {
+        "count": Count("distribution_id", distinct=True),
+        "recipients": Count("pk"),
+        "persons": Count("member_id", distinct=True),
+        "total": _sum("value"),
+    }
+    dist = recipients.aggregate(**per_group, signed=Count("pk", filter=Q(signed=True)))
+    order = {code: i for i, code in enumerate(Festival.values)}
+    festival_labels = dict(Festival.choices)
+    by_festival = recipients.values(code=F("distribution__festival")).annotate(**per_group).order_by("code")
+    dist["by_festival"] = sorted(
+        ({**r, "label": str(festival_labels.get(r["code"], r["code"]))} for r in by_festival),
+        key=lambda r: order.get(r["code"], 99),
+    )
+    return dist
+
+
+def plan_stats(organization: Organization, start: dt.date, end: dt.date) -> dict:
+    """``plans`` and ``plans_total`` (keys in :func:`report_stats`). Four queries."""
+    path = organization.path
+    enrolled_qs = PlanEnrollment.objects.filter(
+        plan__organization__path__startswith=path, year__gte=start.year, year__lte=end.year
+    )
+    enrolments = (
+        enrolled_qs.values("plan_id", name=F("plan__name"), kind=F("plan__kind"))
+        .annotate(enrolled=Count("pk"), persons=Count("member_id", distinct=True), premium=_sum("premium"))
+        .order_by("plan_id")
+    )
+    claims_qs = AidClaim.objects.filter(plan__organization__path__startswith=path, claimed_on__range=(start, end))
+    claims = (
+        claims_qs.values("plan_id", name=F("plan__name"), kind=F("plan__kind"))
+        .annotate(
+            claims=Count("pk"),
+            claimed=_sum("claimed_amount"),
+            paid_claims=Count("pk", filter=Q(status=AidClaim.Status.PAID)),
+            paid=_sum("paid_amount"),
+        )
+        .order_by("plan_id")
+    )
+    plans: dict[int, dict] = {}
+    blank = {"enrolled": 0, "premium": ZERO, "claims": 0, "claimed": ZERO, "paid_claims": 0, "paid": ZERO}
+    for row in enrolments:
+        plans.setdefault(row["plan_id"], {"name": row["name"], "kind": row["kind"], **blank}).update(
+            enrolled=row["enrolled"], premium=row["premium"]
+        )
+    for row in claims:
+        plans.setdefault(row["plan_id"], {"name": row["name"], "kind": row["kind"], **blank}).update(
+            claims=row["claims"], claimed=row["claimed"], paid_claims=row["paid_claims"], paid=row["paid"]
+        )
+    kind_labels = dict(MutualAidPlan.Kind.choices)
+    claim_totals = claims_qs.aggregate(claim_persons=Count("member_id", distinct=True))
+    enrol_persons = enrolled_qs.aggregate(n=Count("member_id", distinct=True))["n"]
+    return {
+        "plans": [{**p, "kind_label": str(kind_labels.get(p["kind"], p["kind"]))} for _pk, p in sorted(plans.items())],
+        "plans_total": {
+            "enrolled": sum(p["enrolled"] for p in plans.values()),
+            "enrolled_persons": enrol_persons,
+            "claims": sum(p["claims"] for p in plans.values()),
+            "claim_persons": claim_totals["claim_persons"],
+            "paid_claims": sum(p["paid_claims"] for p in plans.values()),
+            "claimed": sum((p["claimed"] for p in plans.values()), ZERO),
+            "paid": sum((p["paid"] for p in plans.values()), ZERO),
+        },
+    }
+
+
+def health_check_stats(organization: Organization, start: dt.date, end: dt.date) -> dict:
+    """``health_checks`` (keys in :func:`report_stats`). One query."""
+    return HealthCheckParticipant.objects.filter(
+        campaign__organization__path__startswith=organization.path, campaign__held_on__range=(start, end)
+    ).aggregate(
+        campaigns=Count("campaign_id", distinct=True),
+        participants=Count("pk"),
+        persons=Count("member_id", distinct=True),
+        womens_checks=Count("pk", filter=Q(womens_check=True)),
+        contract_staff=Count("pk", filter=~Q(member__employment_type=EmploymentType.ESTABLISHED)),
+    )
+
+
+def hardship_stats(organization: Organization, start: dt.date, end: dt.date) -> dict:
+    """``hardship`` (keys in :func:`report_stats`). Two queries."""
+    hardship = HardshipCase.objects.filter(_members_in(organization)).aggregate(
+        opened=Count("pk", filter=Q(opened_on__range=(start, end))),
+        closed=Count("pk", filter=Q(closed_on__range=(start, end))),
+        open_at_end=Count("pk", filter=Q(opened_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gt=end))),
+    )
+    hardship.update(
+        HardshipAid.objects.filter(_members_in(organization, "case__member"), paid_on__range=(start, end)).aggregate(
+            aid_count=Count("pk"), aid_persons=Count("case__member_id", distinct=True), aid_total=_sum("amount")
+        )
+    )
+    return hardship
+
+
+def donation_stats(organization: Organization, start: dt.date, end: dt.date) -> dict:
+    """``donations`` (keys in :func:`report_stats`; blood drives only under ``blood``). Two queries."""
+    donations = Donation.objects.filter(
+        drive__organization__path__startswith=organization.path, drive__held_on__range=(start, end)
+    )
+    per_group = {
+        "drives": Count("drive_id", distinct=True),
+        "donations": Count("pk"),
+        "donors": Count("member_id", distinct=True),
+        "total": _sum("amount"),
+    }
+    stats = donations.exclude(drive__kind=DonationDrive.Kind.BLOOD).aggregate(**per_group)
+    drive_labels = dict(DonationDrive.Kind.choices)
+    by_kind = list(
+        donations.values(code=F("drive__kind"))
+        .annotate(**per_group, ml=Coalesce(Sum("blood_ml"), Value(0)))
+        .order_by("code")
+    )
+    blood = next((r for r in by_kind if r["code"] == DonationDrive.Kind.BLOOD), None)
+    stats["by_kind"] = [
+        {k: r[k] for k in ("code", "drives", "donations", "donors", "total")}
+        | {"label": str(drive_labels.get(r["code"], r["code"]))}
+        for r in by_kind
+        if r["code"] != DonationDrive.Kind.BLOOD
+    ]
+    stats["blood"] = {"donors": blood["donors"] if blood else 0, "ml": blood["ml"] if blood else 0}
+    return stats
+
+
+def service_stats(organization: Organization, start: dt.date, end: dt.date) -> dict:
+    """``services`` and ``services_total`` (keys in :func:`report_stats`). One query."""
+    service_labels = dict(ServiceRecord.Kind.choices)
+    services = [
+        {**r, "label": str(service_labels.get(r["code"], r["code"]))}
+        for r in ServiceRecord.objects.filter(_members_in(organization), served_on__range=(start, end))
+        .values(code=F("kind"))
+        .annotate(count=Count("pk"), persons=Count("member_id", distinct=True))
+        .order_by("code")
+    ]
+    return {"services": services, "services_total": sum(r["count"] for r in services)}
+
+
+def report_stats(*, organization: Organization, start: dt.date, end: dt.date) -> dict:
+    """Welfare figures for the annual report over ``organization``'s subtree, dates in [start, end].
+
+    Counts are 人次 (records) and 人 (distinct members); money is ``Decimal``
+    yuan (慰问金 + 慰问品 value unless said otherwise). No names of illnesses
+    or persons: aggregates only (PIPL). Seventeen queries, whatever the data size.
+
+    Keys:
+
+    - ``visits``: ``{"count": 人次, "persons": 人, "cash": 慰问金, "gift": 慰问品价值, "total": cash + gift}``.
+    - ``visits_by_occasion``: list, one per occasion used, in occasion order:
+      ``{"code", "name", "is_sensitive", "count", "persons", "cash", "gift", "total"}``.
+    - ``visits_by_funding_source``: list ``{"code", "label", "count", "persons", "total"}``
+      (codes of ``FundingSource``: union_funds 工会经费, school_welfare 学校福利费, higher_union 上级工会, other 其他).
+    - ``visits_by_sub_union``: list ``{"name", "count", "persons", "total"}`` in tree order
+      (members attached directly to the school are under the school's name).
+    - ``visits_by_month``: list ``{"month": first day of the month (date), "count", "persons", "total"}``,
+      months with visits only, in date order.
+    - ``distributions``: ``{"count": 发放次数, "recipients": 人次, "persons": 人, "total": 元,
+      "signed": 已签领人次, "by_festival": [{"code", "label", "count", "recipients", "persons", "total"}]}``
+      (by_festival in ``Festival`` order; 送清凉 is the ``summer`` code).
+    - ``plans``: list per plan with activity ``{"name", "kind", "kind_label", "enrolled": 参保人次 in the
+      calendar years start.year..end.year, "premium": 保费元, "claims": 理赔件数 (claimed in range), "claimed": 申请元,
+      "paid_claims": 已赔付件数, "paid": 赔付元}``; ``plans_total``: the same numbers summed
+      (``enrolled``, ``enrolled_persons``, ``claims``, ``claim_persons``, ``paid_claims``, ``claimed``, ``paid``).
+    - ``health_checks``: ``{"campaigns", "participants": 人次, "persons": 人, "womens_checks": 女职工专项人次,
+      "contract_staff": 其中编外人员人次}`` for campaigns held in range.
+    - ``hardship``: ``{"opened": 新建档, "closed": 脱困, "open_at_end": 期末在档, "aid_count": 帮扶人次,
+      "aid_persons": 帮扶人, "aid_total": 帮扶金元}``.
+    - ``donations``: ``{"drives", "donations": 捐款人次, "donors": 捐款人, "total": 元,
+      "by_kind": [{"code", "label", "drives", "donations", "donors", "total"}],
+      "blood": {"donors": 献血人, "ml": 献血毫升}}`` (blood drives are counted only under ``blood``).
+    - ``services``: list ``{"code", "label", "count", "persons"}`` by 服务事项 type; ``services_total``: 件数.
+    """
+    stats: dict = visit_stats(organization, start, end)
+    stats["distributions"] = distribution_stats(organization, start, end)
+    stats.update(plan_stats(organization, start, end))
+    stats["health_checks"] = health_check_stats(organization, start, end)
+    stats["hardship"] = hardship_stats(organization, start, end)
+    stats["donations"] = donation_stats(organization, start, end)
+    stats.update(service_stats(organization, start, end))
+    return stats
+
+
+VISITS = Link("welfare:ledger", period=True)
+DISTRIBUTIONS = Link("welfare:distributions", period=True)
+PLANS = Link("welfare:plans", year=True)
+HEALTH = Link("welfare:healthchecks", period=True)
+HARDSHIP = Link("welfare:hardship")
+DONATIONS = Link("welfare:donations", period=True)
+
+FIGURES = {
+    "visits.count": Figure("走访慰问", PERSON_TIMES, VISITS),
+    "visits.persons": Figure("走访慰问教职工", PERSONS, VISITS),
+    "visits.cash": Figure("慰问金", YUAN, VISITS),
+    "visits.gift": Figure("慰问品价值", YUAN, VISITS),
+    "visits.total": Figure("慰问金额合计", YUAN, VISITS),
+    "distributions.count": Figure("慰问品发放", "次", DISTRIBUTIONS),
+    "distributions.recipients": Figure("领取慰问品", PERSON_TIMES, DISTRIBUTIONS),
+    "distributions.persons": Figure("领取慰问品教职工", PERSONS, DISTRIBUTIONS),
+    "distributions.total": Figure("慰问品金额", YUAN, DISTRIBUTIONS),
+    "plans_total.enrolled": Figure("互助保障参保", PERSON_TIMES, PLANS),
+    "plans_total.enrolled_persons": Figure("互助保障参保教职工", PERSONS, PLANS),
+    "plans_total.claims": Figure("互助保障理赔申请", "件", PLANS),
+    "plans_total.paid_claims": Figure("互助保障已赔付", "件", PLANS),
+    "plans_total.paid": Figure("互助保障赔付金额", YUAN, PLANS),
+    "health_checks.campaigns": Figure("体检组织", "次", HEALTH),
+    "health_checks.participants": Figure("参加体检", PERSON_TIMES, HEALTH),
+    "health_checks.persons": Figure("参加体检教职工", PERSONS, HEALTH),
+    "health_checks.womens_checks": Figure("女职工专项体检", PERSON_TIMES, HEALTH),
+    "health_checks.contract_staff": Figure("编外人员体检", PERSON_TIMES, HEALTH),
+    "hardship.open_at_end": Figure("在档困难教职工", PERSONS, HARDSHIP),
+    "hardship.aid_count": Figure("困难帮扶", PERSON_TIMES, HARDSHIP),
+    "hardship.aid_persons": Figure("帮扶困难教职工", PERSONS, HARDSHIP),
+    "hardship.aid_total": Figure("帮扶金", YUAN, HARDSHIP),
+    "donations.drives": Figure("捐款活动", "次", DONATIONS),
+    "donations.donations": Figure("捐款", PERSON_TIMES, DONATIONS),
+    "donations.donors": Figure("捐款教职工", PERSONS, DONATIONS),
+    "donations.total": Figure("捐款金额", YUAN, DONATIONS),
+    "donations.blood.donors": Figure("无偿献血", PERSONS, DONATIONS),
+    "donations.blood.ml": Figure("献血量", "毫升", DONATIONS),
+    "services_total": Figure("服务事项", "件", Link("welfare:services", period=True)),
+}
+
+TABLES = {
+    "visits_by_occasion": Table("走访慰问情况（按事由）", (
+        Column("name", "事由"), Column("count", "人次", PERSON_TIMES), Column("persons", "人数", PERSONS),
+        Column("total", "金额", YUAN),
+    )),
+    "distributions.by_festival": Table("节日慰问品发放情况", (
+        Column("label", "节日"), Column("recipients", "人次", PERSON_TIMES), Column("total", "金额", YUAN),
+    )),
+    "plans": Table("互助保障情况", (
+        Column("name", "项目"), Column("enrolled", "参保人次", PERSON_TIMES), Column("claims", "理赔件数", "件"),
+        Column("paid", "赔付金额", YUAN),
+    )),
+}
+
+CHARTS = {
+    "visits_by_month": Chart("慰问支出（按月）", "month", "total", YUAN),
+    "visits_by_sub_union": Chart("走访慰问人次（按分工会）", "name", "count", PERSON_TIMES),
+}
+
+# Blocks of the default report, by section kind: sentences in the seeds' phrasing, tables and charts.
+B = ReportBlock.Kind
+DEFAULT_BLOCKS = {
+    ReportSection.Kind.WELFARE: (
+        (B.SENTENCE, "全年走访慰问教职工及直系亲属{welfare.visits.count}（涉及{welfare.visits.persons}），"
+                     "发放慰问金{welfare.visits.cash}，{welfare.visits.count:yoy}。"),
+        (B.SENTENCE, "在传统节日为教职工发放慰问品{welfare.distributions.recipients}，金额{welfare.distributions.total}；"
+                     "组织教职工健康体检{welfare.health_checks.participants}；"
+                     "互助保障参保{welfare.plans_total.enrolled}，获得赔付{welfare.plans_total.paid_claims}，"
+                     "赔付金额{welfare.plans_total.paid}。"),
+        (B.SENTENCE, "帮扶困难教职工{welfare.hardship.aid_persons}，发放帮扶金{welfare.hardship.aid_total}；"
+                     "组织爱心捐款{welfare.donations.donations}，捐款{welfare.donations.total}。"),
+        (B.TABLE, "welfare.visits_by_occasion"),
+        (B.CHART, "welfare.visits_by_month"),
+    ),
+}
+
+PROVIDER = ReportProvider(
+    label="welfare",
+    report_stats=report_stats,
+    figures=FIGURES,
+    tables=TABLES,
+    charts=CHARTS,
+    default_blocks=DEFAULT_BLOCKS,
+    index=Link("welfare:index", period=True),
+)
