@@ -97,7 +97,6 @@ restore:
 	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make restore needs DATABASE_URL=postgres://…"; exit 1;; esac
 	pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction --dbname="$$DATABASE_URL" "$(FILE)"
 	@media="$(FILE:.dump=.media.tgz)"; if [ -f "$$media" ]; then mkdir -p "$${MEDIA_ROOT:-media}" && tar xzf "$$media" -C "$${MEDIA_ROOT:-media}"; fi
-	$(PY) manage.py reset_report_stats
 	@echo "Restored from $(FILE)"
 
 clean:

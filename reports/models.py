@@ -181,24 +181,3 @@ class ReportExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.format} {self.status}"
-
-
-class StatsToken(models.Model):
-    """The current data token of one source app, for the report statistics cache (``reports.stats_cache``).
-
-    One row per app label (``members``, ``welfare``, ``congress``, ``activities``). ``token`` is a new
-    random hex string after every committed write to that app's tables; cached statistics are keyed
-    by the tokens of the apps they read, so a write makes them unreachable. Random values (not a
-    counter) never repeat, even after a flush, a restore or a lost row.
-    """
-
-    app_label = models.CharField(_("应用"), max_length=32, primary_key=True)
-    token = models.CharField(_("数据标记"), max_length=32)
-    changed_at = models.DateTimeField(_("更新时间"))
-
-    class Meta:
-        verbose_name = _("统计缓存标记")
-        verbose_name_plural = _("统计缓存标记")
-
-    def __str__(self) -> str:
-        return f"{self.app_label}: {self.token}"

@@ -9,16 +9,17 @@ then runs each measurement in a child process bound to one database:
 
 1. list pages under load: gunicorn + wrk on loopback, our pages against a
    trivial view and against the Django admin changelist of the same model;
-2. report assembly at 1× and 10× with its query count, cold (statistics aggregated from the
-   records) and warm (unchanged records: statistics from the invalidated-on-write cache);
+2. report assembly at 1× and 10× with its query count (every figure aggregated from the records,
+   as each time a report is created or refreshed);
 3. PDF: WeasyPrint in a warm process against headless Chromium printing the same HTML;
 4. bulk writes: a 3,400-row roster import and a 3,400-recipient distribution;
-5. a district report over every school against one school's, cold and warm.
+5. a district report over every school against one school's.
 
 Environment: ``BENCH_DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/up_bench``),
 ``BENCH_SECONDS`` (load duration per page, default 8), ``BENCH_SCHOOLS`` (default 5).
 Run: ``make bench`` (or ``.venv/bin/python -m scripts.bench``). On an existing 10× database,
-``--pages-only`` repeats row 1 and ``--pages-inprocess`` prints each list page's own CPU and SQL time.
+``--pages-only`` repeats row 1, ``--report-only`` rows 2 and 5, and ``--pages-inprocess`` prints each
+list page's own CPU and SQL time.
 """
 
 from __future__ import annotations
@@ -48,11 +49,10 @@ def _child_setup():
 
 
 def child_assemble(org: str, repeat: int) -> dict:
-    """Median seconds and query counts of assembling a report's figures and HTML, cold and warm.
+    """Median seconds and query count of assembling a report's figures and HTML.
 
-    Cold: every app's statistics token replaced first (as after a write to every app), so all
-    figures are aggregated from the records. Warm: nothing changed since the last assembly, so the
-    statistics come from the cache (``reports.stats_cache``); the HTML is rendered each time.
+    Every figure is aggregated from the records (there is no statistics cache: figures are computed
+    when a report is created or refreshed); the HTML is rendered each time.
     """
     _child_setup()
     import datetime as dt
@@ -61,7 +61,7 @@ def child_assemble(org: str, repeat: int) -> dict:
     from django.test.utils import CaptureQueriesContext
 
     from members.models import Organization
-    from reports import figures, stats_cache
+    from reports import figures
     from reports.output import render_html
 
     node = Organization.objects.get(code=org)
@@ -75,20 +75,15 @@ def child_assemble(org: str, repeat: int) -> dict:
         return time.perf_counter() - t0, len(ctx.captured_queries)
 
     once()  # imports, template and connection warm-up
-    cold, warm = [], []
-    for _ in range(repeat):
-        stats_cache.invalidate()
-        cold.append(once())
-        warm.append(once())
-    return {"median_s": statistics.median(t for t, _ in cold), "queries": cold[-1][1],
-            "warm_s": statistics.median(t for t, _ in warm), "warm_queries": warm[-1][1]}
+    runs = [once() for _ in range(repeat)]
+    return {"median_s": statistics.median(t for t, _ in runs), "queries": runs[-1][1]}
 
 
 def _snapshot_for(node, figs: dict) -> dict:
     """A report snapshot with the default sections, built without writing a report row."""
     import datetime as dt
 
-    from reports.services import DEFAULT_SECTIONS, default_texts
+    from reports.services import default_sections, default_texts
 
     start, end = dt.date.fromisoformat(YEAR_START), dt.date.fromisoformat(YEAR_END)
     texts = default_texts(organization=node, start=start, end=end)
@@ -101,7 +96,7 @@ def _snapshot_for(node, figs: dict) -> dict:
             {"kind": kind, "title": title, "show_heading": True,
              "blocks": [{"kind": k, "text": v if k in ("narrative", "sentence") else "",
                          "source": v if k in ("table", "chart") else ""} for k, v in blocks]}
-            for kind, title, blocks in DEFAULT_SECTIONS
+            for kind, title, blocks in default_sections()
         ],
         "figures": figs,
     }
@@ -365,16 +360,8 @@ def main() -> None:
                       f"p50 {mine['p50_ms'] / trivial['p50_ms']:.2f}× trivial (≤3); "
                       f"{mine['rps'] / peer['rps']:.2f}× admin throughput (≥1.5)"))
 
-    print("Measuring report assembly…", flush=True)
-    a1 = _child(url1, "assemble", "S01", 5)
-    a10 = _child(url10, "assemble", "S01", 5)
-    lines.append(("2. report assembly 1× vs 10×, cold",
-                  f"{a1['median_s'] * 1000:.0f} ms / {a10['median_s'] * 1000:.0f} ms",
-                  f"queries {a1['queries']} / {a10['queries']}", f"{a10['median_s'] / a1['median_s']:.2f}× (≤1.3)"))
-    lines.append(("2. report assembly 1× vs 10×, warm",
-                  f"{a1['warm_s'] * 1000:.1f} ms / {a10['warm_s'] * 1000:.1f} ms",
-                  f"queries {a1['warm_queries']} / {a10['warm_queries']}",
-                  f"{a10['warm_s'] / a1['warm_s']:.2f}× (≤1.3)"))
+    report_lines = _report_rows(url1, url10, schools)  # rows 2 and 5, measured together
+    lines += report_lines[:1]
 
     print("Measuring PDF rendering…", flush=True)
     html_path = ROOT / "out" / "bench-report.html"
@@ -392,15 +379,30 @@ def main() -> None:
     lines.append(("4. roster import, 3,400 rows", f"{bulk['import_s']:.2f} s", "", "target < 15 s"))
     lines.append(("4. distribution, 3,400 recipients", f"{bulk['distribution_s']:.2f} s", "", "target < 3 s"))
 
+    lines += report_lines[1:]
+
+    _print_table(lines)
+    print(f"\nData at 10×: {counts}. Total bench time {time.perf_counter() - started:.0f} s.")
+
+
+def _report_rows(url1: str, url10: str, schools: int) -> list[tuple[str, str, str, str]]:
+    """Rows 2 and 5: report assembly for one school at 1× and 10×, and for the district at 10×."""
+    print("Measuring report assembly…", flush=True)
+    a1 = _child(url1, "assemble", "S01", 5)
+    a10 = _child(url10, "assemble", "S01", 5)
     print("Measuring the district report…", flush=True)
     district = _child(url10, "assemble", "BJQ", 3)
-    lines.append((f"5. district report, {schools} schools at 10×, cold", f"{district['median_s'] * 1000:.0f} ms",
-                  f"one school {a10['median_s'] * 1000:.0f} ms; queries {district['queries']}",
-                  f"{district['median_s'] / a10['median_s']:.2f}× one school (≤2)"))
-    lines.append((f"5. district report, {schools} schools at 10×, warm", f"{district['warm_s'] * 1000:.1f} ms",
-                  f"one school {a10['warm_s'] * 1000:.1f} ms; queries {district['warm_queries']}",
-                  f"{district['warm_s'] / a10['warm_s']:.2f}× one school (≤2)"))
+    return [
+        ("2. report assembly 1× vs 10×",
+         f"{a1['median_s'] * 1000:.0f} ms / {a10['median_s'] * 1000:.0f} ms",
+         f"queries {a1['queries']} / {a10['queries']}", f"{a10['median_s'] / a1['median_s']:.2f}× (≤1.3)"),
+        (f"5. district report, {schools} schools at 10×", f"{district['median_s'] * 1000:.0f} ms",
+         f"one school {a10['median_s'] * 1000:.0f} ms; queries {district['queries']}",
+         f"{district['median_s'] / a10['median_s']:.2f}× one school (≤2)"),
+    ]
 
+
+def _print_table(lines: list[tuple[str, str, str, str]]) -> None:
     widths = [max(len(row[i]) for row in lines + [("row", "measured", "compared with", "ratio (target)")])
               for i in range(4)]
     header = ("row", "measured", "compared with", "ratio (target)")
@@ -409,7 +411,6 @@ def main() -> None:
     print("-+-".join("-" * w for w in widths))
     for row in lines:
         print(" | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)))
-    print(f"\nData at 10×: {counts}. Total bench time {time.perf_counter() - started:.0f} s.")
 
 
 def _chromium_pdf(html_path: Path, repeat: int) -> dict:
@@ -437,6 +438,10 @@ if __name__ == "__main__":
         _run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], _env(url))
         for path, row in _child(url, "inprocess", 30).items():
             print(f"{path:24} CPU {row['cpu_ms']:5.1f} ms   SQL {row['sql_ms']:5.1f} ms   {row['queries']} queries")
+    elif len(sys.argv) > 1 and sys.argv[1] == "--report-only":  # rows 2 and 5 on existing 1x and 10x databases
+        base = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/up_bench")
+        _print_table(_report_rows(_db_url(base, "1x"), _db_url(base, "10x"),
+                                  int(os.environ.get("BENCH_SCHOOLS", "5"))))
     elif len(sys.argv) > 2 and sys.argv[1] == "--child":
         name, args = sys.argv[2], sys.argv[3:]
         fn = CHILD[name]

@@ -188,12 +188,6 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Report statistics are cached per app, keyed by a token that every committed write to the app's
-# tables replaces (reports.stats_cache); the lifetime bounds a missed replacement (a process killed
-# between commit and token update).
-REPORT_STATS_CACHE = env_bool("REPORT_STATS_CACHE", True)
-REPORT_STATS_CACHE_SECONDS = env_int("REPORT_STATS_CACHE_SECONDS", 6 * 3600, minimum=1)
-
 # Report rendering limits (seconds). The Redis visibility timeout must exceed the
 # hard limit, or Redis would hand a still-running task to a second worker.
 REPORT_TASK_SOFT_TIME_LIMIT = env_int("REPORT_TASK_SOFT_TIME_LIMIT", 240, minimum=1)
