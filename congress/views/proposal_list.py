@@ -39,7 +39,7 @@ LIST_VIEWS = {
     "invited": gettext_lazy("待我附议"),
 }
 
-# Report figures link to the proposal list with these parameters (traceability, reports.figures.LINKS):
+# Report figures link to the proposal list with these parameters (traceability, the links in congress/report.py):
 # ``org`` (organisation code: that subtree), ``start``/``end`` (the session's meeting date, as the
 # report counts), ``stage`` (the report's groups of statuses), ``rating`` and ``category``.
 STAGES = {
