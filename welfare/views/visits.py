@@ -21,6 +21,22 @@ from ..models import PendingVisit
 from .common import _get_pending_for_user, _manageable_members, _school_of, _scope
 
 
+def _visit_initial(user, member, pending) -> dict:
+    """The visit form's initial values: today, the user as visitor, and the member and pending item's details."""
+    me = member_of(user)
+    initial = {
+        "visited_on": timezone.localdate(),
+        "visitors_text": me.name if me else "",
+    }
+    if member is not None:
+        initial["member_ref"] = f"{member.staff_no} {member.name}"
+    if pending is not None:
+        initial["occasion"] = pending.occasion_id
+        initial["family_member"] = pending.family_member_id
+        initial["notes"] = pending.notes
+    return initial
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def visit_create(request):
@@ -41,20 +57,9 @@ def visit_create(request):
         if not can_manage(request.user, member):
             raise PermissionDenied(_("您不能为该教职工登记慰问。"))
     school = member.school if member is not None else school
-    me = member_of(request.user)
-    initial = {
-        "visited_on": timezone.localdate(),
-        "visitors_text": me.name if me else "",
-    }
-    if member is not None:
-        initial["member_ref"] = f"{member.staff_no} {member.name}"
-    if pending is not None:
-        initial["occasion"] = pending.occasion_id
-        initial["family_member"] = pending.family_member_id
-        initial["notes"] = pending.notes
     form = VisitForm(
         request.POST or None,
-        initial=initial,
+        initial=_visit_initial(request.user, member, pending),
         members=_manageable_members(request.user),
         school=school,
         member=member,
