@@ -11,16 +11,34 @@ import datetime as dt
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
-from members.models import Member, MemberStatus, Organization
+from members.models import FamilyMember, Member, MemberStatus, Organization
 
-from .access import hidden_visits_q, visible_visits_q
+from .access import hidden_visits_q, person_scope_q, sensitive_q, visible_visits_q
 from .models import (
+    AidClaim,
     DistributionRecipient,
+    DonationDrive,
     Festival,
+    FestivalDistribution,
+    HardshipAid,
+    HardshipCase,
+    HealthCheckCampaign,
+    MutualAidPlan,
     PendingVisit,
+    ServiceRecord,
     WelfareVisit,
 )
 
@@ -162,3 +180,180 @@ def compliance(node: Organization, *, year: int) -> dict:
             .order_by("-total", "member__staff_no")
         )
     return result
+
+
+
+# --- Page aggregates (the views' reads) -----------------------------------------------------------
+
+
+class CountedRows:
+    """A sliceable queryset whose row count is already known, so a paginator runs no COUNT query."""
+
+    def __init__(self, rows: QuerySet, count: int):
+        self.rows = rows
+        self._count = count
+
+    def count(self) -> int:
+        """The row count given at construction (no query)."""
+        return self._count
+
+    def __getitem__(self, key):
+        return self.rows[key]
+
+
+def ledger_page_rows(rows: QuerySet[WelfareVisit], *, fields: tuple[str, ...], count: int) -> CountedRows:
+    """The ledger's rows as dicts of ``fields`` (which may name ``family_relation``), ``count`` rows long.
+
+    ``family_relation`` (a ``FamilyMember.Relation`` code or None) is a correlated lookup run for one
+    page's rows only: two joins fewer than the instances needed, which on PostgreSQL cut the
+    planning of a seven-table join per page from ~7 ms to ~1.2 ms (EXPLAIN at 10×). ``count`` is the
+    ledger's 人次 total, already counted by the totals row, so paging costs no second COUNT.
+    """
+    family_relation = FamilyMember.objects.filter(pk=OuterRef("family_member_id")).values("relation")[:1]
+    return CountedRows(rows.annotate(family_relation=Subquery(family_relation)).values(*fields), count)
+
+
+def ledger_visitors(visit_ids: list[int]) -> dict[int, list[str]]:
+    """Visit pk → its visitors' names in staff-number order (one query; none for no ids)."""
+    visitors: dict[int, list[str]] = {}
+    if visit_ids:
+        through = WelfareVisit.visitors.through.objects.filter(welfarevisit_id__in=visit_ids)
+        for visit_id, visitor in through.order_by("member__staff_no").values_list("welfarevisit_id", "member__name"):
+            visitors.setdefault(visit_id, []).append(visitor)
+    return visitors
+
+
+def distributions_with_totals(qs: QuerySet[FestivalDistribution]) -> tuple[list[FestivalDistribution], dict]:
+    """Distributions by date, each with ``n`` (人次), ``signed_n`` (签领人次) and ``total`` (yuan or None).
+
+    Returns (rows, totals) where totals is ``{"n": 人次, "total": Decimal yuan}`` over the rows. One query.
+    """
+    rows = list(
+        qs.annotate(
+            n=Count("recipients"),
+            signed_n=Count("recipients", filter=Q(recipients__signed=True)),
+            total=Sum("recipients__value"),
+        ).order_by("distributed_on")
+    )
+    totals = {"n": sum(r.n for r in rows), "total": sum((r.total or Decimal(0) for r in rows), Decimal(0))}
+    return rows, totals
+
+
+def distribution_totals(distribution: FestivalDistribution) -> dict:
+    """One distribution's ``n`` (人次), ``signed`` (签领人次) and ``total`` (yuan, None when empty). One query."""
+    return distribution.recipients.aggregate(
+        n=Count("pk"), signed=Count("pk", filter=Q(signed=True)), total=Sum("value")
+    )
+
+
+def plan_year_overview(user, plans: QuerySet[MutualAidPlan], *, year: int) -> dict:
+    """互助保障 page for ``year``: plans with enrolment and claim figures, visible claims, totals.
+
+    Each plan gets ``enrolled`` (人), ``claims_n``, ``claimed`` and ``paid`` (yuan) and ``paid_n``
+    for claims in the user's person scope (``welfare.access.person_scope_q``). ``claims`` lists up
+    to 200 claims the user may read (health-plan claims only with ``sensitive_q``); ``hidden`` counts
+    those in scope the user may not read. ``totals`` sums enrolled, claims, claimed and paid.
+    """
+    plans = list(plans.annotate(enrolled=Count("enrollments", filter=Q(enrollments__year=year), distinct=True)))
+    in_scope = AidClaim.objects.filter(person_scope_q(user), claimed_on__year=year)
+    claim_stats = {
+        r["plan_id"]: r
+        for r in in_scope.filter(plan__in=plans)
+        .values("plan_id")
+        .annotate(
+            n=Count("pk"),
+            claimed=Sum("claimed_amount"),
+            paid=Sum("paid_amount"),
+            paid_n=Count("pk", filter=Q(status="paid")),
+        )
+    }
+    for p in plans:
+        s = claim_stats.get(p.pk, {})
+        p.claims_n, p.claimed, p.paid, p.paid_n = (
+            s.get("n", 0),
+            s.get("claimed") or 0,
+            s.get("paid") or 0,
+            s.get("paid_n", 0),
+        )
+    visible = AidClaim.objects.filter(person_scope_q(user) & (Q(plan__is_health=False) | sensitive_q(user))).filter(
+        claimed_on__year=year
+    )
+    claims = visible.select_related("member", "plan")[:200]
+    return {
+        "plans": plans,
+        "claims": claims,
+        "hidden": in_scope.count() - visible.count(),
+        "totals": {
+            "enrolled": sum(p.enrolled for p in plans),
+            "claims": sum(p.claims_n for p in plans),
+            "claimed": sum((Decimal(p.claimed) for p in plans), Decimal(0)),
+            "paid": sum((Decimal(p.paid) for p in plans), Decimal(0)),
+        },
+    }
+
+
+def campaigns_with_counts(qs: QuerySet[HealthCheckCampaign]) -> list[HealthCheckCampaign]:
+    """Health-check campaigns with ``n`` participants (人), ``women`` (女职工专项) and ``contract`` (编外). One query."""
+    return list(
+        qs.annotate(
+            n=Count("participants"),
+            women=Count("participants", filter=Q(participants__womens_check=True)),
+            contract=Count("participants", filter=~Q(participants__member__employment_type="established")),
+        )
+    )
+
+
+def hardship_overview(user) -> dict:
+    """困难职工 page: the cases ``user`` may read, and counts over every case in their scope.
+
+    ``rows``: readable cases (``sensitive_q``) with ``aid_total`` (yuan or None) and ``aid_n``;
+    ``counts``: ``total``/``open``/``closed`` cases in the person scope; ``aid``: ``n`` payments and
+    ``total`` yuan on those cases; ``hidden``: cases in scope the user may not read. Three queries.
+    """
+    in_scope = HardshipCase.objects.filter(person_scope_q(user))
+    rows = list(
+        in_scope.filter(sensitive_q(user))
+        .select_related("member__organization__parent")
+        .annotate(aid_total=Sum("aids__amount"), aid_n=Count("aids"))
+    )
+    counts = in_scope.aggregate(
+        total=Count("pk"), open=Count("pk", filter=Q(status="open")), closed=Count("pk", filter=Q(status="closed"))
+    )
+    aid = HardshipAid.objects.filter(case__in=in_scope).aggregate(n=Count("pk"), total=Sum("amount"))
+    return {"rows": rows, "counts": counts, "aid": aid, "hidden": counts["total"] - len(rows)}
+
+
+def drives_with_totals(qs: QuerySet[DonationDrive]) -> tuple[list[DonationDrive], dict]:
+    """Donation drives with ``donors`` (人), ``total`` (yuan or None) and ``ml`` (献血毫升), and page totals.
+
+    Totals: ``donors`` and ``total`` over money drives, ``blood`` donors over blood drives. One query.
+    """
+    rows = list(
+        qs.annotate(
+            donors=Count("donations__member", distinct=True),
+            total=Sum("donations__amount"),
+            ml=Sum("donations__blood_ml"),
+        )
+    )
+    totals = {
+        "donors": sum(r.donors for r in rows if r.kind != "blood"),
+        "total": sum((r.total or Decimal(0) for r in rows if r.kind != "blood"), Decimal(0)),
+        "blood": sum(r.donors for r in rows if r.kind == "blood"),
+    }
+    return rows, totals
+
+
+def drive_totals(drive: DonationDrive) -> dict:
+    """One drive's ``n`` donations, ``donors`` (人), ``total`` (yuan or None) and ``ml`` (or None). One query."""
+    return drive.donations.aggregate(
+        n=Count("pk"), donors=Count("member", distinct=True), total=Sum("amount"), ml=Sum("blood_ml")
+    )
+
+
+def services_by_kind(qs: QuerySet[ServiceRecord]) -> list[dict]:
+    """Per ``ServiceRecord.Kind``: ``kind``, ``label``, ``n`` (人次) and ``persons`` (人), by kind code. One query."""
+    labels = dict(ServiceRecord.Kind.choices)
+    rows = list(qs.values("kind").annotate(n=Count("pk"), persons=Count("member", distinct=True)).order_by("kind"))
+    for r in rows:
+        r["label"] = labels.get(r["kind"], r["kind"])
+    return rows

@@ -14,16 +14,23 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 
-from members.models import AuditEntry, EmploymentType, FamilyMember, Member, MemberStatus, Organization
+from members.models import AuditEntry, EmploymentType, FamilyMember, ImportBatch, Member, MemberStatus, Organization
 from union_portal.lib.audit import audit
 
 from .models import (
     AidClaim,
     DistributionRecipient,
+    Donation,
+    DonationDrive,
     FestivalDistribution,
     HardshipAid,
     HardshipCase,
+    HealthCheckCampaign,
+    HealthCheckParticipant,
+    MutualAidPlan,
     PendingVisit,
+    PlanEnrollment,
+    ServiceRecord,
     SpendingCap,
     SpendingCapRuleSet,
     VisitOccasion,
@@ -425,9 +432,19 @@ CLAIM_NEXT = {
 
 @transaction.atomic
 def claim_advance(
-    *, claim: AidClaim, status: str, paid_amount: Decimal | None = None, on: dt.date | None = None
+    *,
+    claim: AidClaim,
+    status: str,
+    paid_amount: Decimal | None = None,
+    on: dt.date | None = None,
+    acting_user=None,
+    request=None,
 ) -> AidClaim:
-    """Move a claim along 申请 → 已提交 → 已赔付 / 拒赔; raises ``ValueError`` for other moves."""
+    """Move a claim along 申请 → 已提交 → 已赔付 / 拒赔 and audit the change (UPDATE).
+
+    ``paid_amount`` (yuan) defaults to the claimed amount when the claim is paid; ``on`` (the
+    payment date) to today. Raises ``ValueError`` for any other move, writing nothing.
+    """
     if status not in CLAIM_NEXT.get(claim.status, set()):
         raise ValueError("理赔状态不能这样变更")
     claim.status = status
@@ -437,25 +454,289 @@ def claim_advance(
         claim.paid_on = on or dt.date.today()
         fields += ["paid_amount", "paid_on"]
     claim.save(update_fields=fields)
+    audit(
+        request,
+        AuditEntry.Action.UPDATE,
+        claim,
+        user=acting_user,
+        organization=claim.member.school,
+        summary=f"理赔状态变更为“{claim.get_status_display()}” {claim.member.name}",
+    )
     return claim
 
 
 @transaction.atomic
 def hardship_aid_pay(
-    *, case: HardshipCase, paid_on: dt.date, amount: Decimal, funding_source: str, notes: str = ""
+    *,
+    case: HardshipCase,
+    paid_on: dt.date,
+    amount: Decimal,
+    funding_source: str,
+    notes: str = "",
+    acting_user=None,
+    request=None,
 ) -> HardshipAid:
+    """Record a 帮扶金 payment of ``amount`` yuan on an open case and audit it (CREATE).
+
+    Raises ``ValueError`` when the case is closed (已脱困), writing nothing.
+    """
     if case.status != HardshipCase.Status.OPEN:
         raise ValueError("该档案已脱困，不能再发放帮扶金")
-    return HardshipAid.objects.create(
+    aid = HardshipAid.objects.create(
         case=case, paid_on=paid_on, amount=amount, funding_source=funding_source, notes=notes
     )
+    audit(
+        request,
+        AuditEntry.Action.CREATE,
+        aid,
+        user=acting_user,
+        organization=case.member.school,
+        summary=f"发放帮扶金 {amount:.2f} 元 {case.member.name}",
+    )
+    return aid
 
 
 @transaction.atomic
-def hardship_case_close(*, case: HardshipCase, closed_on: dt.date, notes: str = "") -> HardshipCase:
+def hardship_case_close(
+    *, case: HardshipCase, closed_on: dt.date, notes: str = "", acting_user=None, request=None
+) -> HardshipCase:
+    """Mark a case 已脱困 on ``closed_on`` (``notes`` appended to the case's notes) and audit it (UPDATE)."""
     case.status = HardshipCase.Status.CLOSED
     case.closed_on = closed_on
     if notes:
         case.notes = (case.notes + "\n" + notes).strip()
     case.save(update_fields=["status", "closed_on", "notes"])
+    audit(
+        request,
+        AuditEntry.Action.UPDATE,
+        case,
+        user=acting_user,
+        organization=case.member.school,
+        summary=f"困难职工脱困 {case.member.name}",
+    )
     return case
+
+
+@transaction.atomic
+def claim_record(
+    *,
+    member: Member,
+    plan: MutualAidPlan,
+    claimed_on: dt.date,
+    claimed_amount: Decimal,
+    notes: str = "",
+    acting_user=None,
+    request=None,
+) -> AidClaim:
+    """Record a 理赔申请 (status 申请) of ``claimed_amount`` yuan for ``member`` and audit it (CREATE)."""
+    claim = AidClaim.objects.create(
+        plan=plan,
+        member=member,
+        claimed_on=claimed_on,
+        claimed_amount=claimed_amount,
+        notes=notes,
+        recorded_by=acting_user,
+    )
+    audit(
+        request,
+        AuditEntry.Action.CREATE,
+        claim,
+        user=acting_user,
+        organization=member.school,
+        summary=f"登记理赔申请 {member.name}",
+    )
+    return claim
+
+
+@transaction.atomic
+def hardship_case_open(
+    *,
+    member: Member,
+    opened_on: dt.date,
+    reason: str,
+    level: str = HardshipCase.Level.GENERAL,
+    notes: str = "",
+    acting_user=None,
+    request=None,
+) -> HardshipCase:
+    """Open a 困难职工 case (status 帮扶中) for ``member`` and audit it (CREATE).
+
+    The caller checks that the acting user may see the member's sensitive records (``welfare.access``).
+    """
+    case = HardshipCase.objects.create(
+        member=member, opened_on=opened_on, reason=reason, level=level, notes=notes, recorded_by=acting_user
+    )
+    audit(
+        request,
+        AuditEntry.Action.CREATE,
+        case,
+        user=acting_user,
+        organization=member.school,
+        summary=f"困难职工建档 {member.name}",
+    )
+    return case
+
+
+# --- Mutual aid plans, health checks, donations, services ---------------------------------
+
+
+@dataclass
+class PlanResult:
+    plan: MutualAidPlan
+    enrolled: int
+
+
+@transaction.atomic
+def plan_create(
+    *,
+    organization: Organization,
+    kind: str,
+    name: str,
+    premium: Decimal,
+    is_health: bool = True,
+    description: str = "",
+    enroll_year: int | None = None,
+    enroll_women_only: bool = False,
+    acting_user=None,
+    request=None,
+) -> PlanResult:
+    """Create a 互助保障计划 of ``organization`` and, for ``enroll_year``, enrol its active members.
+
+    ``premium`` is yuan per person per year and is copied onto each enrolment. With
+    ``enroll_women_only`` only female members are enrolled (女职工特殊疾病). The plan, its
+    enrolments (one batched INSERT per 5,000) and the audit entry are written together or not at all.
+    """
+    plan = MutualAidPlan.objects.create(
+        organization=organization, kind=kind, name=name, premium=premium, is_health=is_health, description=description
+    )
+    enrolled = 0
+    if enroll_year:
+        members = Member.objects.within(organization).filter(status="active")
+        if enroll_women_only:
+            members = members.filter(gender="female")
+        enrolled = len(
+            PlanEnrollment.objects.bulk_create(
+                [
+                    PlanEnrollment(plan=plan, member_id=i, year=enroll_year, premium=plan.premium)
+                    for i in members.values_list("pk", flat=True)
+                ],
+                batch_size=5000,
+            )
+        )
+    summary = f"新建互助保障计划“{name}”" + (f"，{enroll_year} 年参保 {enrolled} 人" if enroll_year else "")
+    audit(request, AuditEntry.Action.CREATE, plan, user=acting_user, organization=organization, summary=summary)
+    return PlanResult(plan, enrolled)
+
+
+@transaction.atomic
+def healthcheck_campaign_create(
+    *,
+    organization: Organization,
+    members_of: Organization,
+    name: str,
+    held_on: dt.date,
+    provider: str = "",
+    cost_per_person: Decimal | None = None,
+    include_retirees: bool = False,
+    acting_user=None,
+    request=None,
+) -> HealthCheckCampaign:
+    """Create a 体检 campaign of ``organization`` with every active member of ``members_of`` as participant.
+
+    Contract staff are included; retirees too with ``include_retirees``. Women get the special
+    check (``womens_check``). ``cost_per_person`` is yuan (None → 0). Audited (CREATE).
+    """
+    campaign = HealthCheckCampaign.objects.create(
+        organization=organization,
+        year=held_on.year,
+        name=name,
+        held_on=held_on,
+        provider=provider,
+        cost_per_person=cost_per_person or 0,
+    )
+    statuses = ["active"] + (["retired"] if include_retirees else [])
+    participants = HealthCheckParticipant.objects.bulk_create(
+        [
+            HealthCheckParticipant(campaign=campaign, member_id=pk, womens_check=g == "female")
+            for pk, g in Member.objects.within(members_of).filter(status__in=statuses).values_list("pk", "gender")
+        ],
+        batch_size=5000,
+    )
+    audit(
+        request,
+        AuditEntry.Action.CREATE,
+        campaign,
+        user=acting_user,
+        organization=organization,
+        summary=f"新建体检“{name}” {len(participants)} 人",
+    )
+    return campaign
+
+
+@transaction.atomic
+def donation_record(
+    *,
+    drive: DonationDrive,
+    member: Member,
+    amount: Decimal | None,
+    blood_ml: int | None = None,
+    acting_user=None,
+    request=None,
+) -> Donation:
+    """Record ``member``'s gift of ``amount`` yuan (None → 0) or, for a blood drive, ``blood_ml`` millilitres.
+
+    Audited (CREATE).
+    """
+    donation = Donation.objects.create(drive=drive, member=member, amount=amount or 0, blood_ml=blood_ml)
+    audit(
+        request,
+        AuditEntry.Action.CREATE,
+        donation,
+        user=acting_user,
+        organization=drive.organization,
+        summary=f"登记捐助“{drive.title}” {member.name}",
+    )
+    return donation
+
+
+@transaction.atomic
+def service_record_create(
+    *,
+    member: Member,
+    kind: str,
+    served_on: dt.date,
+    description: str,
+    outcome: str = "",
+    acting_user=None,
+    request=None,
+) -> ServiceRecord:
+    """Record a 服务事项 (``ServiceRecord.Kind`` code) done for ``member`` and audit it (CREATE)."""
+    record = ServiceRecord.objects.create(
+        member=member, kind=kind, served_on=served_on, description=description, outcome=outcome, recorded_by=acting_user
+    )
+    audit(
+        request,
+        AuditEntry.Action.CREATE,
+        record,
+        user=acting_user,
+        organization=member.school,
+        summary=f"登记服务事项 {member.name}（{record.get_kind_display()}）",
+    )
+    return record
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+
+def import_batch_upload(*, school: Organization, upload, acting_user) -> ImportBatch:
+    """Store an uploaded welfare ledger file as an ``ImportBatch`` awaiting preview (one row, the file saved).
+
+    Nothing is imported yet: ``welfare.importer.welfare_import`` writes (and audits) on confirm.
+    """
+    return ImportBatch.objects.create(
+        kind=ImportBatch.Kind.WELFARE,
+        school=school,
+        file=upload,
+        original_name=upload.name[:255],
+        uploaded_by=acting_user,
+    )
