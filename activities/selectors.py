@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.http import Http404
+from django.utils import timezone
 
 from members.access import MANAGER_ROLES, has_role, member_of, scope_q
 from members.models import Organization
@@ -149,6 +150,126 @@ def month_activities(user, year: int, month: int):
     last = (first + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
     qs = activities_visible_to(user).filter(starts_at__date__lte=last, ends_at__date__gte=first)
     return with_counts(qs.select_related("organizer")).order_by("starts_at", "id")
+
+
+# --- Page queries (aggregates the views show) ------------------------------------------------------
+
+
+def activity_list(user, *, member=None):
+    """Visible activities with their organiser, counts (``with_counts``) and, when ``member`` is given,
+    ``my_status``: the status of the member's own live registration (not a family member's), or None.
+    Still a QuerySet: the caller filters and orders it."""
+    rows = with_counts(activities_visible_to(user).select_related("organizer"))
+    if member is not None:
+        mine = (
+            Registration.objects.filter(activity=OuterRef("pk"), member=member, family_member__isnull=True)
+            .exclude(status=Registration.Status.CANCELLED)
+            .values("status")[:1]
+        )
+        rows = rows.annotate(my_status=Subquery(mine))
+    return rows
+
+
+def in_local_period(rows, start: dt.date | None, end: dt.date | None):
+    """Activities *starting* on local dates in [start, end] (either bound may be None: open),
+    the rule the annual report counts activities by (``ActivityQuerySet.in_range``)."""
+    if not (start or end):
+        return rows
+    return rows.in_range(start or dt.date(1900, 1, 1), end or dt.date(2999, 12, 31))
+
+
+def registration_counts(activity: Activity) -> dict[str, int]:
+    """``{"registered", "waitlisted", "checked_in"}`` for one activity, in 人次 (one query)."""
+    return activity.registrations.aggregate(
+        registered=Count("id", filter=Q(status=Registration.Status.REGISTERED)),
+        waitlisted=Count("id", filter=Q(status=Registration.Status.WAITLISTED)),
+        checked_in=Count("id", filter=Q(checked_in_at__isnull=False)),
+    )
+
+
+def check_in_totals(activity: Activity) -> dict[str, int]:
+    """``{"registered", "checked_in"}``: registrations holding a place, and those of them checked in (人次)."""
+    return activity.registrations.aggregate(
+        registered=Count("id", filter=Q(status=Registration.Status.REGISTERED)),
+        checked_in=Count("id", filter=Q(status=Registration.Status.REGISTERED, checked_in_at__isnull=False)),
+    )
+
+
+def teams_with_player_counts(activity: Activity):
+    """The activity's teams by name, with their sub-union and ``n_players`` (one query)."""
+    return activity.teams.select_related("organization").annotate(n_players=Count("players")).order_by("name")
+
+
+def get_match_for_user(user, pk) -> Match:
+    """A match of an activity organised in a subtree the user manages, else ``Http404``."""
+    match = Match.objects.filter(scope_q(user, "activity__organizer", *MANAGER_ROLES), pk=pk).first()
+    if match is None:
+        raise Http404("没有找到该场次。")
+    return match
+
+
+def latest_fund_year(user) -> int | None:
+    """The latest year with a sub-union allocation the user manages, or None."""
+    return (
+        SubUnionFund.objects.filter(scope_q(user, "organization", *MANAGER_ROLES))
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+
+
+def funds_with_spending(user, year: int) -> list[SubUnionFund]:
+    """The year's allocations the user manages, by organisation path, each with ``spent_total``
+    (yuan, Decimal or None: ``spent`` of the sub-union's live activities paid from its fund that
+    start in ``year``), ``activities`` (its live activities that year, any funding, or None) and
+    ``remaining`` (allocation minus spent_total). One query."""
+    live = Activity.objects.filter(organizer=OuterRef("organization"), starts_at__year=year).exclude(
+        status=Activity.Status.CANCELLED
+    )
+    spent = (
+        live.filter(funding_source=Activity.FundingSource.SUB_UNION)
+        .values("organizer")
+        .annotate(s=Sum("spent"))
+        .values("s")
+    )
+    n_acts = live.values("organizer").annotate(n=Count("id")).values("n")
+    funds = list(
+        SubUnionFund.objects.filter(scope_q(user, "organization", *MANAGER_ROLES), year=year)
+        .select_related("organization")
+        .annotate(spent_total=Subquery(spent), activities=Subquery(n_acts))
+        .order_by("organization__path")
+    )
+    for f in funds:
+        f.remaining = f.allocation - (f.spent_total or 0)
+    return funds
+
+
+def interest_groups_with_counts(user):
+    """Visible interest groups, active first then by name, with leader, organisation,
+    ``n_members`` and ``n_sessions`` (one query)."""
+    return (
+        interest_groups_visible_to(user)
+        .select_related("leader", "organization")
+        .annotate(n_members=Count("members", distinct=True), n_sessions=Count("sessions", distinct=True))
+        .order_by("-is_active", "name")
+    )
+
+
+def recent_sessions(group: InterestGroup, *, limit: int = 20) -> list[GroupSession]:
+    """The group's latest ``limit`` sessions, newest first, each with ``n`` attendees (人次)."""
+    return list(group.sessions.annotate(n=Count("attendees")).order_by("-held_on")[:limit])
+
+
+def latest_finished_year(node: Organization) -> int | None:
+    """Local year in which the latest finished activity of ``node``'s subtree started, or None."""
+    latest = (
+        Activity.objects.within(node)
+        .filter(status=Activity.Status.FINISHED)
+        .order_by("-starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    return timezone.localtime(latest).year if latest else None
 
 
 def plaque_candidates(node: Organization, year: int):

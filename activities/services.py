@@ -1,5 +1,9 @@
 """Writes of the activities app: registration with capacity and waitlist, check-in, photos, honours.
 
+Every service is keyword-only and atomic; those that must be audited take ``acting_user`` (and
+``request`` for the client address) and write their ``AuditEntry`` inside the same transaction,
+so a rolled-back write leaves no audit entry and an audit that fails undoes the write.
+
 Capacity is race-safe: every service that takes or frees a place first locks
 the activity row (``SELECT … FOR UPDATE``), so two registrations for the last
 place are serialised by PostgreSQL and the second one sees the first one's
@@ -17,9 +21,21 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from members.models import FamilyMember, Gender, Member, MemberStatus
+from members.models import AuditEntry, FamilyMember, Gender, Member, MemberStatus
+from union_portal.lib.audit import audit
 
-from .models import Activity, ActivityPhoto, Registration
+from .models import (
+    Activity,
+    ActivityPhoto,
+    Award,
+    GroupSession,
+    Honor,
+    InterestGroup,
+    Match,
+    Registration,
+    SubUnionFund,
+    Team,
+)
 
 PHOTO_MAX_PIXELS = 1600  # longest side after resizing
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -190,8 +206,13 @@ def resize_image(data: bytes) -> bytes:
 
 
 @transaction.atomic
-def photo_add(*, activity: Activity, data: bytes, caption: str = "", acting_user=None) -> ActivityPhoto:
-    """Resize and store one photo of ``activity``; refuses past the per-activity limit."""
+def photo_add(*, activity: Activity, data: bytes, caption: str = "", acting_user=None, request=None) -> ActivityPhoto:
+    """Resize and store one photo of ``activity`` and audit the upload; refuses past the per-activity limit.
+
+    ``data`` is the uploaded file's bytes. Raises ``ValidationError`` (Chinese message) when the
+    activity already has ``photo_limits()[1]`` photos or the data is not a readable image. If the row
+    or its audit entry cannot be written, the stored file is removed again.
+    """
     _max_bytes, max_count = photo_limits()
     _lock_activity(activity.pk)
     if activity.photos.count() >= max_count:
@@ -203,6 +224,242 @@ def photo_add(*, activity: Activity, data: bytes, caption: str = "", acting_user
         width, height = img.size
     photo = ActivityPhoto(activity=activity, caption=caption, uploaded_by=acting_user)
     photo.image.save(f"activity-{activity.pk}.jpg", ContentFile(jpeg), save=False)
-    photo.width, photo.height = width, height
-    photo.save()
+    try:
+        photo.width, photo.height = width, height
+        photo.save()
+        audit(
+            request,
+            AuditEntry.Action.CREATE,
+            photo,
+            summary=f"上传活动照片 {activity.title}",
+            user=acting_user,
+            organization=activity.organizer,
+        )
+    except Exception:
+        photo.image.delete(save=False)
+        raise
     return photo
+
+
+@transaction.atomic
+def photo_delete(*, photo: ActivityPhoto, acting_user, request=None) -> None:
+    """Delete a photo's row (audited); its file is removed only once the deletion has committed.
+
+    If the surrounding transaction rolls back, the row and its file both stay.
+    """
+    storage, name = photo.image.storage, photo.image.name
+    audit(
+        request,
+        AuditEntry.Action.DELETE,
+        photo,
+        summary="删除活动照片",
+        user=acting_user,
+        organization=photo.activity.organizer,
+    )
+    photo.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Activities ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def activity_create(*, activity: Activity, acting_user, request=None) -> Activity:
+    """Save a new (unsaved) ``activity`` created by ``acting_user`` and audit it. Returns it saved."""
+    activity_save(activity=activity, acting_user=acting_user)
+    audit(
+        request,
+        AuditEntry.Action.CREATE,
+        activity,
+        summary=f"新建活动 {activity.title}",
+        user=acting_user,
+        organization=activity.organizer,
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, activity: Activity, acting_user, request=None) -> list[Registration]:
+    """Save an edited ``activity`` and audit it; returns the registrations promoted from the waitlist
+    because the capacity grew or was lifted (oldest first)."""
+    promoted = activity_save(activity=activity, acting_user=acting_user)
+    audit(
+        request,
+        AuditEntry.Action.UPDATE,
+        activity,
+        summary=f"修改活动 {activity.title}",
+        user=acting_user,
+        organization=activity.organizer,
+    )
+    return promoted
+
+
+# --- Teams and matches -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def team_add(*, activity: Activity, team: Team, players, acting_user, request=None) -> Team:
+    """Save an unsaved ``team`` of ``activity`` with its ``players`` (Members) and audit it."""
+    team.activity = activity
+    team.save()
+    team.players.set(players)
+    audit(
+        request,
+        AuditEntry.Action.CREATE,
+        team,
+        summary=f"{activity.title}：{team}",
+        user=acting_user,
+        organization=activity.organizer,
+    )
+    return team
+
+
+@transaction.atomic
+def match_add(*, activity: Activity, match: Match, acting_user, request=None) -> Match:
+    """Save an unsaved ``match`` (a fixture or result) of ``activity`` and audit it."""
+    match.activity = activity
+    match.save()
+    audit(
+        request,
+        AuditEntry.Action.CREATE,
+        match,
+        summary=f"{activity.title}：{match}",
+        user=acting_user,
+        organization=activity.organizer,
+    )
+    return match
+
+
+@transaction.atomic
+def team_delete(*, team: Team, acting_user, request=None) -> None:
+    """Delete a team (its matches go with it, by cascade) and audit it."""
+    audit(
+        request,
+        AuditEntry.Action.DELETE,
+        team,
+        summary=f"删除参赛队 {team.name}",
+        user=acting_user,
+        organization=team.activity.organizer,
+    )
+    team.delete()
+
+
+@transaction.atomic
+def match_delete(*, match: Match) -> None:
+    """Delete one match. Not audited (as before the services existed: a fixture, not a record of a person)."""
+    match.delete()
+
+
+# --- Honours, awards, funds ------------------------------------------------------------------------
+
+
+def _record(obj, *, title: str, acting_user, request) -> None:
+    obj.save()
+    audit(
+        request,
+        AuditEntry.Action.CREATE,
+        obj,
+        summary=f"登记{title} {obj}",
+        user=acting_user,
+        organization=obj.organization,
+    )
+
+
+@transaction.atomic
+def honor_record(*, honor: Honor, acting_user, request=None) -> Honor:
+    """Save an unsaved honour (荣誉, individual or collective) and audit it."""
+    _record(honor, title="荣誉", acting_user=acting_user, request=request)
+    return honor
+
+
+@transaction.atomic
+def award_record(*, award: Award, acting_user, request=None) -> Award:
+    """Save an unsaved award (获奖, individual or team) and audit it."""
+    _record(award, title="获奖", acting_user=acting_user, request=request)
+    return award
+
+
+@transaction.atomic
+def honor_delete(*, honor: Honor, acting_user, request=None) -> None:
+    """Delete an honour and audit it."""
+    audit(
+        request,
+        AuditEntry.Action.DELETE,
+        honor,
+        summary=f"删除荣誉 {honor.title}",
+        user=acting_user,
+        organization=honor.organization,
+    )
+    honor.delete()
+
+
+@transaction.atomic
+def award_delete(*, award: Award, acting_user, request=None) -> None:
+    """Delete an award and audit it."""
+    audit(
+        request,
+        AuditEntry.Action.DELETE,
+        award,
+        summary=f"删除获奖 {award}",
+        user=acting_user,
+        organization=award.organization,
+    )
+    award.delete()
+
+
+@transaction.atomic
+def sub_union_fund_allocate(*, fund: SubUnionFund, acting_user, request=None) -> SubUnionFund:
+    """Save an unsaved yearly allocation (活动经费, ``allocation`` in yuan as Decimal) and audit it."""
+    fund.save()
+    audit(
+        request,
+        AuditEntry.Action.CREATE,
+        fund,
+        summary=f"下拨 {fund.organization} {fund.year} 年活动经费 {fund.allocation} 元",
+        user=acting_user,
+        organization=fund.organization,
+    )
+    return fund
+
+
+# --- Interest groups -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def interest_group_save(*, group: InterestGroup, acting_user, request=None) -> InterestGroup:
+    """Save a new or edited interest group, make its leader (if any) a member, and audit it."""
+    created = group.pk is None
+    group.save()
+    if group.leader_id:
+        group.members.add(group.leader)
+    audit(
+        request,
+        AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+        group,
+        summary=f"兴趣小组 {group.name}",
+        user=acting_user,
+        organization=group.organization,
+    )
+    return group
+
+
+@transaction.atomic
+def group_session_record(*, group: InterestGroup, session: GroupSession, attendees) -> GroupSession:
+    """Save an unsaved session of ``group`` with its ``attendees`` (Members). Not audited (as before)."""
+    session.group = group
+    session.save()
+    session.attendees.set(attendees)
+    return session
+
+
+@transaction.atomic
+def interest_group_join(*, group: InterestGroup, member: Member) -> None:
+    """Add ``member`` to ``group`` (idempotent). The caller checks the group is active."""
+    group.members.add(member)
+
+
+@transaction.atomic
+def interest_group_leave(*, group: InterestGroup, member: Member) -> None:
+    """Remove ``member`` from ``group`` (idempotent)."""
+    group.members.remove(member)
