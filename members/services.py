@@ -1,4 +1,4 @@
-"""Writes to the member registry: roster import, member create/update.
+"""Writes to the member registry: roster import, member create/update, family, consents, export log.
 
 Service functions are keyword-only, typed and atomic (HackSoft style). They take
 ``acting_user`` when the write is audited.
@@ -13,14 +13,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from union_portal.lib import columns
+from union_portal.lib.audit import audit
 from union_portal.lib.columns import OMIT, Column, ColumnSpec, Row, validate_rows
 from union_portal.lib.tabular import RowError, TableFileError, clean_name
 
 from .idcard import id_birth_date, id_gender, id_number_error, normalize_id_number
 from .models import (
     AuditEntry,
+    Consent,
     Department,
     EmploymentType,
+    FamilyMember,
     Gender,
     Member,
     MemberStatus,
@@ -260,8 +263,6 @@ def roster_import(
             m.updated_at = now
         Member.objects.bulk_update(to_update, fields, batch_size=500)
     result.written = True
-    from union_portal.lib.audit import audit
-
     audit(
         request,
         AuditEntry.Action.IMPORT,
@@ -286,8 +287,6 @@ def member_save(*, member: Member, acting_user, request=None, created: bool = Fa
     if member.is_union_member and not member.joined_union_on:
         member.joined_union_on = member.hired_on
     member.save()
-    from union_portal.lib.audit import audit
-
     audit(
         request,
         AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
@@ -297,3 +296,50 @@ def member_save(*, member: Member, acting_user, request=None, created: bool = Fa
         summary=f"{'新增' if created else '修改'}教职工 {member.name}",
     )
     return member
+
+
+@transaction.atomic
+def family_member_add(*, member: Member, relative: FamilyMember, acting_user, request=None) -> FamilyMember:
+    """Attach an immediate family member (直系亲属, an unsaved form instance) to ``member``; audited."""
+    relative.member = member
+    relative.save()
+    audit(
+        request,
+        AuditEntry.Action.CREATE,
+        relative,
+        user=acting_user,
+        organization=member.school,
+        summary=f"为 {member.name} 添加直系亲属",
+    )
+    return relative
+
+
+@transaction.atomic
+def consent_record(*, member: Member, consent: Consent, acting_user, request=None) -> Consent:
+    """Record ``member``'s consent (an unsaved form instance) to processing sensitive data for a
+    purpose (PIPL art. 29), by ``acting_user``; audited."""
+    consent.member = member
+    consent.recorded_by = acting_user
+    consent.save()
+    audit(
+        request,
+        AuditEntry.Action.CREATE,
+        consent,
+        user=acting_user,
+        organization=member.school,
+        summary=f"登记 {member.name} 的个人信息处理同意：{consent.get_purpose_display()}",
+    )
+    return consent
+
+
+@transaction.atomic
+def member_export_log(*, organization: Organization | None, full_ids: bool, acting_user, request=None) -> None:
+    """Audit an export of the member list (PIPL: who took which personal data out, with or
+    without full ID numbers)."""
+    audit(
+        request,
+        AuditEntry.Action.EXPORT,
+        user=acting_user,
+        organization=organization,
+        summary=f"导出会员名册（{'含完整身份证号' if full_ids else '身份证号已脱敏'}）",
+    )
