@@ -1,7 +1,8 @@
 """Historical welfare ledger import (慰问台账), with the roster import's tolerance.
 
-Reuses ``union_portal.lib.tabular``: title rows, header spellings, full-width digits,
-many date forms, ``￥1,200元`` amounts. Members are found by 工号, or by name
+Declares its columns for ``union_portal.lib.columns`` (``COLUMNS``), which reads the file with
+``union_portal.lib.tabular``: title rows, header spellings, full-width digits, many date forms,
+``￥1,200元`` amounts; only the ledger's own checks are here (``_LedgerCheck``). Members are found by 工号, or by name
 (plus 部门 when two colleagues share a name). Occasions match tolerantly by
 name (``住院``, ``生病住院慰问`` → 生病住院). All-or-nothing: any row error
 and nothing is written.
@@ -77,6 +78,9 @@ ALIASES: dict[str, list[str]] = COLUMNS.aliases()
 
 @dataclass
 class ImportResult:
+    """Outcome of a ledger import or its preview: ``errors`` by row and column (nothing written
+    when any), clean ``rows`` (dicts, see ``welfare_validate``) and their ``total`` in yuan."""
+
     file_error: str = ""
     errors: list[RowError] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
