@@ -112,6 +112,19 @@ def primary_school(user) -> Organization | None:
     return node.school
 
 
+def import_school(user) -> Organization | None:
+    """The school whose spreadsheets ``user`` may import (rosters, ledgers), or None.
+
+    The school of the user's chair or committee role at (or below) a school; a superuser
+    without such a role gets ``primary_school``. District roles import nothing.
+    """
+    nodes = nodes_for(user, *SCHOOL_MANAGER_ROLES)
+    school = next((n.school for n in nodes if n.kind != Organization.Kind.DISTRICT), None)
+    if school is None and getattr(user, "is_superuser", False):
+        school = primary_school(user)
+    return school
+
+
 def member_of(user) -> Member | None:
     """The member record linked to the user, or None (cached on the user object)."""
     if not getattr(user, "is_authenticated", False):

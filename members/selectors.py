@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from .access import members_visible_to
-from .models import Member
+from .access import members_visible_to, scope_q
+from .models import AuditEntry, Member, Role
 
 
 def member_list(user, *, search: str = "") -> QuerySet[Member]:
@@ -29,3 +29,19 @@ def member_list(user, *, search: str = "") -> QuerySet[Member]:
         qs = qs.filter(q)
     return qs
 
+
+
+def audit_entries(user, *, action: str = "", who: str = "") -> QuerySet[AuditEntry]:
+    """Audit entries of the subtrees where ``user`` is chair (all of them for a superuser), newest first.
+
+    ``action`` (an ``AuditEntry.Action`` code; anything else is ignored) and ``who`` (a part of
+    the username) narrow the list. The organisation is selected with each entry.
+    """
+    qs = AuditEntry.objects.select_related("organization")
+    if not getattr(user, "is_superuser", False):
+        qs = qs.filter(scope_q(user, "organization", Role.CHAIR))
+    if action in AuditEntry.Action.values:
+        qs = qs.filter(action=action)
+    if who:
+        qs = qs.filter(username__icontains=who)
+    return qs

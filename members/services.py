@@ -1,4 +1,4 @@
-"""Writes to the member registry: roster import, member create/update.
+"""Writes to the member registry: roster import, member create/update, family, consents, export log.
 
 Service functions are keyword-only, typed and atomic (HackSoft style). They take
 ``acting_user`` when the write is audited.
@@ -12,39 +12,24 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from union_portal.lib.tabular import RowError, TableFileError, clean_name, fold, match_choice, parse_date, read_table
+from union_portal.lib import columns
+from union_portal.lib.audit import audit
+from union_portal.lib.columns import OMIT, Column, ColumnSpec, Row, validate_rows
+from union_portal.lib.tabular import RowError, TableFileError, clean_name
 
 from .idcard import id_birth_date, id_gender, id_number_error, normalize_id_number
 from .models import (
     AuditEntry,
+    Consent,
     Department,
     EmploymentType,
+    FamilyMember,
     Gender,
     Member,
     MemberStatus,
     Organization,
 )
 from .pinyin import pinyin_fields
-
-ROSTER_ALIASES: dict[str, list[str]] = {
-    "name": ["姓名", "教职工姓名", "职工姓名", "名字"],
-    "staff_no": ["工号", "职工号", "编号", "教工号", "人员编号", "工作证号"],
-    "gender": ["性别"],
-    "birth_date": ["出生日期", "出生年月", "出生年月日", "生日"],
-    "id_number": ["身份证号", "身份证号码", "身份证", "证件号码"],
-    "department": ["部门", "所在部门", "科室", "处室"],
-    "sub_union": ["分工会", "二级工会", "部门工会", "所属分工会"],
-    "group": ["工会小组", "小组"],
-    "phone": ["手机", "手机号", "手机号码", "联系电话", "电话"],
-    "title": ["职称", "专业技术职务"],
-    "hired_on": ["入职时间", "入职日期", "参加工作时间", "来校时间", "入校时间"],
-    "joined_union_on": ["入会时间", "入会日期"],
-    "employment_type": ["用工形式", "用工性质", "人员类别", "编制"],
-    "status": ["状态", "在职状态", "人员状态"],
-    "is_union_member": ["是否会员", "会员", "工会会员"],
-}
-ROSTER_REQUIRED = ("name", "staff_no")
-ROSTER_LABELS = {"name": "姓名", "staff_no": "工号"}
 
 GENDER_ALIASES = {Gender.MALE: ["男", "男性", "m", "male"], Gender.FEMALE: ["女", "女性", "f", "female"]}
 EMPLOYMENT_ALIASES = {
@@ -60,7 +45,37 @@ STATUS_ALIASES = {
     MemberStatus.LEFT: ["调离", "离职", "调出"],
     MemberStatus.DECEASED: ["去世", "已故", "死亡"],
 }
-YES_NO = {"yes": ["是", "会员", "y", "1", "true", "√"], "no": ["否", "非会员", "n", "0", "false", "×"]}
+
+
+def _plausible_day(day: dt.date) -> bool:
+    """Roster dates lie between 1900-01-01 and a year from today (a hire date may be announced ahead)."""
+    return dt.date(1900, 1, 1) <= day <= timezone.localdate() + dt.timedelta(days=366)
+
+
+# Validation order is the order errors are listed within a row.
+ROSTER_COLUMNS = ColumnSpec(
+    Column("name", "姓名", ("教职工姓名", "职工姓名", "名字"), required=True,
+           parse=columns.name(max_length=50, too_long="姓名过长（最多50个字）"), blank_error="姓名不能为空"),
+    Column("staff_no", "工号", ("职工号", "编号", "教工号", "人员编号", "工作证号"), required=True,
+           parse=columns.code(max_length=32, too_long="工号过长（最多32个字符）"), blank_error="工号不能为空"),
+    Column("birth_date", "出生日期", ("出生年月", "出生年月日", "生日"), parse=columns.date(valid=_plausible_day)),
+    Column("hired_on", "入职时间", ("入职日期", "参加工作时间", "来校时间", "入校时间"),
+           parse=columns.date(valid=_plausible_day)),
+    Column("joined_union_on", "入会时间", ("入会日期",), parse=columns.date(valid=_plausible_day)),
+    Column("gender", "性别", parse=columns.choice(GENDER_ALIASES, "性别"), blank=""),
+    Column("id_number", "身份证号", ("身份证号码", "身份证", "证件号码"), parse=columns.id_number()),
+    Column("employment_type", "用工形式", ("用工性质", "人员类别", "编制"),
+           parse=columns.choice(EMPLOYMENT_ALIASES, "用工形式"), blank=OMIT),
+    Column("status", "状态", ("在职状态", "人员状态"), parse=columns.choice(STATUS_ALIASES, "状态"), blank=OMIT),
+    Column("is_union_member", "是否会员", ("会员", "工会会员"), parse=columns.yes_no("是否会员"), blank=OMIT),
+    Column("phone", "手机", ("手机号", "手机号码", "联系电话", "电话"), parse=columns.code(max_length=20)),
+    Column("title", "职称", ("专业技术职务",), parse=columns.text(max_length=50)),
+    Column("sub_union", "分工会", ("二级工会", "部门工会", "所属分工会"), parse=columns.name()),
+    Column("group", "工会小组", ("小组",), parse=columns.name()),
+    Column("department", "部门", ("所在部门", "科室", "处室"),
+           parse=columns.name(max_length=100, too_long="部门名称过长")),
+)  # fmt: skip
+ROSTER_ALIASES: dict[str, list[str]] = ROSTER_COLUMNS.aliases()
 
 
 @dataclass
@@ -118,148 +133,84 @@ def _org_lookup(school: Organization) -> tuple[dict[str, Organization], dict[tup
     return subs, groups
 
 
+class _RosterCheck:
+    """The roster's domain checks on a parsed row (``columns.validate_rows`` calls it per row).
+
+    工号 unique within the file; birth date and gender from a valid ID number when blank;
+    分工会/小组 must name existing units of the school (the row's ``organization``); 部门 names
+    an existing department or one the import will create (``new_departments``).
+    """
+
+    def __init__(self, school: Organization):
+        self.school = school
+        self.subs, self.groups = _org_lookup(school)
+        self.departments = {clean_name(d.name) for d in Department.objects.filter(school=school)}
+        self.seen: dict[str, int] = {}
+        self.new_departments: list[str] = []
+
+    def __call__(self, row: Row) -> None:
+        values = row.values
+        staff_no = values.get("staff_no", "")
+        if "staff_no" not in row.error_keys():
+            if staff_no in self.seen:
+                row.error("staff_no", f"工号 {staff_no} 与第 {self.seen[staff_no]} 行重复")
+            else:
+                self.seen[staff_no] = row.number
+        idn = values.get("id_number")
+        if idn:
+            if not values.get("birth_date"):
+                values["birth_date"] = id_birth_date(idn)
+            if not values.get("gender"):
+                values["gender"] = id_gender(idn)
+        values["organization"] = self._organization(row, values.pop("sub_union", ""), values.pop("group", ""))
+        if "department" in row.headers:
+            dept_name = values.pop("department", "")
+            if dept_name and dept_name not in self.departments and dept_name not in self.new_departments:
+                self.new_departments.append(dept_name)
+            values["department_name"] = dept_name
+
+    def _organization(self, row: Row, sub_name: str, group_name: str) -> Organization:
+        if not sub_name:
+            return self.school
+        sub = self.subs.get(sub_name) or self.subs.get(sub_name.lower())
+        if sub is None:
+            known = "、".join(sorted({n.name for n in self.subs.values()})[:8])
+            row.error("sub_union", f"分工会“{sub_name}”不存在（已有：{known}…）")
+            return self.school
+        if not group_name:
+            return sub
+        group = self.groups.get((sub.code, group_name))
+        if group is None:
+            row.error("group", f"工会小组“{group_name}”不在分工会“{sub.name}”中")
+            return sub
+        return group
+
+
 def roster_validate(*, school: Organization, data: bytes, filename: str) -> RosterResult:
     """Read and validate a roster file for ``school`` without writing anything.
 
-    Checks every row: required 姓名 and 工号, 工号 unique within the file, GB 11643
-    ID numbers, dates, gender, employment type, status, and that 分工会/小组 name
-    existing units of the school. Birth date and gender are derived from a valid
-    ID number when their columns are blank. Returns a ``RosterResult`` whose
-    ``errors`` list every problem (Chinese messages, spreadsheet row numbers).
+    Checks every row (``ROSTER_COLUMNS`` and ``_RosterCheck``): required 姓名 and 工号, 工号
+    unique within the file, GB 11643 ID numbers, dates, gender, employment type, status, and
+    that 分工会/小组 name existing units of the school. Birth date and gender are derived from a
+    valid ID number when their columns are blank. Returns a ``RosterResult`` whose ``errors``
+    list every problem (Chinese messages, spreadsheet row numbers).
     """
     result = RosterResult()
     try:
-        table = read_table(data, filename, ROSTER_ALIASES, ROSTER_REQUIRED, labels=ROSTER_LABELS)
+        table = ROSTER_COLUMNS.read(data, filename)
     except TableFileError as exc:
         result.file_error = str(exc)
         return result
-    header = table.headers
-    subs, groups = _org_lookup(school)
-    departments = {clean_name(d.name): d for d in Department.objects.filter(school=school)}
+    check = _RosterCheck(school)
+    rows, result.errors = validate_rows(table, ROSTER_COLUMNS, check=check)
     existing = set(Member.objects.filter(school=school).values_list("staff_no", flat=True))
-    seen: dict[str, int] = {}
-    new_departments: list[str] = []
-
-    for rownum, raw in table.rows:
-        errors: list[RowError] = []
-
-        def err(fieldname: str, message: str, rownum=rownum, errors=errors) -> None:
-            errors.append(RowError(rownum, header.get(fieldname, ROSTER_LABELS.get(fieldname, fieldname)), message))
-
-        values: dict = {}
-        name = clean_name(raw.get("name"))
-        if not name:
-            err("name", "姓名不能为空")
-        elif len(name) > 50:
-            err("name", "姓名过长（最多50个字）")
-        values["name"] = name
-
-        staff_no = "".join(fold(raw.get("staff_no")).split())
-        if not staff_no:
-            err("staff_no", "工号不能为空")
-        elif len(staff_no) > 32:
-            err("staff_no", "工号过长（最多32个字符）")
-        elif staff_no in seen:
-            err("staff_no", f"工号 {staff_no} 与第 {seen[staff_no]} 行重复")
+    for row in rows:
+        result.rows.append(RosterRow(row.number, row.values))
+        if row.values["staff_no"] in existing:
+            result.updated += 1
         else:
-            seen[staff_no] = rownum
-        values["staff_no"] = staff_no
-
-        for fieldname in ("birth_date", "hired_on", "joined_union_on"):
-            if fieldname in header:
-                try:
-                    values[fieldname] = parse_date(raw.get(fieldname))
-                except ValueError as exc:
-                    err(fieldname, str(exc))
-                else:
-                    day = values[fieldname]
-                    if day and not (dt.date(1900, 1, 1) <= day <= timezone.localdate() + dt.timedelta(days=366)):
-                        err(fieldname, f"日期 {day:%Y-%m-%d} 超出合理范围")
-
-        if "gender" in header:
-            try:
-                values["gender"] = match_choice(raw.get("gender"), GENDER_ALIASES, "性别") or ""
-            except ValueError as exc:
-                err("gender", str(exc))
-
-        if "id_number" in header:
-            idn = normalize_id_number(fold(raw.get("id_number")))
-            if idn:
-                problem = id_number_error(idn)
-                if problem:
-                    err("id_number", problem)
-                else:
-                    values["id_number"] = idn
-                    if not values.get("birth_date"):
-                        values["birth_date"] = id_birth_date(idn)
-                    if not values.get("gender"):
-                        values["gender"] = id_gender(idn)
-            else:
-                values["id_number"] = ""
-
-        for fieldname, aliases, label in (
-            ("employment_type", EMPLOYMENT_ALIASES, "用工形式"),
-            ("status", STATUS_ALIASES, "状态"),
-        ):
-            if fieldname in header:
-                try:
-                    code = match_choice(raw.get(fieldname), aliases, label)
-                except ValueError as exc:
-                    err(fieldname, str(exc))
-                else:
-                    if code:
-                        values[fieldname] = code
-
-        if "is_union_member" in header:
-            try:
-                yn = match_choice(raw.get("is_union_member"), YES_NO, "是否会员")
-            except ValueError as exc:
-                err("is_union_member", str(exc))
-            else:
-                if yn:
-                    values["is_union_member"] = yn == "yes"
-
-        for fieldname, limit in (("phone", 20), ("title", 50)):
-            if fieldname in header:
-                text = "".join(fold(raw.get(fieldname)).split()) if fieldname == "phone" else fold(raw.get(fieldname))
-                if len(text) > limit:
-                    err(fieldname, f"内容过长（最多{limit}个字符）")
-                values[fieldname] = text
-
-        organization = school
-        sub_name = clean_name(raw.get("sub_union")) if "sub_union" in header else ""
-        if sub_name:
-            sub = subs.get(sub_name) or subs.get(sub_name.lower())
-            if sub is None:
-                known = "、".join(sorted({n.name for n in subs.values()})[:8])
-                err("sub_union", f"分工会“{sub_name}”不存在（已有：{known}…）")
-            else:
-                organization = sub
-                group_name = clean_name(raw.get("group")) if "group" in header else ""
-                if group_name:
-                    group = groups.get((sub.code, group_name))
-                    if group is None:
-                        err("group", f"工会小组“{group_name}”不在分工会“{sub.name}”中")
-                    else:
-                        organization = group
-        values["organization"] = organization
-
-        if "department" in header:
-            dept_name = clean_name(raw.get("department"))
-            if len(dept_name) > 100:
-                err("department", "部门名称过长")
-            elif dept_name and dept_name not in departments and dept_name not in new_departments:
-                new_departments.append(dept_name)
-            values["department_name"] = dept_name
-
-        result.errors.extend(errors)
-        if not errors:
-            result.rows.append(RosterRow(rownum, values))
-            if staff_no in existing:
-                result.updated += 1
-            else:
-                result.created += 1
-    result.new_departments = new_departments
+            result.created += 1
+    result.new_departments = check.new_departments
     return result
 
 
@@ -312,8 +263,6 @@ def roster_import(
             m.updated_at = now
         Member.objects.bulk_update(to_update, fields, batch_size=500)
     result.written = True
-    from union_portal.lib.audit import audit
-
     audit(
         request,
         AuditEntry.Action.IMPORT,
@@ -338,8 +287,6 @@ def member_save(*, member: Member, acting_user, request=None, created: bool = Fa
     if member.is_union_member and not member.joined_union_on:
         member.joined_union_on = member.hired_on
     member.save()
-    from union_portal.lib.audit import audit
-
     audit(
         request,
         AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
@@ -349,3 +296,50 @@ def member_save(*, member: Member, acting_user, request=None, created: bool = Fa
         summary=f"{'新增' if created else '修改'}教职工 {member.name}",
     )
     return member
+
+
+@transaction.atomic
+def family_member_add(*, member: Member, relative: FamilyMember, acting_user, request=None) -> FamilyMember:
+    """Attach an immediate family member (直系亲属, an unsaved form instance) to ``member``; audited."""
+    relative.member = member
+    relative.save()
+    audit(
+        request,
+        AuditEntry.Action.CREATE,
+        relative,
+        user=acting_user,
+        organization=member.school,
+        summary=f"为 {member.name} 添加直系亲属",
+    )
+    return relative
+
+
+@transaction.atomic
+def consent_record(*, member: Member, consent: Consent, acting_user, request=None) -> Consent:
+    """Record ``member``'s consent (an unsaved form instance) to processing sensitive data for a
+    purpose (PIPL art. 29), by ``acting_user``; audited."""
+    consent.member = member
+    consent.recorded_by = acting_user
+    consent.save()
+    audit(
+        request,
+        AuditEntry.Action.CREATE,
+        consent,
+        user=acting_user,
+        organization=member.school,
+        summary=f"登记 {member.name} 的个人信息处理同意：{consent.get_purpose_display()}",
+    )
+    return consent
+
+
+@transaction.atomic
+def member_export_log(*, organization: Organization | None, full_ids: bool, acting_user, request=None) -> None:
+    """Audit an export of the member list (PIPL: who took which personal data out, with or
+    without full ID numbers)."""
+    audit(
+        request,
+        AuditEntry.Action.EXPORT,
+        user=acting_user,
+        organization=organization,
+        summary=f"导出会员名册（{'含完整身份证号' if full_ids else '身份证号已脱敏'}）",
+    )

@@ -1,7 +1,8 @@
 """Historical welfare ledger import (慰问台账), with the roster import's tolerance.
 
-Reuses ``union_portal.lib.tabular``: title rows, header spellings, full-width digits,
-many date forms, ``￥1,200元`` amounts. Members are found by 工号, or by name
+Declares its columns for ``union_portal.lib.columns`` (``COLUMNS``), which reads the file with
+``union_portal.lib.tabular``: title rows, header spellings, full-width digits, many date forms,
+``￥1,200元`` amounts; only the ledger's own checks are here (``_LedgerCheck``). Members are found by 工号, or by name
 (plus 部门 when two colleagues share a name). Occasions match tolerantly by
 name (``住院``, ``生病住院慰问`` → 生病住院). All-or-nothing: any row error
 and nothing is written.
@@ -17,35 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from members.models import AuditEntry, Member, Organization
+from union_portal.lib import columns
 from union_portal.lib.audit import audit
-from union_portal.lib.tabular import (
-    RowError,
-    TableFileError,
-    clean_name,
-    fold,
-    match_choice,
-    parse_date,
-    parse_money,
-    read_table,
-)
+from union_portal.lib.columns import Column, ColumnSpec, Row, validate_rows
+from union_portal.lib.tabular import RowError, TableFileError, fold, parse_money
 
 from .models import FundingSource, WelfareVisit
 from .services import occasions_for
 
-ALIASES: dict[str, list[str]] = {
-    "visited_on": ["日期", "慰问日期", "时间", "慰问时间"],
-    "staff_no": ["工号", "职工号", "编号", "教工号"],
-    "name": ["姓名", "慰问对象", "教职工姓名", "职工姓名"],
-    "department": ["部门", "所在部门", "科室", "处室"],
-    "occasion": ["事由", "慰问事由", "慰问类别", "类别", "慰问原因", "原因"],
-    "cash_amount": ["慰问金", "金额", "慰问金额", "慰问金(元)", "金额(元)"],
-    "gift_description": ["慰问品", "物品"],
-    "gift_value": ["慰问品价值", "物品价值", "慰问品金额"],
-    "funding_source": ["经费来源", "资金来源", "列支渠道"],
-    "notes": ["备注", "说明"],
-}
-REQUIRED = ("visited_on", "occasion")
-LABELS = {"visited_on": "日期", "occasion": "事由", "staff_no": "工号", "name": "姓名"}
 FUNDING_ALIASES = {
     FundingSource.UNION_FUNDS: ["工会经费", "工会", "工会会费"],
     FundingSource.SCHOOL_WELFARE: ["学校福利费", "福利费", "学校", "行政"],
@@ -66,8 +46,41 @@ OCCASION_WORDS = {
 }
 
 
+def _not_after_today(day) -> bool:
+    return day <= timezone.localdate()
+
+
+def _amount(raw: object) -> Decimal | None:
+    """``tabular.parse_money``; a zero amount counts as blank (the column's ``Decimal("0")``)."""
+    return parse_money(raw) or None
+
+
+ZERO = Decimal("0")
+# Validation order is the order errors are listed within a row.
+COLUMNS = ColumnSpec(
+    Column("visited_on", "日期", ("慰问日期", "时间", "慰问时间"), required=True,
+           parse=columns.date(valid=_not_after_today, invalid="日期 {day:%Y-%m-%d} 晚于今天"), blank_error="日期不能为空"),
+    Column("staff_no", "工号", ("职工号", "编号", "教工号"), parse=columns.code(), default=""),
+    Column("name", "姓名", ("慰问对象", "教职工姓名", "职工姓名"), parse=columns.name(), default=""),
+    Column("department", "部门", ("所在部门", "科室", "处室"), parse=columns.name(), default=""),
+    Column("occasion", "事由", ("慰问事由", "慰问类别", "类别", "慰问原因", "原因"), required=True,
+           blank_error="事由不能为空"),
+    Column("cash_amount", "慰问金", ("金额", "慰问金额", "慰问金(元)", "金额(元)"), parse=_amount, blank=ZERO, default=ZERO),
+    Column("gift_value", "慰问品价值", ("物品价值", "慰问品金额"), parse=_amount, blank=ZERO, default=ZERO),
+    Column("gift_description", "慰问品", ("物品",),
+           parse=columns.text(max_length=200, too_long="慰问品说明过长（最多200字）"), default=""),
+    Column("funding_source", "经费来源", ("资金来源", "列支渠道"), parse=columns.choice(FUNDING_ALIASES, "经费来源"),
+           blank=FundingSource.UNION_FUNDS, default=FundingSource.UNION_FUNDS),
+    Column("notes", "备注", ("说明",), default=""),
+)  # fmt: skip
+ALIASES: dict[str, list[str]] = COLUMNS.aliases()
+
+
 @dataclass
 class ImportResult:
+    """Outcome of a ledger import or its preview: ``errors`` by row and column (nothing written
+    when any), clean ``rows`` (dicts, see ``welfare_validate``) and their ``total`` in yuan."""
+
     file_error: str = ""
     errors: list[RowError] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
@@ -106,100 +119,80 @@ def match_occasion(text: str, occasions: list) -> object | None:
     return None
 
 
+class _LedgerCheck:
+    """The ledger's domain checks on a parsed row (``columns.validate_rows`` calls it per row).
+
+    The member is found by 工号 (and must carry the 姓名 given), else by 姓名, narrowed by 部门
+    when colleagues share a name; the 事由 must name one of the school's occasions; a row must
+    give money or a gift.
+    """
+
+    def __init__(self, school: Organization):
+        self.occasions = list(occasions_for(school))
+        members = list(Member.objects.filter(school=school).select_related("department"))
+        self.by_no = {m.staff_no: m for m in members}
+        self.by_name: dict[str, list[Member]] = {}
+        for m in members:
+            self.by_name.setdefault(m.name, []).append(m)
+
+    def __call__(self, row: Row) -> None:
+        values = row.values
+        values["row"] = row.number
+        values["member"] = self._member(row, values.pop("staff_no"), values.pop("name"), values.pop("department"))
+        occasion_text = values.get("occasion", "")
+        values["occasion"] = match_occasion(occasion_text, self.occasions)
+        if occasion_text and values["occasion"] is None:
+            row.error("occasion", f"事由“{occasion_text}”无法识别，可填写：{'、'.join(o.name for o in self.occasions)}")
+        # Checked before the funding source is looked at, as the ledger always was.
+        if not (row.error_keys() - {"funding_source"}) and not (
+            values["cash_amount"] or values["gift_value"] or values["gift_description"]
+        ):
+            row.error("cash_amount", "慰问金和慰问品都为空")
+
+    def _member(self, row: Row, staff_no: str, name: str, dept: str) -> Member | None:
+        if staff_no:
+            member = self.by_no.get(staff_no)
+            if member is None:
+                row.error("staff_no", f"工号 {staff_no} 不在本校名册中")
+            elif name and member.name != name:
+                row.error("name", f"工号 {staff_no} 对应的是{member.name}，不是{name}")
+            return member
+        if not name:
+            row.error("staff_no" if "staff_no" in row.headers else "name", "工号和姓名不能都为空")
+            return None
+        found = self.by_name.get(name, [])
+        if dept and len(found) > 1:
+            found = [m for m in found if m.department and m.department.name == dept]
+        if not found:
+            row.error("name", f"名册中没有“{name}”" + ("（该部门）" if dept else ""))
+        elif len(found) > 1:
+            row.error("name", f"名册中有 {len(found)} 位“{name}”，请填写工号或部门")
+        else:
+            return found[0]
+        return None
+
+
 def welfare_validate(*, school: Organization, data: bytes, filename: str) -> ImportResult:
-    """Check every row without writing; ``errors`` name row, column and problem in Chinese."""
+    """Check every row without writing (``COLUMNS``, then ``_LedgerCheck``).
+
+    ``errors`` name row, column and problem in Chinese; ``rows`` are dicts with ``row``,
+    ``visited_on``, ``member``, ``occasion``, ``cash_amount`` and ``gift_value`` (yuan,
+    ``Decimal``), ``gift_description``, ``funding_source`` and ``notes``; ``total`` is their
+    money and gift value in yuan.
+    """
     result = ImportResult()
     try:
-        table = read_table(data, filename, ALIASES, REQUIRED, labels=LABELS)
+        table = COLUMNS.read(data, filename)
     except TableFileError as exc:
         result.file_error = str(exc)
         return result
-    header = table.headers
-    if "staff_no" not in header and "name" not in header:
+    if "staff_no" not in table.headers and "name" not in table.headers:
         result.file_error = "缺少必需的列：工号 或 姓名"
         return result
-    occasions = list(occasions_for(school))
-    members = list(Member.objects.filter(school=school).select_related("department"))
-    by_no = {m.staff_no: m for m in members}
-    by_name: dict[str, list[Member]] = {}
-    for m in members:
-        by_name.setdefault(m.name, []).append(m)
-    today = timezone.localdate()
-
-    for rownum, raw in table.rows:
-        errors: list[RowError] = []
-
-        def err(f: str, message: str, rownum=rownum, errors=errors) -> None:
-            errors.append(RowError(rownum, header.get(f, LABELS.get(f, f)), message))
-
-        values: dict = {"row": rownum}
-        try:
-            day = parse_date(raw.get("visited_on"))
-            if day is None:
-                err("visited_on", "日期不能为空")
-            elif day > today:
-                err("visited_on", f"日期 {day:%Y-%m-%d} 晚于今天")
-            values["visited_on"] = day
-        except ValueError as exc:
-            err("visited_on", str(exc))
-
-        staff_no = "".join(fold(raw.get("staff_no")).split()) if "staff_no" in header else ""
-        name = clean_name(raw.get("name")) if "name" in header else ""
-        member = None
-        if staff_no:
-            member = by_no.get(staff_no)
-            if member is None:
-                err("staff_no", f"工号 {staff_no} 不在本校名册中")
-            elif name and member.name != name:
-                err("name", f"工号 {staff_no} 对应的是{member.name}，不是{name}")
-        elif name:
-            found = by_name.get(name, [])
-            dept = clean_name(raw.get("department")) if "department" in header else ""
-            if dept and len(found) > 1:
-                found = [m for m in found if m.department and m.department.name == dept]
-            if not found:
-                err("name", f"名册中没有“{name}”" + ("（该部门）" if dept else ""))
-            elif len(found) > 1:
-                err("name", f"名册中有 {len(found)} 位“{name}”，请填写工号或部门")
-            else:
-                member = found[0]
-        else:
-            err("staff_no" if "staff_no" in header else "name", "工号和姓名不能都为空")
-        values["member"] = member
-
-        occasion_text = fold(raw.get("occasion"))
-        occasion = match_occasion(occasion_text, occasions)
-        if not occasion_text:
-            err("occasion", "事由不能为空")
-        elif occasion is None:
-            err("occasion", f"事由“{occasion_text}”无法识别，可填写：{'、'.join(o.name for o in occasions)}")
-        values["occasion"] = occasion
-
-        for f in ("cash_amount", "gift_value"):
-            try:
-                values[f] = parse_money(raw.get(f)) or Decimal("0") if f in header else Decimal("0")
-            except ValueError as exc:
-                err(f, str(exc))
-        gift = fold(raw.get("gift_description")) if "gift_description" in header else ""
-        if len(gift) > 200:
-            err("gift_description", "慰问品说明过长（最多200字）")
-        values["gift_description"] = gift
-        if not errors and not values["cash_amount"] and not values["gift_value"] and not gift:
-            err("cash_amount", "慰问金和慰问品都为空")
-        try:
-            values["funding_source"] = (
-                match_choice(raw.get("funding_source"), FUNDING_ALIASES, "经费来源")
-                if "funding_source" in header
-                else None
-            ) or FundingSource.UNION_FUNDS
-        except ValueError as exc:
-            err("funding_source", str(exc))
-        values["notes"] = fold(raw.get("notes")) if "notes" in header else ""
-
-        result.errors.extend(errors)
-        if not errors:
-            result.rows.append(values)
-            result.total += values["cash_amount"] + values["gift_value"]
+    rows, result.errors = validate_rows(table, COLUMNS, check=_LedgerCheck(school))
+    for row in rows:
+        result.rows.append(row.values)
+        result.total += row.values["cash_amount"] + row.values["gift_value"]
     return result
 
 

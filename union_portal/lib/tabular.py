@@ -238,6 +238,66 @@ def _raw_rows(data: bytes, filename: str) -> Iterable[list[object]]:
         raise TableFileError(f"CSV 文件第 {reader.line_num} 行格式错误或单元格过长，请用 Excel 另存为 .xlsx 后再上传") from None
 
 
+HEADER_SCAN_ROWS = 15
+
+
+def _check_upload(data: bytes) -> None:
+    if len(data) > settings.UPLOAD_MAX_BYTES:
+        raise TableFileError(f"文件超过 {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB 的上限")
+    if not data:
+        raise TableFileError("文件是空的")
+
+
+def _is_blank(row: list[object]) -> bool:
+    return all(fold(c) == "" for c in row)
+
+
+def _header(row: list[object], keys: list[str | None], index: int) -> tuple[Table, dict[int, str]]:
+    """The ``Table`` a header row starts, and which cell position holds which field (first one wins)."""
+    headers: dict[str, str] = {}
+    positions: dict[int, str] = {}
+    unknown = []
+    for pos, (cell, key) in enumerate(zip(row, keys, strict=False)):
+        if key and key not in headers:
+            headers[key] = fold(cell)
+            positions[pos] = key
+        elif fold(cell):
+            unknown.append(fold(cell))
+    return Table(headers=headers, header_row=index, unknown_headers=unknown), positions
+
+
+def _find_header(numbered, lookup: dict[str, str], label) -> tuple[Table, dict[int, str]]:
+    """Scan the first ``HEADER_SCAN_ROWS`` rows for one naming at least two known fields.
+
+    ``numbered`` yields ``(row_number, cells)`` and is left just after the header row.
+    Raises ``TableFileError`` for a file without content or without a recognisable header.
+    """
+    scanned: list[list[object]] = []
+    for index, row in numbered:
+        scanned.append(row)
+        keys = [lookup.get(header_key(c)) for c in row]
+        if sum(1 for k in keys if k) >= 2:
+            return _header(row, keys, index)
+        if index >= HEADER_SCAN_ROWS:
+            break
+    if all(_is_blank(r) for r in scanned):
+        raise TableFileError("文件中没有内容")
+    raise TableFileError(f"没有找到表头行，请确认前几行中有列名（例如：{label}）")
+
+
+def _read_rows(numbered, table: Table, positions: dict[int, str]) -> None:
+    """Append the non-blank rows after the header to ``table.rows``, within the row limits."""
+    limit = settings.IMPORT_MAX_ROWS
+    for index, row in numbered:
+        if index > 2 * limit + HEADER_SCAN_ROWS:  # blank rows count too: no unbounded scan
+            raise TableFileError(f"数据超过 {limit} 行的上限，请分批导入")
+        if _is_blank(row):
+            continue
+        table.rows.append((index, {key: row[pos] if pos < len(row) else None for pos, key in positions.items()}))
+        if len(table.rows) > limit:
+            raise TableFileError(f"数据超过 {limit} 行的上限，请分批导入")
+
+
 def read_table(
     data: bytes,
     filename: str,
@@ -248,56 +308,26 @@ def read_table(
 ) -> Table:
     """Read the first sheet (or the CSV) into a ``Table``.
 
-    ``aliases`` maps each canonical field name to the header spellings that mean it.
+    ``aliases`` maps each canonical field name to the header spellings that mean it;
+    ``labels`` names fields in messages (default: their first spelling).
     Raises ``TableFileError`` (Chinese message) when the file is unreadable, too
     large, has no recognisable header, lacks a ``required`` column, has no data
     rows or more than ``settings.IMPORT_MAX_ROWS`` rows.
     """
-    if len(data) > settings.UPLOAD_MAX_BYTES:
-        raise TableFileError(f"文件超过 {settings.UPLOAD_MAX_BYTES // (1024 * 1024)} MB 的上限")
-    if not data:
-        raise TableFileError("文件是空的")
+    _check_upload(data)
     lookup = {header_key(a): f for f, names in aliases.items() for a in [f, *names]}
     labels = labels or {}
-    rows_iter = iter(_raw_rows(data, filename))
-    table: Table | None = None
-    scanned: list[list[object]] = []
-    for index, row in enumerate(rows_iter, start=1):
-        if index > 2 * settings.IMPORT_MAX_ROWS + 15:  # blank rows count too: no unbounded scan
-            raise TableFileError(f"数据超过 {settings.IMPORT_MAX_ROWS} 行的上限，请分批导入")
-        if table is None:
-            scanned.append(row)
-            keys = [lookup.get(header_key(c)) for c in row]
-            if sum(1 for k in keys if k) >= 2:
-                headers: dict[str, str] = {}
-                positions: dict[int, str] = {}
-                unknown = []
-                for pos, (cell, key) in enumerate(zip(row, keys, strict=False)):
-                    if key and key not in headers:
-                        headers[key] = fold(cell)
-                        positions[pos] = key
-                    elif fold(cell):
-                        unknown.append(fold(cell))
-                table = Table(headers=headers, header_row=index, unknown_headers=unknown)
-                missing = [labels.get(f, next(iter(aliases[f]), f)) for f in required if f not in headers]
-                if missing:
-                    raise TableFileError(f"缺少必需的列：{'、'.join(missing)}")
-            elif index >= 15:
-                break
-            continue
-        if all(fold(c) == "" for c in row):
-            continue
-        values = {key: row[pos] if pos < len(row) else None for pos, key in positions.items()}
-        table.rows.append((index, values))
-        if len(table.rows) > settings.IMPORT_MAX_ROWS:
-            raise TableFileError(f"数据超过 {settings.IMPORT_MAX_ROWS} 行的上限，请分批导入")
-    if table is None:
-        if not scanned or all(all(fold(c) == "" for c in r) for r in scanned):
-            raise TableFileError("文件中没有内容")
-        expected = "、".join(labels.get(f, next(iter(aliases[f]), f)) for f in required)
-        raise TableFileError(f"没有找到表头行，请确认前几行中有列名（例如：{expected}）")
+    required = list(required)
+
+    def label(f: str) -> str:
+        return labels.get(f, next(iter(aliases[f]), f))
+
+    numbered = enumerate(_raw_rows(data, filename), start=1)
+    table, positions = _find_header(numbered, lookup, "、".join(label(f) for f in required))
+    missing = [label(f) for f in required if f not in table.headers]
+    if missing:
+        raise TableFileError(f"缺少必需的列：{'、'.join(missing)}")
+    _read_rows(numbered, table, positions)
     if not table.rows:
         raise TableFileError("文件中只有表头，没有数据行")
     return table
-
-
