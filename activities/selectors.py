@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -25,9 +25,12 @@ from .models import (
     Activity,
     ActivityPhoto,
     Award,
+    GroupSession,
     Honor,
     InterestGroup,
+    Match,
     Registration,
+    SubUnionFund,
     Team,
 )
 
