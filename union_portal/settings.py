@@ -21,7 +21,11 @@ Variables (all optional unless noted):
 - ``DEFAULT_FROM_EMAIL``.
 - ``SESSION_IDLE_SECONDS``: session idle timeout (default 7200); ``SESSION_RENEW_SECONDS``: how often an
   active session's timeout is renewed (default 300).
-- ``TRUSTED_PROXY_COUNT``: reverse proxies in front of the app (default 0).
+- ``TRUSTED_PROXY_COUNT``: reverse proxies in front of the app (default 0). Only then is
+  ``X-Forwarded-For`` read (the client is the N-th address from its right).
+- ``AXES_FAILURE_LIMIT`` (default 5), ``LOGIN_ADDRESS_FAILURE_LIMIT`` (default 6 × that), ``LOGIN_LOCK_FIRST_SECONDS``
+  (default 30), ``LOGIN_LOCK_MAX_SECONDS`` (default 900), ``LOGIN_FAILURE_MEMORY_SECONDS`` (default 3600):
+  the login lockout (``union_portal.lockout``).
 - ``SECURE_SSL_REDIRECT``, ``SECURE_HSTS_SECONDS``: production HTTPS settings.
 """
 
@@ -220,10 +224,19 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Login lockout (union_portal.lockout; README "Login lockout"): per user name and address, a pause of
+# 30 s after the 5th failure doubling to at most 15 min; per address (all user names) the same after 6 × that;
+# never per user name alone, so nobody can lock a colleague out from elsewhere.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = 0.25  # hours
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 6 * AXES_FAILURE_LIMIT, minimum=1)
+LOGIN_LOCK_FIRST_SECONDS = env_int("LOGIN_LOCK_FIRST_SECONDS", 30, minimum=1)
+LOGIN_LOCK_MAX_SECONDS = env_int("LOGIN_LOCK_MAX_SECONDS", 900, minimum=1)
+LOGIN_FAILURE_MEMORY_SECONDS = max(env_int("LOGIN_FAILURE_MEMORY_SECONDS", 3600, minimum=60), 2 * LOGIN_LOCK_MAX_SECONDS)
+AXES_HANDLER = "union_portal.lockout.LoginThrottleHandler"
+AXES_COOLOFF_TIME = "union_portal.lockout.cool_off"  # the pause still to wait, for the lockout page
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # refused attempts do not prolong the pause
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # what a successful login clears
 # Reverse proxies in front of the app: the client is the N-th address from the right of
 # X-Forwarded-For. One function (union_portal.lib.audit.client_ip) serves both lockout and audit.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
