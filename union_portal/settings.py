@@ -114,6 +114,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "union_portal.middleware.TextGZipMiddleware",  # below WhiteNoise (static files), above body readers
     "django.contrib.sessions.middleware.SessionMiddleware",
     "union_portal.middleware.IdleSessionRenewalMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -130,7 +131,9 @@ MIDDLEWARE = [
 DEBUG_TOOLBAR = DEBUG and env_bool("DEBUG_TOOLBAR", False)
 if DEBUG_TOOLBAR:
     INSTALLED_APPS.append("debug_toolbar")
-    MIDDLEWARE.insert(0, "debug_toolbar.middleware.DebugToolbarMiddleware")
+    # Below the gzip middleware: the toolbar edits the page before it is compressed.
+    MIDDLEWARE.insert(MIDDLEWARE.index("union_portal.middleware.TextGZipMiddleware") + 1,
+                      "debug_toolbar.middleware.DebugToolbarMiddleware")
     INTERNAL_IPS = ["127.0.0.1"]
 
 ROOT_URLCONF = "union_portal.urls"
@@ -277,6 +280,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Files served at the site root (/favicon.ico, asked for by browsers and crawlers whatever the page says).
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 # Uploads: spreadsheets and attachments. Larger bodies are refused with a message.
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
