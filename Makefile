@@ -83,21 +83,45 @@ bench: deps devenv
 stress: deps devenv
 	$(PY) -m scripts.stress
 
-# Backup and restore (PostgreSQL): pg_dump custom format plus a tarball of uploaded files.
-BACKUP ?= backups/union-$(shell date +%Y%m%d-%H%M%S)
+# Backup and restore (PostgreSQL): pg_dump custom format plus a tarball of uploaded files (README "Backups").
+# A backup holds every member's ID number and bank account, so it is written outside the project folder
+# (BACKUP_DIR: /var/backups/union-portal when writable, else ~/union-portal-backups), readable by its owner
+# only (umask 077: files 0600, new folders 0700), and encrypted with gpg when BACKUP_GPG_RECIPIENT names a key.
+BACKUP_DIR ?= $(shell if [ -w /var/backups/union-portal ] || { [ ! -e /var/backups/union-portal ] && [ -w /var/backups ]; }; then echo /var/backups/union-portal; else echo "$$HOME/union-portal-backups"; fi)
+BACKUP ?= $(BACKUP_DIR)/union-$(shell date +%Y%m%d-%H%M%S)
+BACKUP_GPG_RECIPIENT ?=
+PG_DUMP_ARGS := --format=custom --no-owner --no-privileges
+PG_RESTORE_ARGS := --clean --if-exists --no-owner --no-privileges --single-transaction
+GPG_ENCRYPT = gpg --batch --yes --trust-model always --encrypt --recipient "$(BACKUP_GPG_RECIPIENT)"
+
 backup:
-	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make backup needs DATABASE_URL=postgres://…"; exit 1;; esac
-	@mkdir -p $(dir $(BACKUP))
-	pg_dump --format=custom --no-owner --no-privileges --file="$(BACKUP).dump" "$$DATABASE_URL"
-	@if [ -d "$${MEDIA_ROOT:-media}" ]; then tar czf "$(BACKUP).media.tgz" -C "$${MEDIA_ROOT:-media}" .; fi
-	@echo "Backup written: $(BACKUP).dump"
+	@set -euo pipefail; umask 077; out="$(BACKUP)"; media="$${MEDIA_ROOT:-media}"; \
+	case "$${DATABASE_URL:-}" in postgres*) ;; *) echo "make backup needs DATABASE_URL=postgres://…"; exit 1;; esac; \
+	mkdir -p "$$(dirname "$$out")"; \
+	if [ -n "$(BACKUP_GPG_RECIPIENT)" ]; then \
+	  command -v gpg >/dev/null || { echo "BACKUP_GPG_RECIPIENT is set but gpg is not installed (apt-get install gnupg)"; exit 1; }; \
+	  pg_dump $(PG_DUMP_ARGS) "$$DATABASE_URL" | $(GPG_ENCRYPT) --output "$$out.dump.gpg"; \
+	  if [ -d "$$media" ]; then tar czf - -C "$$media" . | $(GPG_ENCRYPT) --output "$$out.media.tgz.gpg"; fi; \
+	  echo "Backup written, encrypted for $(BACKUP_GPG_RECIPIENT): $$out.dump.gpg"; \
+	else \
+	  pg_dump $(PG_DUMP_ARGS) --file="$$out.dump" "$$DATABASE_URL"; \
+	  if [ -d "$$media" ]; then tar czf "$$out.media.tgz" -C "$$media" .; fi; \
+	  echo "Backup written (not encrypted: set BACKUP_GPG_RECIPIENT to encrypt): $$out.dump"; \
+	fi
 
 restore:
-	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/union-….dump"; exit 1; }
-	@case "$$DATABASE_URL" in postgres*) ;; *) echo "make restore needs DATABASE_URL=postgres://…"; exit 1;; esac
-	pg_restore --clean --if-exists --no-owner --no-privileges --single-transaction --dbname="$$DATABASE_URL" "$(FILE)"
-	@media="$(FILE:.dump=.media.tgz)"; if [ -f "$$media" ]; then mkdir -p "$${MEDIA_ROOT:-media}" && tar xzf "$$media" -C "$${MEDIA_ROOT:-media}"; fi
-	@echo "Restored from $(FILE)"
+	@set -euo pipefail; file="$(FILE)"; media_root="$${MEDIA_ROOT:-media}"; \
+	test -n "$$file" || { echo "usage: make restore FILE=…/union-….dump (or ….dump.gpg)"; exit 1; }; \
+	case "$${DATABASE_URL:-}" in postgres*) ;; *) echo "make restore needs DATABASE_URL=postgres://…"; exit 1;; esac; \
+	case "$$file" in \
+	  *.dump.gpg) gpg --batch --quiet --decrypt "$$file" | pg_restore $(PG_RESTORE_ARGS) --dbname="$$DATABASE_URL"; \
+	              media="$${file%.dump.gpg}.media.tgz.gpg"; \
+	              if [ -f "$$media" ]; then mkdir -p "$$media_root"; gpg --batch --quiet --decrypt "$$media" | tar xzf - -C "$$media_root"; fi;; \
+	  *) pg_restore $(PG_RESTORE_ARGS) --dbname="$$DATABASE_URL" "$$file"; \
+	     media="$${file%.dump}.media.tgz"; \
+	     if [ -f "$$media" ]; then mkdir -p "$$media_root"; tar xzf "$$media" -C "$$media_root"; fi;; \
+	esac; \
+	echo "Restored from $$file"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
