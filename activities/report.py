@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from members.models import Organization
 from reports.models import ReportBlock, ReportSection
 from reports.providers import PERSON_TIMES, PERSONS, YUAN, Chart, Column, Figure, Link, ReportProvider, Table
+from reports.sentences import join, listing, sentence
 
 from .models import Activity, Award, GroupSession, Honor, InterestGroup, Level, Match, Registration, SubUnionFund, Team
 
@@ -436,21 +437,87 @@ CHARTS = {
     "activities.by_type": Chart("活动项数（按类型）", "label", "count", "项"),
 }
 
-# Blocks of the default report, by section kind: sentences in the seeds' phrasing, tables and charts.
+# Blocks of the default report, by section kind: generated sentences (``SENTENCES``), tables and charts.
 B = ReportBlock.Kind
 DEFAULT_BLOCKS = {
     ReportSection.Kind.ETHICS: (
-        (B.SENTENCE, "全年教职工获得各级各类荣誉{activities.honors.total}，其中个人荣誉{activities.honors.individual}、"
-                     "集体荣誉{activities.honors.collective}；在各级竞赛中获奖{activities.awards.total}。"),
+        (B.SENTENCE, "activities.honours"),
         (B.TABLE, "activities.awards.by_level"),
     ),
     ReportSection.Kind.CULTURE: (
-        (B.SENTENCE, "全年组织各类活动{activities.activities.total}，参加教职工{activities.participants.total_person_times}，"
-                     "{activities.sub_unions.taking_part}分工会参与组织；组建参赛队伍{activities.teams.teams}，"
-                     "进行比赛{activities.teams.matches}；{activities.interest_groups.count}教职工兴趣小组"
-                     "开展活动{activities.interest_groups.sessions}。"),
+        (B.SENTENCE, "activities.activities"),
+        (B.SENTENCE, "activities.teams"),
         (B.CHART, "activities.activities.by_type"),
     ),
+}
+
+
+def honours_sentence(ctx) -> str:
+    """"全年教职工获得各级各类荣誉12项，其中个人荣誉9项、集体荣誉3项；在各级竞赛中获奖20项。" """
+    honours = ""
+    if ctx.n("activities.honors.total"):
+        honours = f"{ctx.words.this}教职工获得各级各类荣誉{{activities.honors.total}}"
+        split = listing(ctx, [("个人荣誉", "activities.honors.individual"), ("集体荣誉", "activities.honors.collective")])
+        if split:
+            honours += f"，其中{split}"
+    awards = "在各级竞赛中获奖{activities.awards.total}" if ctx.n("activities.awards.total") else ""
+    if awards and not honours:
+        awards = f"{ctx.words.this}教职工{awards}"
+    return sentence(honours, awards, sep="；")
+
+
+def _participants(ctx) -> str:
+    """Staff 人次 (人) apart from family members and head-counted guests; never summed together."""
+    p = "activities.participants."
+    if ctx.n(p + "staff_person_times"):
+        staff = f"教职工参加{{{p}staff_person_times:num}}人次"
+        if ctx.n(p + "staff_persons"):
+            staff += f"（{{{p}staff_persons:num}}人）"
+    elif ctx.n(p + "registered_persons"):
+        staff = f"教职工{{{p}registered_persons}}报名参加"  # distinct staff; registrations include family
+    else:
+        staff = ""
+    family = f"家属参加{{{p}family_person_times:num}}人次" if ctx.n(p + "family_person_times") else ""
+    if ctx.has(p + "guest_head_count"):
+        guests = f"另有家长、学生等{{{p}guest_head_count:num}}人次到场" if ctx.n(p + "guest_head_count") else ""
+    else:
+        guests = f"另按现场人数统计参加{{{p}headcount_person_times:num}}人次" if ctx.n(p + "headcount_person_times") else ""
+    return join(staff, family, guests)
+
+
+def _sub_unions(ctx) -> str:
+    """Organising sub-unions apart from those taking part (teams or participants)."""
+    organizing = next((k for k in ("activities.sub_unions.organizing", "activities.sub_unions.organising")
+                       if ctx.has(k)), "")
+    parts = []
+    if organizing and ctx.n(organizing):
+        parts.append(f"{{{organizing}:num}}个分工会组织开展活动")
+    if ctx.n("activities.sub_unions.taking_part"):
+        parts.append("{activities.sub_unions.taking_part:num}个分工会参与")
+    return join(*parts)
+
+
+def activities_sentence(ctx) -> str:
+    """"全年组织各类活动35项，教职工参加1650人次（304人），家属参加68人次，另有家长、学生等523人次到场；
+    7个分工会组织开展活动，15个分工会参与。" """
+    organised = f"{ctx.words.this}组织各类活动{{activities.activities.total}}" if ctx.n("activities.activities.total") else ""
+    return sentence(join(organised, _participants(ctx)), _sub_unions(ctx), sep="；")
+
+
+def teams_sentence(ctx) -> str:
+    """Teams and matches, interest groups: "组建参赛队伍15支，进行比赛50场；5个教职工兴趣小组开展活动40次。" """
+    teams = listing(ctx, [("组建参赛队伍", "activities.teams.teams"), ("进行比赛", "activities.teams.matches")], sep="，")
+    groups = ""
+    if ctx.n("activities.interest_groups.count"):
+        groups = "{activities.interest_groups.count}教职工兴趣小组"
+        groups += "开展活动{activities.interest_groups.sessions}" if ctx.n("activities.interest_groups.sessions") else "组建运行"
+    return sentence(teams, groups, sep="；")
+
+
+SENTENCES = {
+    "honours": honours_sentence,
+    "activities": activities_sentence,
+    "teams": teams_sentence,
 }
 
 PROVIDER = ReportProvider(
@@ -460,5 +527,6 @@ PROVIDER = ReportProvider(
     tables=TABLES,
     charts=CHARTS,
     default_blocks=DEFAULT_BLOCKS,
+    sentences=SENTENCES,
     index=Link("activities:index", period=True),
 )

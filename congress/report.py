@@ -13,6 +13,7 @@ from django.db.models import Q
 from members.models import Organization
 from reports.models import ReportBlock, ReportSection
 from reports.providers import Chart, Column, Figure, Link, ReportProvider, Table
+from reports.sentences import join, listing, sentence
 
 from .selectors import proposal_stats
 
@@ -118,18 +119,90 @@ CHARTS = {
     "by_rating": Chart("提案办理评价", "label", "count", "项"),
 }
 
-# Blocks of the default report, by section kind: sentences in the seeds' phrasing, tables and charts.
+# Blocks of the default report, by section kind: generated sentences (``SENTENCES``), tables and charts.
 B = ReportBlock.Kind
 DEFAULT_BLOCKS = {
     ReportSection.Kind.DEMOCRACY: (
-        (B.SENTENCE, "全年召开教职工代表大会{congress.sessions}，共征集提案{congress.collected}，经提案工作委员会审查，"
-                     "立案{congress.accepted}，并案{congress.merged}，转为意见建议{congress.to_suggestion}。"
-                     "立案提案已全部交办，答复率{congress.reply_rate}，满意{congress.satisfied}，"
-                     "基本满意{congress.basically_satisfied}，不满意{congress.dissatisfied}。"),
+        (B.SENTENCE, "congress.proposals"),
+        (B.SENTENCE, "congress.handling"),
+        (B.SENTENCE, "congress.ratings"),
         (B.TABLE, "congress.accepted_by_category"),
         (B.CHART, "congress.by_rating"),
     ),
 }
+
+_REVIEW = [("立案", "congress.accepted"), ("并案", "congress.merged"), ("转为意见建议", "congress.to_suggestion"),
+           ("不立案", "congress.rejected")]
+
+
+def _counted(ctx, parts: list[tuple[str, str, str]]) -> str:
+    """"满意12项、基本满意2项" from ``[(words, key, unit)]``: bare numbers (``:num``) with the unit
+    written here, so figures a provider has not declared yet still print their unit; zeros left out."""
+    return "、".join(f"{head}{{{key}:num}}{unit}" for head, key, unit in parts if ctx.n(key))
+
+
+def proposals_sentence(ctx) -> str:
+    """"全年召开教职工代表大会1次，共征集提案30项，经提案工作委员会审查，立案23项、并案4项、转为意见建议3项。"
+    (clauses with zero counts left out; "本学年"/"本届" by period kind)."""
+    sessions = f"{ctx.words.this}召开教职工代表大会{{congress.sessions}}" if ctx.n("congress.sessions") else ""
+    collected = "共征集提案{congress.collected}" if ctx.n("congress.collected") else ""
+    review = listing(ctx, _REVIEW)
+    return sentence(sessions, collected, f"经提案工作委员会审查，{review}" if review else "")
+
+
+def handling_sentence(ctx) -> str:
+    """Assignment and replies. "立案提案已全部交办" only when ``congress.unassigned`` is 0 (and the
+    snapshot has it); else "已交办21项，2项正在交办"; "答复率" only when something was replied."""
+    if not ctx.n("congress.accepted"):
+        return ""
+    assigned = ""
+    if ctx.has("congress.unassigned") and not ctx.n("congress.unassigned") and ctx.n("congress.assigned"):
+        assigned = "立案提案已全部交办"
+    elif ctx.n("congress.assigned"):
+        assigned = "已交办{congress.assigned}"
+        if ctx.n("congress.unassigned"):
+            assigned += "，{congress.unassigned:num}项正在交办"
+    elif ctx.n("congress.unassigned"):
+        assigned = "立案提案正在交办"
+    replied = "答复率{congress.reply_rate}" if ctx.n("congress.replied") else ""
+    return sentence(assigned, replied)
+
+
+def _first_round(ctx) -> str:
+    ratings = _counted(ctx, [("满意", "congress.first_round.satisfied", "项"),
+                             ("基本满意", "congress.first_round.basically_satisfied", "项"),
+                             ("不满意", "congress.first_round.dissatisfied", "项")])
+    return f"首轮评价{ratings}" if ratings else ""
+
+
+def _rehandled(ctx) -> str:
+    if not ctx.n("congress.rehandled"):
+        return ""
+    if ctx.n("congress.rehandled") == ctx.n("congress.first_round.dissatisfied"):
+        head = "不满意的已重新交办"
+    else:
+        head = "评价不满意的{congress.rehandled:num}项已重新交办"
+    outcome = _counted(ctx, [("满意", "congress.rehandled_then.satisfied", "项"),
+                             ("基本满意", "congress.rehandled_then.basically_satisfied", "项"),
+                             ("仍不满意", "congress.rehandled_then.dissatisfied", "项")])
+    pending = ("{congress.rehandled_then.pending:num}项正在重新办理"
+               if ctx.n("congress.rehandled_then.pending") else "")
+    then = join(f"再次评价{outcome}" if outcome else "", pending, sep="，")
+    return join(head, f"其中{then}" if then else "")
+
+
+def ratings_sentence(ctx) -> str:
+    """Ratings by round: "首轮评价满意12项、基本满意2项、不满意7项，不满意的已重新交办，其中再次评价满意5项，
+    2项正在重新办理。" Without round figures (an older snapshot) only the latest ratings, named as such,
+    and "不满意" only when some remain: never "不满意0项"."""
+    if ctx.has("congress.first_round.satisfied") or ctx.has("congress.rehandled"):
+        return sentence(_first_round(ctx), _rehandled(ctx))
+    latest = listing(ctx, [("满意", "congress.satisfied"), ("基本满意", "congress.basically_satisfied"),
+                           ("不满意", "congress.dissatisfied")])
+    return sentence(f"目前已评价的提案中，{latest}" if latest else "")
+
+
+SENTENCES = {"proposals": proposals_sentence, "handling": handling_sentence, "ratings": ratings_sentence}
 
 PROVIDER = ReportProvider(
     label="congress",
@@ -139,5 +212,6 @@ PROVIDER = ReportProvider(
     charts=CHARTS,
     derive=derive,
     default_blocks=DEFAULT_BLOCKS,
+    sentences=SENTENCES,
     index=Link("congress:index", period=True),
 )

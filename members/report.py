@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 
 from reports.models import ReportBlock, ReportSection
 from reports.providers import PERSONS, Figure, Link, ReportProvider
+from reports.sentences import join, listing, sentence
 
 from .models import Member, MemberStatus, Organization
 
@@ -61,13 +62,34 @@ FIGURES = {
     "groups": Figure("工会小组", "个"),
 }
 
-# Blocks of the default report, by section kind: sentences in the seeds' phrasing, tables and charts.
+# Blocks of the default report, by section kind: generated sentences (``SENTENCES``), tables and charts.
 B = ReportBlock.Kind
 DEFAULT_BLOCKS = {
-    ReportSection.Kind.SELF: (
-        (B.SENTENCE, "学校工会现有在职会员{members.union_members}，其中女教职工{members.women}，"
-                     "设分工会{members.sub_unions}、工会小组{members.groups}；全年新入会{members.joined}。"),
-    ),
+    ReportSection.Kind.SELF: ((B.SENTENCE, "members.membership"),),
 }
 
-PROVIDER = ReportProvider(label="members", report_stats=report_stats, figures=FIGURES, default_blocks=DEFAULT_BLOCKS)
+
+def membership_sentence(ctx) -> str:
+    """"学校工会现有在职会员279人，其中女会员171人，设分工会15个、工会小组40个；全年新入会12人。"
+
+    A district names its schools ("全区8所学校工会共有在职会员…") when the figures list them;
+    "其中女会员" only from ``members.women_members`` (women among members, not among staff).
+    """
+    members = ""
+    if ctx.n("members.union_members"):
+        schools = ctx.schools() if ctx.is_district else None
+        who = f"全区{schools}所学校工会共有" if schools else f"{ctx.unit}现有"
+        members = f"{who}在职会员{{members.union_members}}"
+        if ctx.n("members.women_members"):
+            members += "，其中女会员{members.women_members:num}人"
+    units = listing(ctx, [("分工会", "members.sub_unions"), ("工会小组", "members.groups")])
+    first = join(members, f"设{units}" if units else "")
+    joined = f"{ctx.words.this}新入会{{members.joined}}" if ctx.n("members.joined") else ""
+    return sentence(first, joined, sep="；")
+
+
+SENTENCES = {"membership": membership_sentence}
+
+PROVIDER = ReportProvider(
+    label="members", report_stats=report_stats, figures=FIGURES, default_blocks=DEFAULT_BLOCKS, sentences=SENTENCES
+)

@@ -18,8 +18,12 @@ from django.utils.safestring import SafeString, mark_safe
 
 from . import figures as F
 from . import providers
+from .sentences import SentenceContext, drop_empty_clauses
 
-PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)(?::(yoy|num|prev))?\}")
+# {key}: the figure with its unit; {key:num}: the bare number; {key:prev}: the previous period's;
+# {key:cmp} (and the older {key:yoy}): the change against the previous period, named by the period
+# kind, printed only when both periods are covered by records (reports.sentences).
+PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)(?::(yoy|num|prev|cmp))?\}")
 LEVEL_PATTERNS = (
     (1, re.compile(r"^[一二三四五六七八九十百]+、")),
     (2, re.compile(r"^（[一二三四五六七八九十百]+）")),
@@ -106,6 +110,7 @@ class _Ctx:
         self.org = snapshot.get("organization", {})
         self.start = snapshot.get("start", "")
         self.end = snapshot.get("end", "")
+        self.sentences = SentenceContext(snapshot)
 
     def runs(self, line: str) -> list[Run]:
         runs: list[Run] = []
@@ -115,14 +120,14 @@ class _Ctx:
                 runs.append(Run(line[pos : match.start()]))
             key, mode = match.group(1), match.group(2)
             value = F.lookup(self.current, key)
-            if mode == "yoy":
-                text = F.format_yoy(key, value, F.lookup(self.previous, key))
+            if mode in ("yoy", "cmp"):
+                text = self.sentences.change(key)
             elif mode == "prev":
                 text = F.format_value(key, F.lookup(self.previous, key))
             elif mode == "num":
                 text = F.format_number(value)
             else:
-                text = F.format_value(key, value) if value is not None else "（暂无数据）"
+                text = F.format_value(key, value) if value is not None else ""
             url = F.figure_url(key, org=self.org, start=self.start, end=self.end) if self.links else ""
             runs.append(Run(text, key, url))
             pos = match.end()
@@ -133,10 +138,35 @@ class _Ctx:
     def paragraphs(self, text: str) -> list[Paragraph]:
         out = []
         for raw in (text or "").splitlines():
-            line = raw.strip()
+            line = drop_empty_clauses(raw.strip(), self.sentences)
             if line:
                 out.append(Paragraph(text_level(line), self.runs(line)))
         return out
+
+    def generated(self, block: dict) -> str:
+        """A SENTENCE block's text: what the chair wrote, else its generator's (``source``) output."""
+        text = block.get("text", "")
+        if block.get("kind") != "sentence":
+            return text
+        # A text that is only a generator's name is a source written where the text goes (older callers).
+        generate = providers.sentence(text.strip()) if text.strip() else providers.sentence(block.get("source", ""))
+        if text.strip() and generate is None:
+            return text
+        return generate(self.sentences) if generate else ""
+
+    def by_school(self) -> Table | None:
+        """A district's appendix table "各校主要数据", from the figures' by-school rows when present."""
+        if self.org.get("kind") != "district":
+            return None
+        rows = F.lookup(self.current, "members.by_school") or F.lookup(self.current, "by_school")
+        if not isinstance(rows, list) or not rows or not isinstance(rows[0], dict):
+            return None
+        columns = [(name, header, unit) for name, header, unit in BY_SCHOOL_COLUMNS if name in rows[0]]
+        return Table(
+            "各校主要数据",
+            [header + (f"（{unit}）" if unit else "") for _, header, unit in columns],
+            [[self.cell(row.get(name), unit) for name, _, unit in columns] for row in rows],
+        )
 
     def cell(self, value, unit: str) -> str:
         if unit == "元":
@@ -179,6 +209,17 @@ class _Ctx:
         if not any(v for _, v in data):
             return None
         return Chart(spec.caption, bar_chart_svg(data, unit=unit), [(lbl, self.cell(v, unit)) for lbl, v in data])
+
+
+BY_SCHOOL_COLUMNS = (
+    ("school", "学校", ""),
+    ("union_members", "在职会员", "人"),
+    ("visits", "走访慰问", "人次"),
+    ("visit_total", "慰问金额", "元"),
+    ("proposals_accepted", "立案提案", "项"),
+    ("activities", "组织活动", "项"),
+    ("honours", "荣誉", "项"),
+)
 
 
 def _field(row, name: str):
@@ -225,7 +266,7 @@ def build(snapshot: dict, *, links: bool = False) -> Document:
         for block in sec.get("blocks", []):
             kind = block.get("kind")
             if kind in ("narrative", "sentence"):
-                section.items.extend(ctx.paragraphs(block.get("text", "")))
+                section.items.extend(ctx.paragraphs(ctx.generated(block)))
             elif kind == "table":
                 table = ctx.table(block.get("source", ""))
                 if table:
@@ -235,6 +276,9 @@ def build(snapshot: dict, *, links: bool = False) -> Document:
                 if chart:
                     section.items.append(chart)
         sections.append(section)
+    appendix = ctx.by_school()
+    if appendix is not None:
+        sections.append(Section(heading="附表", anchor=f"sec-{len(sections) + 1}", items=[appendix]))
     return Document(
         title=snapshot.get("title", ""),
         subtitle=snapshot.get("subtitle", ""),

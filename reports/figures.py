@@ -15,7 +15,6 @@ key's last part.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from urllib.parse import urlencode
@@ -25,33 +24,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from . import providers
+from .periods import previous_period
 from .providers import PERSON_TIMES, PERSONS, YUAN, Figure
-
-# --- periods ------------------------------------------------------------------------------------
-
-
-def _is_month_start(d: dt.date) -> bool:
-    return d.day == 1
-
-
-def _is_month_end(d: dt.date) -> bool:
-    return d.day == calendar.monthrange(d.year, d.month)[1]
-
-
-def _add_months(d: dt.date, months: int) -> dt.date:
-    index = d.year * 12 + d.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def previous_period(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
-    """The period of the same length just before [start, end] (whole months shift by months)."""
-    if _is_month_start(start) and _is_month_end(end):
-        months = (end.year - start.year) * 12 + end.month - start.month + 1
-        return _add_months(start, -months), start - dt.timedelta(days=1)
-    length = end - start
-    prev_end = start - dt.timedelta(days=1)
-    return prev_end - length, prev_end
-
 
 # --- collection ---------------------------------------------------------------------------------
 
@@ -230,7 +204,8 @@ def format_value(key: str, value) -> str:
 
 
 def format_yoy(key: str, current, previous) -> str:
-    """同比 phrase against the previous period of the same length."""
+    """同比 phrase against the previous period of the same length (calendar years; the document names
+    the comparison by period kind and checks coverage first: ``reports.sentences``)."""
     cur, prev = to_decimal(current), to_decimal(previous)
     if cur is None or prev is None:
         return "同比数据暂缺"

@@ -59,7 +59,10 @@ class AnnualReport(models.Model):
         on_delete=models.SET_NULL,
         related_name="drafts",
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for a report built by a batch run (``manage.py build_report``) on a database without users.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -99,7 +99,11 @@ class ReportProvider:
       the tables and charts need (no query).
     - ``index``: the link for a figure that has none of its own (None: no link).
     - ``default_blocks``: ``{section kind: ((block kind, text or source), …)}``: what a new report's
-      section of that kind (``ReportSection.Kind``) shows from this app, in order.
+      section of that kind (``ReportSection.Kind``) shows from this app, in order. A SENTENCE whose
+      value is ``"<label>.<name>"`` of a declared sentence is a generated sentence (``source``).
+    - ``sentences``: ``{name: fn(ctx) -> str}``: sentence generators (``reports.sentences``): given a
+      ``SentenceContext`` (figures of both periods, period words, organisation kind, comparisons),
+      return text with ``{figure}`` placeholders, or "" when there is nothing to say.
     """
 
     label: str
@@ -110,6 +114,7 @@ class ReportProvider:
     derive: Callable[[dict], dict] | None = None
     index: Link | None = None
     default_blocks: Mapping[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    sentences: Mapping[str, Callable[..., str]] = field(default_factory=dict)
 
     def stats(self, *, organization, start: dt.date, end: dt.date) -> dict:
         """``report_stats`` made JSON-safe (dates and Decimals as text), then ``derive``d."""
@@ -152,6 +157,12 @@ def figure(key: str) -> Figure | None:
     """The declared figure at a dotted key, or None."""
     provider, rest = _split(key)
     return provider.figures.get(rest) if provider else None
+
+
+def sentence(source: str) -> Callable[..., str] | None:
+    """The sentence generator at ``"<label>.<name>"``, or None."""
+    provider, rest = _split(source or "")
+    return provider.sentences.get(rest) if provider else None
 
 
 def table(key: str) -> Table | None:

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max
@@ -14,7 +15,7 @@ from django.utils import timezone
 from members.models import Organization
 
 from . import figures as F
-from . import providers
+from . import periods, providers
 from .models import AnnualReport, ExportFormat, ReportBlock, ReportExport, ReportSection, ReportVersion
 
 K = ReportSection.Kind
@@ -23,81 +24,86 @@ B = ReportBlock.Kind
 # Where the report providers' default blocks for a section's kind go (``default_sections``).
 PROVIDED = ("provided", "")
 
-# The usual order of a 工会工作报告 (DOMAIN.md), with sentences in the seeds' phrasing; the sentences,
-# tables and charts bound to figures come from the providers (``<app>/report.py``: ``default_blocks``).
-DEFAULT_SECTIONS: list[tuple[str, str, list[tuple[str, str]]]] = [
-    (
-        K.DEMOCRACY,
-        "坚持民主管理，推进依法治校",
-        [
-            (B.NARRATIVE, "学校工会坚持和完善以教职工代表大会为基本形式的民主管理制度，推进校务公开，"
+
+@dataclass(frozen=True)
+class Voice:
+    """How the fixed texts name the organisation, its leadership and its mission, by organisation kind.
+
+    ``unit``: the organisation in a sentence (学校工会 / 区教育工会 / 分工会); ``led_by``: whose
+    leadership the plans name (a district has no 校党委); ``centre``: the work it serves;
+    ``development``: what the closing calls for.
+    """
+
+    unit: str
+    led_by: str
+    centre: str
+    development: str
+
+
+VOICES = {
+    "district": Voice("区教育工会", "在上级党组织和上级工会的领导下", "围绕全区教育中心工作", "推动全区教育高质量发展"),
+    "school": Voice("学校工会", "在校党委的领导下", "围绕学校中心工作", "推动学校高质量发展"),
+    "sub_union": Voice("分工会", "在学校工会的领导下", "围绕学校和本部门中心工作", "推动学校高质量发展"),
+}
+
+
+def voice(kind: str) -> Voice:
+    """The :class:`Voice` of an organisation kind (a group speaks like a sub-union; unknown → school)."""
+    return VOICES.get("sub_union" if kind == "group" else kind, VOICES["school"])
+
+
+def default_layout(v: Voice, w: periods.PeriodWords) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The usual order of a 工会工作报告 (DOMAIN.md) in the seeds' phrasing, worded for the
+    organisation (``v``) and the period kind (``w``); ``PROVIDED`` marks where the providers'
+    blocks go (sentences, tables and charts bound to figures: ``<app>/report.py``)."""
+    return [
+        (K.DEMOCRACY, "坚持民主管理，推进依法治校", [
+            (B.NARRATIVE, f"{v.unit}坚持和完善以教职工代表大会为基本形式的民主管理制度，推进校务公开，"
                           "保障教职工的知情权、参与权、表达权和监督权。"),
             PROVIDED,
-        ],
-    ),
-    (
-        K.ETHICS,
-        "加强师德建设，选树先进典型",
-        [
-            (B.NARRATIVE, "学校工会把师德师风建设贯穿全年工作，积极组织教职工参加各级各类评先评优和技能竞赛活动。"),
+        ]),
+        (K.ETHICS, "加强师德建设，选树先进典型", [
+            (B.NARRATIVE, f"{v.unit}把师德师风建设贯穿各项工作，积极组织教职工参加各级各类评先评优和技能竞赛活动。"),
             PROVIDED,
-        ],
-    ),
-    (
-        K.WELFARE,
-        "履行维权职能，真情服务送温暖",
-        [
-            (B.NARRATIVE, "学校工会坚持“以教职工为本”，把组织的温暖送到教职工的心里。"),
+        ]),
+        (K.WELFARE, "履行维权职能，真情服务送温暖", [
+            (B.NARRATIVE, f"{v.unit}坚持“以教职工为本”，把组织的温暖送到教职工的心里。"),
             PROVIDED,
-        ],
-    ),
-    (
-        K.CULTURE,
-        "开展文体活动，丰富精神生活",
-        [
-            (B.NARRATIVE, "学校工会围绕学校中心工作，组织开展丰富多彩的文体活动，愉悦教职工身心。"),
+        ]),
+        (K.CULTURE, "开展文体活动，丰富精神生活", [
+            (B.NARRATIVE, f"{v.unit}{v.centre}，组织开展丰富多彩的文体活动，愉悦教职工身心。"),
             PROVIDED,
-        ],
-    ),
-    (
-        K.SELF,
-        "加强自身建设，提升服务能力",
-        [
+        ]),
+        (K.SELF, "加强自身建设，提升服务能力", [
             PROVIDED,
-            (B.NARRATIVE, "学校工会加强工会干部队伍建设，规范经费管理，做到账目清楚、公开透明。"),
-        ],
-    ),
-    (
-        K.SHORTCOMINGS,
-        "存在的不足",
-        [
-            (B.NARRATIVE, "回顾一年来的工作，我们也清醒地看到存在的不足：一是工会工作的创新意识有待加强；"
+            (B.NARRATIVE, f"{v.unit}加强工会干部队伍建设，规范经费管理，做到账目清楚、公开透明。"),
+        ]),
+        (K.SHORTCOMINGS, "存在的不足", [
+            (B.NARRATIVE, f"回顾{w.looking_back}的工作，我们也清醒地看到存在的不足：一是工会工作的创新意识有待加强；"
                           "二是服务教职工的精准度还需提高；三是分工会活动开展还不够均衡。"),
-        ],
-    ),
-    (
-        K.PLANS,
-        "今后工作思路",
-        [
-            (B.NARRATIVE, "新的一年，学校工会将继续在校党委的领导下，围绕学校中心工作，"
+        ]),
+        (K.PLANS, "今后工作思路", [
+            (B.NARRATIVE, f"{w.next}，{v.unit}将继续{v.led_by}，{v.centre}，"
                           "进一步健全民主管理制度，做实做细服务教职工工作，努力建设“教职工之家”。"),
-        ],
-    ),
-    (
-        K.CLOSING,
-        "",
-        [
-            (B.NARRATIVE, "各位代表、同志们，让我们团结一心、砥砺前行，为推动学校高质量发展作出新的更大贡献！\n谢谢大家！"),
-        ],
-    ),
-]
+        ]),
+        (K.CLOSING, "", [
+            (B.NARRATIVE, f"各位代表、同志们，让我们团结一心、砥砺前行，为{v.development}作出新的更大贡献！\n谢谢大家！"),
+        ]),
+    ]
 
 
-def default_sections() -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """``DEFAULT_SECTIONS`` with each ``PROVIDED`` marker replaced by the providers' ``default_blocks``
+# The school-year-neutral layout of a school's calendar-year report (kept for callers that read it).
+DEFAULT_SECTIONS = default_layout(VOICES["school"], periods.words(periods.CALENDAR_YEAR, dt.date(2000, 1, 1),
+                                                                  dt.date(2000, 12, 31)))
+
+
+def default_sections(*, org_kind: str = "school", words: periods.PeriodWords | None = None,
+                     ) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The default layout with each ``PROVIDED`` marker replaced by the providers' ``default_blocks``
     for that section's kind, in provider order: ``[(section kind, title, [(block kind, text or source)])]``."""
+    layout = default_layout(voice(org_kind), words) if words is not None else DEFAULT_SECTIONS
     sections = []
-    for kind, title, blocks in DEFAULT_SECTIONS:
+    for kind, title, blocks in layout:
         filled: list[tuple[str, str]] = []
         for block in blocks:
             if block == PROVIDED:
@@ -109,16 +115,24 @@ def default_sections() -> list[tuple[str, str, list[tuple[str, str]]]]:
     return sections
 
 
-def default_texts(*, organization: Organization, start: dt.date, end: dt.date) -> dict:
-    year = end.year if start.year == end.year else f"{start.year}—{end.year}"
+def default_texts(*, organization: Organization, start: dt.date, end: dt.date, period_kind: str = "") -> dict:
+    """Title, subtitle ("——XX学校工会2025—2026学年工作报告") and opening, worded by period kind."""
+    w = periods.words(period_kind or periods.guess_kind(start, end), start, end)
     name = organization.name.removesuffix("工会")
     return {
-        "title": "凝心聚力 助推学校高质量发展",
-        "subtitle": f"——{name}工会{year}年工作报告",
-        "opening": (
-            f"现在，我代表{name}工会委员会向大会报告{year}年工会工作，请予审议。"
-        ),
+        "title": "凝心聚力 助推学校高质量发展" if organization.kind != "district" else "凝心聚力 助推全区教育高质量发展",
+        "subtitle": f"——{name}工会{w.label}工作报告",
+        "opening": f"现在，我代表{name}工会委员会向大会报告{w.label}工会工作，请予审议。",
     }
+
+
+def _block_fields(kind: str, value: str) -> dict:
+    """A default block's ``text``/``source``: tables, charts and generated sentences keep a source."""
+    if kind in (B.TABLE, B.CHART):
+        return {"text": "", "source": value}
+    if kind == B.SENTENCE and providers.sentence(value) is not None:
+        return {"text": "", "source": value}
+    return {"text": value, "source": ""}
 
 
 @transaction.atomic
@@ -133,8 +147,12 @@ def report_create(
     speaker: str = "",
     report_date: dt.date | None = None,
 ) -> AnnualReport:
-    """A new draft with the usual sections and blocks, and figures collected from the records."""
-    defaults = default_texts(organization=organization, start=start, end=end)
+    """A new draft with the usual sections and blocks, and figures collected from the records.
+
+    The fixed texts follow ``period_kind`` (``reports.periods.words``) and the organisation's kind;
+    ``acting_user`` may be None (a batch run on a database without users).
+    """
+    defaults = default_texts(organization=organization, start=start, end=end, period_kind=period_kind)
     report = AnnualReport.objects.create(
         organization=organization,
         period_kind=period_kind,
@@ -149,7 +167,7 @@ def report_create(
         figures=F.collect(organization=organization, start=start, end=end),
         figures_at=timezone.now(),
     )
-    layout = default_sections()
+    layout = default_sections(org_kind=organization.kind, words=periods.words(period_kind, start, end))
     sections = ReportSection.objects.bulk_create(
         ReportSection(report=report, kind=kind, title=title, show_heading=kind != K.CLOSING, order=i)
         for i, (kind, title, _) in enumerate(layout)
@@ -158,9 +176,8 @@ def report_create(
         ReportBlock(
             section=section,
             kind=kind,
-            text=value if kind in (B.NARRATIVE, B.SENTENCE) else "",
-            source=value if kind in (B.TABLE, B.CHART) else "",
             order=j,
+            **_block_fields(kind, value),
         )
         for section, (_, _, blocks) in zip(sections, layout, strict=True)
         for j, (kind, value) in enumerate(blocks)
@@ -407,3 +424,10 @@ def _enqueue_render(export_pk: int) -> None:
         ReportExport.objects.filter(pk=export_pk).exclude(status=ReportExport.Status.DONE).update(
             status=ReportExport.Status.FAILED, progress=0, error=QUEUE_DOWN_MESSAGE
         )
+
+
+def export_filename(org_name: str, period_kind: str, start: dt.date, end: dt.date, suffix: str = "") -> str:
+    """A file name (no extension) that follows the period kind: "XX学校工会2025—2026学年工作报告（草稿）"."""
+    label = periods.words(period_kind or periods.guess_kind(start, end), start, end).file_label
+    name = org_name if org_name.endswith("工会") else f"{org_name}工会"
+    return f"{name}{label}工作报告" + (f"（{suffix}）" if suffix else "")

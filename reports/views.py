@@ -308,7 +308,8 @@ def export_download(request, pk):
     version = f"第{export.version.number}版" if export.version else "草稿"
     audit(request, AuditEntry.Action.DOWNLOAD, report, summary=f"下载工作报告 {version} {export.format}",
           organization=report.organization)
-    filename = f"{report.organization.name}{report.end.year}年工会工作报告（{version}）.{export.format}"
+    filename = services.export_filename(report.organization.name, report.period_kind, report.start, report.end,
+                                        version) + f".{export.format}"
     response = FileResponse(export.file.open("rb"), as_attachment=True, filename=filename,
                             content_type=CONTENT_TYPES[export.format])
     response["X-Content-Type-Options"] = "nosniff"

@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from members.models import EmploymentType, Organization
 from reports.models import ReportBlock, ReportSection
 from reports.providers import PERSON_TIMES, PERSONS, YUAN, Chart, Column, Figure, Link, ReportProvider, Table
+from reports.sentences import sentence
 
 from .models import (
     AidClaim,
@@ -361,22 +362,73 @@ CHARTS = {
     "visits_by_sub_union": Chart("走访慰问人次（按分工会）", "name", "count", PERSON_TIMES),
 }
 
-# Blocks of the default report, by section kind: sentences in the seeds' phrasing, tables and charts.
+# Blocks of the default report, by section kind: generated sentences (``SENTENCES``), tables and charts.
 B = ReportBlock.Kind
 DEFAULT_BLOCKS = {
     ReportSection.Kind.WELFARE: (
-        (B.SENTENCE, "全年走访慰问教职工及直系亲属{welfare.visits.count}（涉及{welfare.visits.persons}），"
-                     "发放慰问金{welfare.visits.cash}，{welfare.visits.count:yoy}。"),
-        (B.SENTENCE, "在传统节日为教职工发放慰问品{welfare.distributions.recipients}，金额{welfare.distributions.total}；"
-                     "组织教职工健康体检{welfare.health_checks.participants}；"
-                     "互助保障参保{welfare.plans_total.enrolled}，获得赔付{welfare.plans_total.paid_claims}，"
-                     "赔付金额{welfare.plans_total.paid}。"),
-        (B.SENTENCE, "帮扶困难教职工{welfare.hardship.aid_persons}，发放帮扶金{welfare.hardship.aid_total}；"
-                     "组织爱心捐款{welfare.donations.donations}，捐款{welfare.donations.total}。"),
+        (B.SENTENCE, "welfare.visits"),
+        (B.SENTENCE, "welfare.care"),
+        (B.SENTENCE, "welfare.hardship"),
         (B.TABLE, "welfare.visits_by_occasion"),
         (B.CHART, "welfare.visits_by_month"),
     ),
 }
+
+
+def _with_change(ctx, clause: str, key: str) -> str:
+    """``clause`` followed by the comparison of the figure it states (when comparable)."""
+    change = ctx.compare(key)
+    return f"{clause}，{change}" if change else clause
+
+
+def visits_sentence(ctx) -> str:
+    """"全年走访慰问教职工及直系亲属131人次（涉及98人），同比增长10.0%，发放慰问金6.12万元。"
+    Each comparison sits right after the figure it compares; totals only (no occasion, no person)."""
+    if not ctx.n("welfare.visits.count"):
+        return ""
+    visits = _with_change(
+        ctx, f"{ctx.words.this}走访慰问教职工及直系亲属{{welfare.visits.count}}（涉及{{welfare.visits.persons}}）",
+        "welfare.visits.count",
+    )
+    cash = _with_change(ctx, "发放慰问金{welfare.visits.cash}", "welfare.visits.cash") if ctx.n("welfare.visits.cash") else ""
+    return sentence(visits, cash)
+
+
+def care_sentence(ctx) -> str:
+    """Festival gifts, health checks and mutual-aid plans, each clause only with records."""
+    gifts = ""
+    if ctx.n("welfare.distributions.recipients"):
+        gifts = "在传统节日为教职工发放慰问品{welfare.distributions.recipients}"
+        if ctx.n("welfare.distributions.total"):
+            gifts += "，金额{welfare.distributions.total}"
+    checks = "组织教职工健康体检{welfare.health_checks.participants}" if ctx.n("welfare.health_checks.participants") else ""
+    plans = ""
+    if ctx.n("welfare.plans_total.enrolled"):
+        paid = ""
+        if ctx.n("welfare.plans_total.paid_claims"):
+            paid = "，获得赔付{welfare.plans_total.paid_claims}"
+            if ctx.n("welfare.plans_total.paid"):
+                paid += "，赔付金额{welfare.plans_total.paid}"
+        plans = "互助保障参保{welfare.plans_total.enrolled}" + paid
+    return sentence(gifts, checks, plans, sep="；")
+
+
+def hardship_sentence(ctx) -> str:
+    """Hardship aid and donations, each clause only with records."""
+    aid = ""
+    if ctx.n("welfare.hardship.aid_persons"):
+        aid = "帮扶困难教职工{welfare.hardship.aid_persons}"
+        if ctx.n("welfare.hardship.aid_total"):
+            aid += "，发放帮扶金{welfare.hardship.aid_total}"
+    gifts = ""
+    if ctx.n("welfare.donations.donations"):
+        gifts = "组织爱心捐款{welfare.donations.donations}"
+        if ctx.n("welfare.donations.total"):
+            gifts += "，捐款{welfare.donations.total}"
+    return sentence(aid, gifts, sep="；")
+
+
+SENTENCES = {"visits": visits_sentence, "care": care_sentence, "hardship": hardship_sentence}
 
 PROVIDER = ReportProvider(
     label="welfare",
@@ -385,5 +437,6 @@ PROVIDER = ReportProvider(
     tables=TABLES,
     charts=CHARTS,
     default_blocks=DEFAULT_BLOCKS,
+    sentences=SENTENCES,
     index=Link("welfare:index", period=True),
 )

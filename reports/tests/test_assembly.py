@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from members.models import Member
 from members.tests.factories import MemberFactory
-from reports import document
+from reports import document, periods
 from reports import figures as F
 from reports.tests.factories import make_report
 from scripts.demo.members import load_demo
@@ -65,9 +65,9 @@ def test_assembly_query_budget_holds_at_ten_times_the_data(school, sub_a, sub_b)
 
 
 def test_previous_period_has_the_same_length():
-    assert F.previous_period(START, END) == (dt.date(2020, 1, 1), dt.date(2020, 12, 31))
-    assert F.previous_period(dt.date(2020, 9, 1), dt.date(2021, 8, 31)) == (dt.date(2019, 9, 1), dt.date(2020, 8, 31))
-    assert F.previous_period(dt.date(2021, 3, 10), dt.date(2021, 3, 19)) == (dt.date(2021, 2, 28), dt.date(2021, 3, 9))
+    assert periods.previous_period(START, END) == (dt.date(2020, 1, 1), dt.date(2020, 12, 31))
+    assert periods.previous_period(dt.date(2020, 9, 1), dt.date(2021, 8, 31)) == (dt.date(2019, 9, 1), dt.date(2020, 8, 31))
+    assert periods.previous_period(dt.date(2021, 3, 10), dt.date(2021, 3, 19)) == (dt.date(2021, 2, 28), dt.date(2021, 3, 9))
 
 
 def test_numbers_read_as_the_seeds_write_them():
