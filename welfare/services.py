@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q, Sum
 
-from members.models import AuditEntry, EmploymentType, FamilyMember, ImportBatch, Member, MemberStatus, Organization
+from members.models import AuditEntry, EmploymentType, FamilyMember, Member, MemberStatus, Organization
 from union_portal.lib.audit import audit
 
 from .models import (
@@ -723,20 +723,3 @@ def service_record_create(
         summary=f"登记服务事项 {member.name}（{record.get_kind_display()}）",
     )
     return record
-
-
-# --- Import ---------------------------------------------------------------------------------
-
-
-def import_batch_upload(*, school: Organization, upload, acting_user) -> ImportBatch:
-    """Store an uploaded welfare ledger file as an ``ImportBatch`` awaiting preview (one row, the file saved).
-
-    Nothing is imported yet: ``welfare.importer.welfare_import`` writes (and audits) on confirm.
-    """
-    return ImportBatch.objects.create(
-        kind=ImportBatch.Kind.WELFARE,
-        school=school,
-        file=upload,
-        original_name=upload.name[:255],
-        uploaded_by=acting_user,
-    )

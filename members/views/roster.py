@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from union_portal.lib import imports
@@ -23,11 +24,22 @@ class RosterImport(imports.Importer):
 
     kind = ImportBatch.Kind.ROSTER
     form_class = RosterUploadForm
-    upload_template = "members/roster_upload.html"
-    preview_template = "members/roster_preview.html"
-    preview_url = "members:import_preview"
+    namespace = "members"
     done_url = "members:list"
     denied = "只有学校工会主席和工会委员可以导入会员名册。"
+    title = gettext_lazy("导入会员名册")
+    upload_note = gettext_lazy(
+        "上传后先逐行检查，确认无误后才会写入；有任何错误时一条也不会写入。按工号匹配：已有的教职工更新，新的教职工新增，不会重复。"
+    )
+    columns_help = gettext_lazy(
+        "姓名；工号/职工号/编号；性别；出生日期/出生年月；身份证号；部门；分工会；工会小组；手机/联系电话；职称；入职时间；"
+        "入会时间；用工形式（在编、合同制、人事代理、劳务派遣、临时）；状态（在职、退休、调离、去世）。"
+        "日期可写 1985-03-07、1985/3/7、1985.03.07、1985年3月7日、198503 等。"
+    )
+    template_headers = TEMPLATE_HEADERS
+    template_example = TEMPLATE_EXAMPLE
+    template_title = "会员名册模板"
+    template_filename = "roster-template.xlsx"
 
     def validate(self, *, school: Organization, data: bytes, filename: str) -> RosterResult:
         return roster_validate(school=school, data=data, filename=filename)
@@ -40,6 +52,20 @@ class RosterImport(imports.Importer):
             "created": result.created,
             "updated": result.updated,
         }
+
+    def done_summary(self, summary: dict) -> str:
+        return imports.fill(
+            _("该文件已导入：新增 %(c)s 人，更新 %(u)s 人。"), c=summary.get("created"), u=summary.get("updated")
+        )
+
+    def ready_summary(self, result: RosterResult) -> str:
+        return imports.fill(
+            _("共 %(n)s 行，全部通过检查：将新增 %(c)s 人，更新 %(u)s 人。"),
+            n=len(result.rows), c=result.created, u=result.updated,
+        )  # fmt: skip
+
+    def ready_note(self, result: RosterResult) -> str:
+        return _("将新建部门：") + "、".join(result.new_departments) if result.new_departments else ""
 
     def upload_context(self, school: Organization) -> dict:
         return {"aliases": ROSTER_ALIASES}
@@ -73,6 +99,4 @@ def roster_confirm(request, pk: int):
 @require_GET
 def roster_template(request):
     """A blank roster template with the standard headers and one example row."""
-    return imports.template(
-        request, ROSTER, TEMPLATE_HEADERS, TEMPLATE_EXAMPLE, title="会员名册模板", filename="roster-template.xlsx"
-    )
+    return imports.template(request, ROSTER)

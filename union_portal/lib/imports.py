@@ -9,31 +9,29 @@
    transaction (all-or-nothing) and audits it; the batch becomes ``done`` and a second confirm
    only says it was already imported.
 
-An app plugs in an ``Importer`` subclass; its views stay three lines each. The welfare ledger,
-for example (``welfare/importer.py`` holds ``welfare_validate``/``welfare_import``)::
+An app plugs in an ``Importer`` subclass; its views stay one line each, and both steps render
+the shared ``templates/imports/upload.html`` and ``preview.html`` with the importer's texts and
+URLs. The welfare ledger, for example (``welfare/importer.py`` holds ``welfare_validate``/``welfare_import``)::
 
     class LedgerImport(imports.Importer):
         kind = ImportBatch.Kind.WELFARE
         form_class = ImportUploadForm
-        upload_template = "welfare/import_upload.html"
-        preview_template = "welfare/import_preview.html"
-        preview_url = "welfare:import_preview"
+        namespace = "welfare"            # welfare:import, :import_preview, :import_confirm, :import_template
         done_url = "welfare:ledger"
         denied = _("只有学校工会主席和工会委员可以导入慰问台账。")
+        title = _("导入历史慰问台账")
+        preview_title = _("慰问台账导入预览")
+        upload_note = _("上传后先逐行检查，确认无误后才会写入；有任何错误时一条也不会写入。")
+        columns_help = _("日期/慰问日期；工号；……")
+        template_headers = ["日期", "工号", ...]
+        template_example = ["2021-03-15", "S0100012", ...]
+        template_title, template_filename = "慰问台账模板", "welfare-template.xlsx"
 
-        def validate(self, *, school, data, filename):
-            return welfare_validate(school=school, data=data, filename=filename)
-
-        def apply(self, *, school, data, filename, acting_user, request):
-            return welfare_import(school=school, data=data, filename=filename,
-                                  acting_user=acting_user, request=request)
-
-        def done_message(self, result):
-            return _("导入完成：%(n)s 条慰问记录，合计 %(total)s 元。") % {
-                "n": len(result.rows), "total": f"{result.total:.2f}"}
-
-        def upload_context(self, school):
-            return {"aliases": ALIASES}
+        def validate(self, *, school, data, filename): return welfare_validate(...)
+        def apply(self, *, school, data, filename, acting_user, request): return welfare_import(...)
+        def done_message(self, result): ...     # after confirming
+        def done_summary(self, summary): ...    # a batch imported before (its stored summary)
+        def ready_summary(self, result): ...    # a clean preview, above the confirm button
 
     LEDGER = LedgerImport()
 
@@ -44,15 +42,15 @@ for example (``welfare/importer.py`` holds ``welfare_validate``/``welfare_import
 
     # import_preview(request, pk) → imports.preview(request, LEDGER, pk)  (@require_GET)
     # import_confirm(request, pk) → imports.confirm(request, LEDGER, pk)  (@require_POST)
-    # import_template(request): imports.template(request, LEDGER, headers, example,
-    #                                             title=..., filename=...)
+    # import_template(request)    → imports.template(request, LEDGER)     (@require_GET)
 
 The result an importer returns (``members.services.RosterResult``, ``welfare.importer.ImportResult``)
 has ``ok``, ``file_error`` (a whole-file problem, Chinese), ``errors`` (``tabular.RowError``),
 ``rows``, ``written`` and ``as_summary()`` (JSON-able, stored on the batch). The preview
-template gets ``batch``, ``result`` (None when done) and ``done``; the upload template gets
-``form``, ``school``, ``recent`` (the school's last five batches of this kind) and whatever
-``upload_context`` adds.
+template gets ``importer``, ``batch``, ``result`` (None when done), ``done`` and ``summary_line``
+(``done_summary`` or ``ready_summary``) and ``note`` (``ready_note``); the upload template gets
+``importer``, ``form``, ``school``, ``recent`` (the school's last five batches of this kind) and
+whatever ``upload_context`` adds.
 """
 
 from __future__ import annotations
@@ -62,7 +60,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from members.models import ImportBatch, Organization
 
@@ -73,18 +73,45 @@ class Importer:
     """What one spreadsheet import plugs into the flow (see the module docstring).
 
     Class attributes: ``kind`` (an ``ImportBatch.Kind`` code), ``form_class`` (the upload
-    form, with a ``file`` field), ``upload_template``, ``preview_template``, ``preview_url``
-    (URL name taking ``pk``), ``done_url`` (URL name to go to once imported) and ``denied``
-    (the 403 message for users who may not import).
+    form, with a ``file`` field), ``namespace`` (the URL namespace holding ``import``,
+    ``import_preview`` and ``import_confirm`` (both taking ``pk``) and ``import_template``),
+    ``done_url`` (URL name to go to once imported), ``denied`` (the 403 message for users who
+    may not import); the pages' texts ``title`` (upload page), ``preview_title``, ``upload_note``
+    and ``columns_help``; the blank template's ``template_headers``, ``template_example`` (one
+    row), ``template_title`` (sheet name) and ``template_filename``.
     """
 
     kind: str
     form_class: type
-    upload_template: str
-    preview_template: str
-    preview_url: str
+    namespace: str
     done_url: str
     denied: str = "您没有导入数据的权限。"
+    upload_template = "imports/upload.html"
+    preview_template = "imports/preview.html"
+    title: str
+    preview_title: str = gettext_lazy("导入预览")
+    upload_note: str
+    columns_help: str
+    template_headers: list[str]
+    template_example: list
+    template_title: str
+    template_filename: str
+
+    @property
+    def upload_url(self) -> str:
+        return f"{self.namespace}:import"
+
+    @property
+    def preview_url(self) -> str:
+        return f"{self.namespace}:import_preview"
+
+    @property
+    def confirm_url(self) -> str:
+        return f"{self.namespace}:import_confirm"
+
+    @property
+    def template_url(self) -> str:
+        return f"{self.namespace}:import_template"
 
     def school_for(self, user) -> Organization:
         """The school ``user`` imports into (chair or committee member of a school; superusers
@@ -108,9 +135,27 @@ class Importer:
         """The success message after a confirmed import (what was written, in Chinese)."""
         raise NotImplementedError
 
+    def done_summary(self, summary: dict) -> str:
+        """The preview's line for a batch imported before, from its stored ``as_summary()``."""
+        raise NotImplementedError
+
+    def ready_summary(self, result) -> str:
+        """The preview's line above the confirm button for a clean file (what confirming writes)."""
+        raise NotImplementedError
+
+    def ready_note(self, result) -> str:
+        """A small extra line under ``ready_summary`` (empty for none)."""
+        return ""
+
     def upload_context(self, school: Organization) -> dict:
         """Extra context for the upload page."""
         return {}
+
+
+def fill(message: str, **values) -> str:
+    """``message % values`` with each value localized as a template's ``{{ value }}`` would show it
+    (numbers, ``Decimal`` yuan); for the importers' ``done_summary``/``ready_summary`` lines."""
+    return message % {key: formats.localize(value) for key, value in values.items()}
 
 
 # --- Batch services and selectors ---------------------------------------------------------------
@@ -160,19 +205,25 @@ def upload(request, importer: Importer) -> HttpResponse:
         )
         return redirect(importer.preview_url, pk=batch.pk)
     recent = recent_batches(kind=importer.kind, school=school)
-    context = {"form": form, "school": school, "recent": recent, **importer.upload_context(school)}
+    context = {"importer": importer, "form": form, "school": school, "recent": recent}
+    context.update(importer.upload_context(school))
     return render(request, importer.upload_template, context)
 
 
 def preview(request, importer: Importer, pk: int) -> HttpResponse:
     """Every problem by row and column, or a summary of what confirming will write."""
     batch = get_batch_for_user(importer, request.user, pk)
+    context = {"importer": importer, "batch": batch, "result": None, "done": True, "note": ""}
     if batch.status == ImportBatch.Status.DONE:
-        return render(request, importer.preview_template, {"batch": batch, "result": None, "done": True})
+        context["summary_line"] = importer.done_summary(batch.summary)
+        return render(request, importer.preview_template, context)
     result = importer.validate(school=batch.school, data=_read(batch), filename=batch.original_name)
     status = ImportBatch.Status.PREVIEW if result.ok else ImportBatch.Status.FAILED
     import_batch_record(batch=batch, result=result, status=status)
-    return render(request, importer.preview_template, {"batch": batch, "result": result, "done": False})
+    context.update(result=result, done=False)
+    if result.ok:
+        context.update(summary_line=importer.ready_summary(result), note=importer.ready_note(result))
+    return render(request, importer.preview_template, context)
 
 
 def confirm(request, importer: Importer, pk: int) -> HttpResponse:
@@ -193,7 +244,12 @@ def confirm(request, importer: Importer, pk: int) -> HttpResponse:
     return redirect(importer.done_url)
 
 
-def template(request, importer: Importer, headers: list[str], example: list, *, title: str, filename: str):
+def template(request, importer: Importer) -> HttpResponse:
     """A blank .xlsx template (standard headers, one example row) for users who may import."""
     importer.school_for(request.user)
-    return xlsx_response(headers, [example], title=title, filename=filename)
+    return xlsx_response(
+        importer.template_headers,
+        [importer.template_example],
+        title=importer.template_title,
+        filename=importer.template_filename,
+    )

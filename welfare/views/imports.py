@@ -1,106 +1,88 @@
-"""Import of a school's welfare ledger (慰问台账): upload → preview → confirm, and the template download.
-
-Moved verbatim from ``welfare/views.py`` (a shared import flow will replace it), except that the
-upload's ``ImportBatch`` row is written by ``services.import_batch_upload``.
-"""
+"""Import of a school's welfare ledger (慰问台账) on the shared flow (``union_portal.lib.imports``):
+upload → preview → confirm, and the template download."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.access import SCHOOL_MANAGER_ROLES, nodes_for, primary_school
 from members.models import ImportBatch, Organization
-from union_portal.lib.exports import XLSX, xlsx_response_bytes
+from union_portal.lib import imports
 
-from .. import services
 from ..forms import ImportUploadForm
-from ..importer import ALIASES as IMPORT_ALIASES
-from ..importer import welfare_import, welfare_validate
+from ..importer import ALIASES, ImportResult, welfare_import, welfare_validate
 
 
-def _import_school(user) -> Organization:
-    nodes = nodes_for(user, *SCHOOL_MANAGER_ROLES)
-    school = next((n.school for n in nodes if n.kind != Organization.Kind.DISTRICT), None)
-    if school is None and user.is_superuser:
-        school = primary_school(user)
-    if school is None:
-        raise PermissionDenied(_("只有学校工会主席和工会委员可以导入慰问台账。"))
-    return school
+class LedgerImport(imports.Importer):
+    """The historical welfare ledger in the shared import flow: chair and committee of a school only."""
+
+    kind = ImportBatch.Kind.WELFARE
+    form_class = ImportUploadForm
+    namespace = "welfare"
+    done_url = "welfare:ledger"
+    denied = gettext_lazy("只有学校工会主席和工会委员可以导入慰问台账。")
+    title = gettext_lazy("导入历史慰问台账")
+    preview_title = gettext_lazy("慰问台账导入预览")
+    upload_note = gettext_lazy("上传后先逐行检查，确认无误后才会写入；有任何错误时一条也不会写入。")
+    columns_help = gettext_lazy(
+        "日期/慰问日期；工号；姓名（重名时加“部门”列）；事由/慰问类别（按名称模糊匹配，如“住院”“生孩子”）；"
+        "慰问金/金额；慰问品；慰问品价值；经费来源（工会经费、学校福利费、上级工会、其他）；备注。"
+    )
+    template_headers = ["日期", "工号", "姓名", "部门", "事由", "慰问金", "慰问品", "慰问品价值", "经费来源", "备注"]
+    template_example = ["2021-03-15", "S0100012", "张三", "教务处", "生病住院", 500, "水果、牛奶", 100, "工会经费", ""]
+    template_title = "慰问台账模板"
+    template_filename = "welfare-template.xlsx"
+
+    def validate(self, *, school: Organization, data: bytes, filename: str) -> ImportResult:
+        return welfare_validate(school=school, data=data, filename=filename)
+
+    def apply(self, *, school: Organization, data: bytes, filename: str, acting_user, request) -> ImportResult:
+        return welfare_import(school=school, data=data, filename=filename, acting_user=acting_user, request=request)
+
+    def done_message(self, result: ImportResult) -> str:
+        return _("导入完成：%(n)s 条慰问记录，合计 %(total)s 元。") % {
+            "n": len(result.rows),
+            "total": f"{result.total:.2f}",
+        }
+
+    def done_summary(self, summary: dict) -> str:
+        return imports.fill(_("该文件已导入：%(n)s 条，合计 %(t)s 元。"), n=summary.get("rows"), t=summary.get("total"))
+
+    def ready_summary(self, result: ImportResult) -> str:
+        return imports.fill(_("共 %(n)s 行，全部通过检查，合计 %(t)s 元。"), n=len(result.rows), t=result.total)
+
+    def upload_context(self, school: Organization) -> dict:
+        return {"aliases": ALIASES}
+
+
+LEDGER = LedgerImport()
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request):
-    school = _import_school(request.user)
-    form = ImportUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        batch = services.import_batch_upload(school=school, upload=upload, acting_user=request.user)
-        return redirect("welfare:import_preview", pk=batch.pk)
-    recent = ImportBatch.objects.filter(kind=ImportBatch.Kind.WELFARE, school=school).select_related("uploaded_by")[:5]
-    return render(
-        request,
-        "welfare/import_upload.html",
-        {"form": form, "school": school, "recent": recent, "aliases": IMPORT_ALIASES},
-    )
-
-
-def _get_batch_for_user(user, pk) -> ImportBatch:
-    return get_object_or_404(ImportBatch, pk=pk, kind=ImportBatch.Kind.WELFARE, school=_import_school(user))
+    """Upload a ledger; it is validated and shown as a preview before anything is written."""
+    return imports.upload(request, LEDGER)
 
 
 @login_required
 @require_GET
 def import_preview(request, pk: int):
-    batch = _get_batch_for_user(request.user, pk)
-    if batch.status == ImportBatch.Status.DONE:
-        return render(request, "welfare/import_preview.html", {"batch": batch, "result": None, "done": True})
-    with batch.file.open("rb") as fh:
-        result = welfare_validate(school=batch.school, data=fh.read(), filename=batch.original_name)
-    batch.summary = result.as_summary()
-    batch.status = ImportBatch.Status.PREVIEW if result.ok else ImportBatch.Status.FAILED
-    batch.save(update_fields=["summary", "status"])
-    return render(request, "welfare/import_preview.html", {"batch": batch, "result": result, "done": False})
+    """Every problem by row and column, or a summary of what confirming will write."""
+    return imports.preview(request, LEDGER, pk)
 
 
 @login_required
 @require_POST
 def import_confirm(request, pk: int):
-    batch = _get_batch_for_user(request.user, pk)
-    if batch.status == ImportBatch.Status.DONE:
-        messages.info(request, _("该文件已经导入过了。"))
-        return redirect("welfare:ledger")
-    with batch.file.open("rb") as fh:
-        result = welfare_import(
-            school=batch.school, data=fh.read(), filename=batch.original_name, acting_user=request.user, request=request
-        )
-    batch.summary = result.as_summary()
-    if not result.written:
-        batch.status = ImportBatch.Status.FAILED
-        batch.save(update_fields=["summary", "status"])
-        messages.error(request, _("文件有错误，未写入任何数据。请修改后重新上传。"))
-        return redirect("welfare:import_preview", pk=batch.pk)
-    batch.status = ImportBatch.Status.DONE
-    batch.save(update_fields=["summary", "status"])
-    messages.success(
-        request,
-        _("导入完成：%(n)s 条慰问记录，合计 %(total)s 元。") % {"n": len(result.rows), "total": f"{result.total:.2f}"},
-    )
-    return redirect("welfare:ledger")
+    """Write a clean, previewed ledger in one transaction."""
+    return imports.confirm(request, LEDGER, pk)
 
 
 @login_required
 @require_GET
 def import_template(request):
-    _import_school(request.user)
-    headers = ["日期", "工号", "姓名", "部门", "事由", "慰问金", "慰问品", "慰问品价值", "经费来源", "备注"]
-    example = ["2021-03-15", "S0100012", "张三", "教务处", "生病住院", 500, "水果、牛奶", 100, "工会经费", ""]
-    response = HttpResponse(xlsx_response_bytes(headers, [example], title="慰问台账模板"), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="welfare-template.xlsx"'
-    return response
+    """A blank ledger template with the standard headers and one example row."""
+    return imports.template(request, LEDGER)
