@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from union_portal.lib import imports
 
 from ..forms import RosterUploadForm
 from ..models import ImportBatch, Organization
 from ..services import ROSTER_ALIASES, RosterResult, roster_import, roster_validate
-
-TEMPLATE_HEADERS = ["工号", "姓名", "性别", "出生日期", "身份证号", "部门", "分工会", "工会小组", "职称", "入职时间",
-                    "入会时间", "用工形式", "状态", "手机"]  # fmt: skip
-TEMPLATE_EXAMPLE = ["T0001", "张三", "男", "1985-03-07", "", "教务处", "", "", "一级教师", "2008-09-01", "2008-09-01",
-                    "在编", "在职", "13800000000"]  # fmt: skip
 
 
 class RosterImport(imports.Importer):
@@ -36,16 +29,14 @@ class RosterImport(imports.Importer):
         "入会时间；用工形式（在编、合同制、人事代理、劳务派遣、临时）；状态（在职、退休、调离、去世）。"
         "日期可写 1985-03-07、1985/3/7、1985.03.07、1985年3月7日、198503 等。"
     )
-    template_headers = TEMPLATE_HEADERS
-    template_example = TEMPLATE_EXAMPLE
+    template_headers = ["工号", "姓名", "性别", "出生日期", "身份证号", "部门", "分工会", "工会小组", "职称", "入职时间",
+                        "入会时间", "用工形式", "状态", "手机"]  # fmt: skip
+    template_example = ["T0001", "张三", "男", "1985-03-07", "", "教务处", "", "", "一级教师", "2008-09-01", "2008-09-01",
+                        "在编", "在职", "13800000000"]  # fmt: skip
     template_title = "会员名册模板"
     template_filename = "roster-template.xlsx"
-
-    def validate(self, *, school: Organization, data: bytes, filename: str) -> RosterResult:
-        return roster_validate(school=school, data=data, filename=filename)
-
-    def apply(self, *, school: Organization, data: bytes, filename: str, acting_user, request) -> RosterResult:
-        return roster_import(school=school, data=data, filename=filename, acting_user=acting_user, request=request)
+    validate = staticmethod(roster_validate)
+    apply = staticmethod(roster_import)
 
     def done_message(self, result: RosterResult) -> str:
         return _("导入完成：新增 %(created)d 人，更新 %(updated)d 人。") % {
@@ -73,30 +64,5 @@ class RosterImport(imports.Importer):
 
 ROSTER = RosterImport()
 
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def roster_upload(request):
-    """Upload a roster; it is validated and shown as a preview before anything is written."""
-    return imports.upload(request, ROSTER)
-
-
-@login_required
-@require_GET
-def roster_preview(request, pk: int):
-    """Every problem by row and column, or a summary of what confirming will write."""
-    return imports.preview(request, ROSTER, pk)
-
-
-@login_required
-@require_POST
-def roster_confirm(request, pk: int):
-    """Write a clean, previewed roster in one transaction."""
-    return imports.confirm(request, ROSTER, pk)
-
-
-@login_required
-@require_GET
-def roster_template(request):
-    """A blank roster template with the standard headers and one example row."""
-    return imports.template(request, ROSTER)
+# login_required and GET/POST-only views (see ``imports.views``), for urls.py.
+roster_upload, roster_preview, roster_confirm, roster_template = imports.views(ROSTER)

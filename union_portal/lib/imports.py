@@ -9,7 +9,7 @@
    transaction (all-or-nothing) and audits it; the batch becomes ``done`` and a second confirm
    only says it was already imported.
 
-An app plugs in an ``Importer`` subclass; its views stay one line each, and both steps render
+An app plugs in an ``Importer`` subclass; its four views come from ``views(importer)``, and both steps render
 the shared ``templates/imports/upload.html`` and ``preview.html`` with the importer's texts and
 URLs. The welfare ledger, for example (``welfare/importer.py`` holds ``welfare_validate``/``welfare_import``)::
 
@@ -27,22 +27,15 @@ URLs. The welfare ledger, for example (``welfare/importer.py`` holds ``welfare_v
         template_example = ["2021-03-15", "S0100012", ...]
         template_title, template_filename = "慰问台账模板", "welfare-template.xlsx"
 
-        def validate(self, *, school, data, filename): return welfare_validate(...)
-        def apply(self, *, school, data, filename, acting_user, request): return welfare_import(...)
+        validate = staticmethod(welfare_validate)   # (*, school, data, filename) → ImportResult
+        apply = staticmethod(welfare_import)         # (*, school, data, filename, acting_user, request)
         def done_message(self, result): ...     # after confirming
         def done_summary(self, summary): ...    # a batch imported before (its stored summary)
         def ready_summary(self, result): ...    # a clean preview, above the confirm button
 
     LEDGER = LedgerImport()
-
-    @login_required
-    @require_http_methods(["GET", "POST"])
-    def import_upload(request):
-        return imports.upload(request, LEDGER)
-
-    # import_preview(request, pk) → imports.preview(request, LEDGER, pk)  (@require_GET)
-    # import_confirm(request, pk) → imports.confirm(request, LEDGER, pk)  (@require_POST)
-    # import_template(request)    → imports.template(request, LEDGER)     (@require_GET)
+    # login_required and GET/POST-only, for urls.py (import, import_preview, import_confirm, import_template):
+    import_upload, import_preview, import_confirm, import_template = imports.views(LEDGER)
 
 The result an importer returns (``members.services.RosterResult``, ``welfare.importer.ImportResult``)
 has ``ok``, ``file_error`` (a whole-file problem, Chinese), ``errors`` (``tabular.RowError``),
@@ -56,6 +49,7 @@ whatever ``upload_context`` adds.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
@@ -63,6 +57,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.models import ImportBatch, Organization
 
@@ -98,20 +93,15 @@ class Importer:
     template_filename: str
 
     @property
-    def upload_url(self) -> str:
-        return f"{self.namespace}:import"
-
-    @property
-    def preview_url(self) -> str:
-        return f"{self.namespace}:import_preview"
-
-    @property
-    def confirm_url(self) -> str:
-        return f"{self.namespace}:import_confirm"
-
-    @property
-    def template_url(self) -> str:
-        return f"{self.namespace}:import_template"
+    def urls(self) -> dict[str, str]:
+        """The flow's URL names: ``upload``, ``preview`` and ``confirm`` (both taking ``pk``), ``template``."""
+        names = {
+            "upload": "import",
+            "preview": "import_preview",
+            "confirm": "import_confirm",
+            "template": "import_template",
+        }
+        return {step: f"{self.namespace}:{name}" for step, name in names.items()}
 
     def school_for(self, user) -> Organization:
         """The school ``user`` imports into (chair or committee member of a school; superusers
@@ -124,11 +114,13 @@ class Importer:
         return school
 
     def validate(self, *, school: Organization, data: bytes, filename: str):
-        """Check the file without writing; return the result (see the module docstring)."""
+        """Check the file without writing; return the result (see the module docstring).
+        An app usually sets ``validate = staticmethod(<app>_validate)``."""
         raise NotImplementedError
 
     def apply(self, *, school: Organization, data: bytes, filename: str, acting_user, request):
-        """Validate and, when clean, write and audit in one transaction; return the result."""
+        """Validate and, when clean, write and audit in one transaction; return the result.
+        An app usually sets ``apply = staticmethod(<app>_import)``."""
         raise NotImplementedError
 
     def done_message(self, result) -> str:
@@ -203,7 +195,7 @@ def upload(request, importer: Importer) -> HttpResponse:
         batch = import_batch_create(
             kind=importer.kind, school=school, upload=form.cleaned_data["file"], acting_user=request.user
         )
-        return redirect(importer.preview_url, pk=batch.pk)
+        return redirect(importer.urls["preview"], pk=batch.pk)
     recent = recent_batches(kind=importer.kind, school=school)
     context = {"importer": importer, "form": form, "school": school, "recent": recent}
     context.update(importer.upload_context(school))
@@ -238,7 +230,7 @@ def confirm(request, importer: Importer, pk: int) -> HttpResponse:
     if not result.written:
         import_batch_record(batch=batch, result=result, status=ImportBatch.Status.FAILED)
         messages.error(request, _("文件有错误，未写入任何数据。请修改后重新上传。"))
-        return redirect(importer.preview_url, pk=batch.pk)
+        return redirect(importer.urls["preview"], pk=batch.pk)
     import_batch_record(batch=batch, result=result, status=ImportBatch.Status.DONE)
     messages.success(request, importer.done_message(result))
     return redirect(importer.done_url)
@@ -253,3 +245,38 @@ def template(request, importer: Importer) -> HttpResponse:
         title=importer.template_title,
         filename=importer.template_filename,
     )
+
+
+def views(importer: Importer):
+    """The four views of ``importer``'s flow, decorated, for the app's ``urls.py``:
+    ``upload`` (GET/POST), ``preview`` (GET, ``pk``), ``confirm`` (POST, ``pk``) and
+    ``template`` (GET), all for logged-in users; see ``upload``, ``preview``, ``confirm``, ``template``."""
+
+    @login_required
+    @require_http_methods(["GET", "POST"])
+    def upload_view(request):
+        return upload(request, importer)
+
+    @login_required
+    @require_GET
+    def preview_view(request, pk: int):
+        return preview(request, importer, pk)
+
+    @login_required
+    @require_POST
+    def confirm_view(request, pk: int):
+        return confirm(request, importer, pk)
+
+    @login_required
+    @require_GET
+    def template_view(request):
+        return template(request, importer)
+
+    for view, step in (
+        (upload_view, upload),
+        (preview_view, preview),
+        (confirm_view, confirm),
+        (template_view, template),
+    ):
+        view.__doc__ = step.__doc__
+    return upload_view, preview_view, confirm_view, template_view

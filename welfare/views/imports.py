@@ -3,10 +3,8 @@ upload → preview → confirm, and the template download."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.models import ImportBatch, Organization
 from union_portal.lib import imports
@@ -34,12 +32,8 @@ class LedgerImport(imports.Importer):
     template_example = ["2021-03-15", "S0100012", "张三", "教务处", "生病住院", 500, "水果、牛奶", 100, "工会经费", ""]
     template_title = "慰问台账模板"
     template_filename = "welfare-template.xlsx"
-
-    def validate(self, *, school: Organization, data: bytes, filename: str) -> ImportResult:
-        return welfare_validate(school=school, data=data, filename=filename)
-
-    def apply(self, *, school: Organization, data: bytes, filename: str, acting_user, request) -> ImportResult:
-        return welfare_import(school=school, data=data, filename=filename, acting_user=acting_user, request=request)
+    validate = staticmethod(welfare_validate)
+    apply = staticmethod(welfare_import)
 
     def done_message(self, result: ImportResult) -> str:
         return _("导入完成：%(n)s 条慰问记录，合计 %(total)s 元。") % {
@@ -59,30 +53,5 @@ class LedgerImport(imports.Importer):
 
 LEDGER = LedgerImport()
 
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_upload(request):
-    """Upload a ledger; it is validated and shown as a preview before anything is written."""
-    return imports.upload(request, LEDGER)
-
-
-@login_required
-@require_GET
-def import_preview(request, pk: int):
-    """Every problem by row and column, or a summary of what confirming will write."""
-    return imports.preview(request, LEDGER, pk)
-
-
-@login_required
-@require_POST
-def import_confirm(request, pk: int):
-    """Write a clean, previewed ledger in one transaction."""
-    return imports.confirm(request, LEDGER, pk)
-
-
-@login_required
-@require_GET
-def import_template(request):
-    """A blank ledger template with the standard headers and one example row."""
-    return imports.template(request, LEDGER)
+# login_required and GET/POST-only views (see ``imports.views``), for urls.py.
+import_upload, import_preview, import_confirm, import_template = imports.views(LEDGER)
