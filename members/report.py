@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Min, Q, QuerySet, Value
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, TruncMonth
 
 from reports.models import ReportBlock, ReportSection
 from reports.providers import PERSONS, Figure, Link, ReportProvider
@@ -15,31 +16,127 @@ from reports.sentences import join, listing, sentence
 
 from .models import Member, MemberStatus, Organization
 
+MONTHS = "个月"  # calendar months (coverage figures)
+
+
+def period_months(start: dt.date, end: dt.date) -> int:
+    """Calendar months [start, end] touches (2021-01-01..2021-12-31 → 12; 2021-09-01..2022-08-31 → 12)."""
+    return max(0, (end.year - start.year) * 12 + end.month - start.month + 1)
+
+
+def month_coverage(sources: list[tuple[QuerySet, str]], start: dt.date, end: dt.date) -> dict:
+    """``{"months", "period_months"}`` of a provider's ``coverage`` figure group. One query.
+
+    ``sources``: ``(queryset, date field)`` pairs, each queryset already narrowed to the scope
+    and to [start, end]. ``months`` is the number of distinct calendar months with at least one
+    record among all of them (DISTINCT and UNION in SQL: at most ``period_months`` rows come back);
+    ``period_months`` as :func:`period_months`. The report compares two periods only where both
+    are well covered (a year against a year whose records start in November is noise).
+    """
+    months = [
+        qs.annotate(_month=TruncMonth(field)).order_by().values_list("_month", flat=True).distinct()
+        for qs, field in sources
+    ]
+    combined = months[0].union(*months[1:]) if len(months) > 1 else months[0]
+    return {"months": len(list(combined)), "period_months": period_months(start, end)}
+
+
+def coverage_figures(records: str) -> dict:
+    """The ``coverage.months`` / ``coverage.period_months`` figures of a provider (no link)."""
+    return {
+        "coverage.months": Figure(f"有{records}记录的月份", MONTHS),
+        "coverage.period_months": Figure("统计期月份", MONTHS),
+    }
+
+
+def person_key():
+    """SQL expression naming a person: the 身份证号 when recorded, else the member row.
+
+    A person on two schools' rolls (two ``Member`` rows with one ID number) counts once in a
+    district's figures; rows without an ID number count each as a person of their own.
+    """
+    return Coalesce(NullIf("id_number", Value("")), Concat(Value("#"), Cast("pk", CharField())))
+
+
+def staff_at(day: dt.date) -> Q:
+    """Staff on the roll at the end of ``day``: hired by then, and active then.
+
+    Active then = active now (and, when the status changed after ``day``, it was already active:
+    the status only changes away from 在职 in the registry), or no longer active but the change
+    came after ``day``. A missing ``hired_on`` counts as hired (old rolls lack it).
+    """
+    hired = Q(hired_on__isnull=True) | Q(hired_on__lte=day)
+    active_then = Q(status=MemberStatus.ACTIVE) | (~Q(status=MemberStatus.ACTIVE) & Q(status_changed_on__gt=day))
+    return hired & active_then
+
+
+def union_member_at(day: dt.date) -> Q:
+    """Union membership at the end of ``day``, by ``joined_union_on``/``left_union_on``.
+
+    Joined by then (a missing date counts as joined) and not left by then: a member who has since
+    left (``is_union_member`` false, ``left_union_on`` after ``day``) was still one.
+    """
+    joined = Q(joined_union_on__isnull=True) | Q(joined_union_on__lte=day)
+    still = Q(is_union_member=True, left_union_on__isnull=True) | Q(left_union_on__gt=day)
+    return joined & still
+
+
+def retired_at(day: dt.date) -> Q:
+    """Retired by ``day`` (status 退休 with the change on or before it; a missing date counts)."""
+    return Q(status=MemberStatus.RETIRED) & (Q(status_changed_on__isnull=True) | Q(status_changed_on__lte=day))
+
 
 def report_stats(*, organization: Organization, start: dt.date, end: dt.date) -> dict:
-    """Membership figures for the annual report over ``organization``'s subtree.
+    """Membership figures for the annual report over ``organization``'s subtree, as of ``end``.
 
-    Returns a dict of counts of persons (人):
-    ``staff`` (active staff at ``end``), ``union_members`` (active union members),
-    ``women``, ``contract_staff`` (not 在编), ``retirees``, ``joined`` and ``left``
-    (union joins/leaves with dates in [start, end]), ``sub_unions`` and ``groups``
-    (units in the subtree). Two queries.
+    Every figure is about the period's end (or the changes within it), read from dates, not from
+    today's flags: a finished period's figures never move when someone joins, leaves or retires
+    later. Persons are counted distinct by :func:`person_key` (one person on two schools' rolls
+    counts once in a district). Returns a dict of counts of persons (人):
+
+    - ``staff``: staff on the roll at ``end`` (:func:`staff_at`).
+    - ``union_members``: those of them who were union members at ``end`` (:func:`union_member_at`).
+    - ``women_members``: women among ``union_members`` (其中女会员).
+    - ``women``: women among ``staff`` (女教职工).
+    - ``contract_staff``: ``staff`` not 在编.
+    - ``retirees``: retired at ``end`` (:func:`retired_at`).
+    - ``joined``, ``left``: union joins/leaves dated in [start, end].
+    - ``sub_unions``, ``groups``: units in the subtree (个; the tree has no dates: today's units).
+    - ``coverage``: ``{"months", "period_months"}``: calendar months of [start, end] the roll
+      covers (from the month of the earliest hire among ``staff``; all of them when a hire date
+      is missing or before ``start``; 0 without staff), and the calendar months the period touches.
+
+    Two queries.
     """
     members = Member.objects.within(organization)
+    staff = staff_at(end)
+    union = staff & union_member_at(end)
+    key = person_key()
     row = members.aggregate(
-        staff=Count("pk", filter=Q(status=MemberStatus.ACTIVE)),
-        union_members=Count("pk", filter=Q(status=MemberStatus.ACTIVE, is_union_member=True)),
-        women=Count("pk", filter=Q(status=MemberStatus.ACTIVE, gender="female")),
-        contract_staff=Count("pk", filter=Q(status=MemberStatus.ACTIVE) & ~Q(employment_type="established")),
-        retirees=Count("pk", filter=Q(status=MemberStatus.RETIRED)),
-        joined=Count("pk", filter=Q(joined_union_on__range=(start, end))),
-        left=Count("pk", filter=Q(left_union_on__range=(start, end))),
+        staff=Count(key, filter=staff, distinct=True),
+        union_members=Count(key, filter=union, distinct=True),
+        women_members=Count(key, filter=union & Q(gender="female"), distinct=True),
+        women=Count(key, filter=staff & Q(gender="female"), distinct=True),
+        contract_staff=Count(key, filter=staff & ~Q(employment_type="established"), distinct=True),
+        retirees=Count(key, filter=retired_at(end), distinct=True),
+        joined=Count(key, filter=Q(joined_union_on__range=(start, end)), distinct=True),
+        left=Count(key, filter=Q(left_union_on__range=(start, end)), distinct=True),
+        earliest_hire=Min("hired_on", filter=staff),
+        hire_unknown=Count("pk", filter=staff & Q(hired_on__isnull=True)),
     )
     units = organization.subtree().aggregate(
         sub_unions=Count("pk", filter=Q(kind=Organization.Kind.SUB_UNION)),
         groups=Count("pk", filter=Q(kind=Organization.Kind.GROUP)),
     )
-    return {**row, **units}
+    earliest, unknown = row.pop("earliest_hire"), row.pop("hire_unknown")
+    if not row["staff"]:
+        months = 0
+    elif unknown or earliest <= start:
+        months = period_months(start, end)
+    else:
+        months = period_months(earliest, end)
+    coverage = {"months": months, "period_months": period_months(start, end)}
+    return {**row, **units, "coverage": coverage}
 
 
 # The member list scopes by sub-union (no ``org`` parameter) and lists members as they are now.
@@ -53,6 +150,7 @@ UNION = _members(status="active", is_union_member="true")
 FIGURES = {
     "staff": Figure("在职教职工", PERSONS, ACTIVE),
     "union_members": Figure("在职工会会员", PERSONS, UNION),
+    "women_members": Figure("女会员", PERSONS, _members(status="active", is_union_member="true", gender="female")),
     "women": Figure("女教职工", PERSONS, _members(status="active", gender="female")),
     "contract_staff": Figure("编外教职工", PERSONS, ACTIVE),
     "retirees": Figure("离退休教职工", PERSONS, _members(status="retired")),
@@ -60,6 +158,7 @@ FIGURES = {
     "left": Figure("退会会员", PERSONS, _members()),
     "sub_unions": Figure("分工会", "个"),
     "groups": Figure("工会小组", "个"),
+    **coverage_figures("会员名册"),
 }
 
 # Blocks of the default report, by section kind: generated sentences (``SENTENCES``), tables and charts.
