@@ -112,3 +112,41 @@ def test_a_person_on_two_schools_rolls_counts_once_in_the_district():
     )
     assert stats["staff"] == stats["union_members"] == distinct == 2
     assert report_stats(organization=a, start=START, end=END)["staff"] == 1
+
+
+def test_district_by_school_table_equals_raw_sql():
+    from decimal import Decimal
+
+    from activities.tests.factories import ActivityFactory, HonorFactory
+    from welfare.tests.factories import WelfareVisitFactory
+
+    district = OrganizationFactory(kind=Organization.Kind.DISTRICT, code="FX")
+    a = SchoolFactory(parent=district, code="FX-A", name="甲校工会")
+    b = SchoolFactory(parent=district, code="FX-B", name="乙校工会")
+    sub = SubUnionFactory(parent=a, code="FX-A1")
+    members_a = [MemberFactory(organization=sub) for _ in range(3)]
+    MemberFactory(organization=b)
+    MemberFactory(organization=b, hired_on=dt.date(2022, 9, 1))  # after the period
+    WelfareVisitFactory(member=members_a[0], cash_amount=Decimal("300"), gift_value=Decimal("50"))
+    WelfareVisitFactory(member=members_a[1], cash_amount=Decimal("200"), gift_value=Decimal("0"))
+    ActivityFactory(organizer=sub, starts_at=dt.datetime(2021, 4, 1, 9, tzinfo=dt.UTC))
+    ActivityFactory(organizer=b, starts_at=dt.datetime(2021, 4, 1, 9, tzinfo=dt.UTC), status="cancelled")
+    HonorFactory(member=members_a[2])
+    rows = report_stats(organization=district, start=START, end=END)["by_school"]
+    assert [r["school"] for r in rows] == ["甲校工会", "乙校工会"]
+    for row, school in zip(rows, (a, b), strict=True):
+        visits, total = _raw_row(
+            "SELECT COUNT(*), COALESCE(SUM(cash_amount + gift_value), 0) FROM welfare_welfarevisit "
+            "WHERE school_id = %s AND visited_on BETWEEN %s AND %s", school.pk, START, END,
+        )
+        assert (row["visits"], Decimal(str(row["visit_total"]))) == (visits, Decimal(str(total)))
+    assert [(r["union_members"], r["visits"], r["activities"], r["honours"], r["proposals_accepted"]) for r in rows] == [
+        (3, 2, 1, 1, 0), (1, 0, 0, 0, 0),
+    ]
+    assert "by_school" not in report_stats(organization=a, start=START, end=END)
+
+
+def _raw_row(sql: str, *params):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
