@@ -9,19 +9,22 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q
+from django.db.models.functions import TruncDate
 
 from members.models import Organization
+from members.report import coverage_figures, month_coverage
 from reports.models import ReportBlock, ReportSection
 from reports.providers import Chart, Column, Figure, Link, ReportProvider, Table
 from reports.sentences import join, listing, sentence
 
+from .models import CongressSession, ProposalTransition, Suggestion
 from .selectors import proposal_stats
 
 
 def report_stats(*, organization: Organization, start: dt.date, end: dt.date) -> dict:
     """Congress figures for the annual report: sessions held in [start, end] in ``organization``'s subtree.
 
-    Six queries whatever the data size. Counts are numbers of proposals (件):
+    Seven queries whatever the data size. Counts are numbers of proposals (件):
 
     - ``sessions``: congress sessions whose meeting date falls in the range.
     - ``collected``: proposals that reached the committee (submitted, or reviewed
@@ -30,12 +33,20 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
     - ``accepted``: 立案 (accepted, assigned, replied or closed).
     - ``merged``: 并案 into another proposal. ``to_suggestion``: 转为意见建议
       (including late ones). ``rejected``: 不立案.
-    - ``assigned``: accepted and handed over (交办) at least once.
+    - ``assigned``: accepted and handed over (交办) at least once. ``unassigned``: accepted, not yet
+      handed over (= accepted − assigned; "已全部交办" only when it is 0).
     - ``replied``: accepted proposals with at least one reply (答复).
     - ``on_time``: replied with the first reply on or before the current deadline.
     - ``closed``: 办结.
     - ``satisfied``, ``basically_satisfied``, ``dissatisfied``: the latest rating
       of each accepted proposal (满意 / 基本满意 / 不满意); ``rated`` their sum.
+    - ``first_round``: ``{"satisfied", "basically_satisfied", "dissatisfied"}``: the ratings given in
+      round 1 (``Feedback.round == 1``) of accepted proposals (首轮评价).
+    - ``rehandled``: accepted proposals rated 不满意 in some round and so sent back (重办).
+      ``rehandled_then``: ``{"satisfied", "basically_satisfied", "dissatisfied", "pending"}``: their
+      latest outcome: rated 满意 / 基本满意 after re-handling, closed while still 不满意, or still being
+      re-handled (``pending``: latest rating 不满意, not closed). The four add up to ``rehandled``.
+      "不满意0项" is true only when ``first_round.dissatisfied`` and ``rehandled`` are 0.
     - ``reply_rate`` (答复率) = replied / accepted; ``handling_rate`` (办理率) =
       closed / accepted; ``on_time_rate`` = on_time / replied;
       ``satisfaction_rate`` = (satisfied + basically_satisfied) / rated. Each a
@@ -50,11 +61,28 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
       (every clause voted and passed), ``min_approval_rate`` and
       ``max_approval_rate`` (赞成/实到, % Decimal, None if not voted).
     - ``motions_passed``: how many motions passed in full.
+    - ``coverage``: ``{"months", "period_months"}``: calendar months of [start, end] with a session,
+      a suggestion or any proposal step (``ProposalTransition``), and the months the period touches
+      (``members.report.month_coverage``).
     """
-    return proposal_stats(
-        Q(congress__school__path__startswith=organization.path, date__range=(start, end)),
-        Q(school__path__startswith=organization.path, submitted_on__range=(start, end)),
+    path = organization.path
+    stats = proposal_stats(
+        Q(congress__school__path__startswith=path, date__range=(start, end)),
+        Q(school__path__startswith=path, submitted_on__range=(start, end)),
     )
+    stats["coverage"] = month_coverage(  # 1 query
+        [
+            (CongressSession.objects.filter(congress__school__path__startswith=path, date__range=(start, end)), "date"),
+            (Suggestion.objects.filter(school__path__startswith=path, submitted_on__range=(start, end)),
+             "submitted_on"),
+            (ProposalTransition.objects.filter(
+                proposal__session__congress__school__path__startswith=path, at__date__range=(start, end)
+            ), TruncDate("at")),
+        ],
+        start,
+        end,
+    )
+    return stats
 
 
 _OUTCOMES = (("accepted", "立案"), ("merged", "并案"), ("to_suggestion", "转为意见建议"),
@@ -92,12 +120,22 @@ FIGURES = {
     "to_suggestion": Figure("转为意见建议", "项", _proposals(full=True, status="to_suggestion")),
     "rejected": Figure("不立案", "项", _proposals(full=True, status="rejected")),
     "assigned": Figure("交办", "项", _proposals(stage="assigned")),
+    # No list filter gives "accepted, never assigned" or "rated in round 1" / "re-handled" yet: no link.
+    "unassigned": Figure("尚未交办", "项"),
     "replied": Figure("已答复", "项", REPLIED),
     "closed": Figure("办结", "项", CLOSED),
     "satisfied": Figure("满意", "项", _proposals(rating="satisfied")),
     "basically_satisfied": Figure("基本满意", "项", _proposals(rating="basic")),
     "dissatisfied": Figure("不满意", "项", _proposals(rating="dissatisfied")),
     "rated": Figure("已评价", "项", RATED),
+    "first_round.satisfied": Figure("首轮评价满意", "项"),
+    "first_round.basically_satisfied": Figure("首轮评价基本满意", "项"),
+    "first_round.dissatisfied": Figure("首轮评价不满意", "项"),
+    "rehandled": Figure("不满意重办", "项"),
+    "rehandled_then.satisfied": Figure("重办后满意", "项"),
+    "rehandled_then.basically_satisfied": Figure("重办后基本满意", "项"),
+    "rehandled_then.dissatisfied": Figure("重办后仍不满意", "项"),
+    "rehandled_then.pending": Figure("正在重办", "项"),
     "reply_rate": Figure("答复率", "%", REPLIED),
     "handling_rate": Figure("办理率", "%", CLOSED),
     "on_time_rate": Figure("按时答复率", "%", REPLIED),
@@ -106,6 +144,7 @@ FIGURES = {
     "suggestions_forwarded": Figure("转办意见建议", "条", SUGGESTIONS),
     "suggestions_replied": Figure("已答复意见建议", "条", SUGGESTIONS),
     "motions_passed": Figure("通过议案", "项", SESSIONS),
+    **coverage_figures("教代会工作"),
 }
 
 TABLES = {

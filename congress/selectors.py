@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, F, IntegerField, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -220,6 +220,9 @@ def _one_decimal(value) -> Decimal | None:
     return None if value is None else Decimal(value).quantize(Decimal("0.1"))
 
 
+_RATING_KEYS = ("satisfied", "basically_satisfied", "dissatisfied")
+
+
 def proposal_stats(session_q: Q, suggestion_q: Q) -> dict:
     """Aggregate proposals of the sessions matching ``session_q`` (a Q over CongressSession) and the
     suggestions matching ``suggestion_q`` (a Q over Suggestion); six queries whatever the data size.
@@ -229,7 +232,22 @@ def proposal_stats(session_q: Q, suggestion_q: Q) -> dict:
     sessions = list(CongressSession.objects.filter(session_q).values_list("pk", flat=True))  # 1 query
     proposals = Proposal.objects.filter(session__in=sessions)
     accepted_q = Q(status__in=ACCEPTED_STATUSES)
-    row = proposals.aggregate(  # 1 query
+    feedbacks = FeedbackModel.objects.filter(proposal=OuterRef("pk"))
+    rated = proposals.annotate(
+        first_rating=Subquery(feedbacks.filter(round=1).values("rating")[:1]),
+        was_rehandled=Exists(feedbacks.filter(rating=Rating.DISSATISFIED)),
+    )
+    rehandled_q = accepted_q & Q(was_rehandled=True)
+    row = rated.aggregate(  # 1 query
+        unassigned=Count("pk", filter=accepted_q & Q(assigned_at__isnull=True)),
+        first_round_satisfied=Count("pk", filter=accepted_q & Q(first_rating=Rating.SATISFIED)),
+        first_round_basically_satisfied=Count("pk", filter=accepted_q & Q(first_rating=Rating.BASIC)),
+        first_round_dissatisfied=Count("pk", filter=accepted_q & Q(first_rating=Rating.DISSATISFIED)),
+        rehandled=Count("pk", filter=rehandled_q),
+        rehandled_satisfied=Count("pk", filter=rehandled_q & Q(rating=Rating.SATISFIED)),
+        rehandled_basically_satisfied=Count("pk", filter=rehandled_q & Q(rating=Rating.BASIC)),
+        rehandled_dissatisfied=Count("pk", filter=rehandled_q & Q(rating=Rating.DISSATISFIED, status=S.CLOSED)),
+        rehandled_pending=Count("pk", filter=rehandled_q & Q(rating=Rating.DISSATISFIED) & ~Q(status=S.CLOSED)),
         collected=Count("pk", filter=Q(status__in=COLLECTED_STATUSES)),
         pending_review=Count("pk", filter=Q(status=S.SUBMITTED)),
         accepted=Count("pk", filter=accepted_q),
@@ -245,6 +263,8 @@ def proposal_stats(session_q: Q, suggestion_q: Q) -> dict:
         dissatisfied=Count("pk", filter=accepted_q & Q(rating=Rating.DISSATISFIED)),
     )
     row["rated"] = row["satisfied"] + row["basically_satisfied"] + row["dissatisfied"]
+    row["first_round"] = {key: row.pop(f"first_round_{key}") for key in _RATING_KEYS}
+    row["rehandled_then"] = {key: row.pop(f"rehandled_{key}") for key in (*_RATING_KEYS, "pending")}
     row["reply_rate"] = percent(row["replied"], row["accepted"])
     row["handling_rate"] = percent(row["closed"], row["accepted"])
     row["on_time_rate"] = percent(row["on_time"], row["replied"])

@@ -199,6 +199,10 @@ else:
 # hard limit, or Redis would hand a still-running task to a second worker.
 REPORT_TASK_SOFT_TIME_LIMIT = env_int("REPORT_TASK_SOFT_TIME_LIMIT", 240, minimum=1)
 REPORT_TASK_TIME_LIMIT = env_int("REPORT_TASK_TIME_LIMIT", 300, minimum=1)
+# Small counts in reports: a health-related welfare occasion (or health-plan claim) counted for fewer
+# persons than this is folded into "其他慰问" in every report table and chart, so that no row, bar or
+# month lets colleagues tell who was ill (3 is a common threshold in statistical disclosure control).
+REPORT_SMALL_COUNT_MIN = env_int("REPORT_SMALL_COUNT_MIN", 3, minimum=1)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.db.models import Case, CharField, Count, F, IntegerField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 
 from members.models import EmploymentType, Organization
+from members.report import coverage_figures, month_coverage
 from reports.models import ReportBlock, ReportSection
 from reports.providers import PERSON_TIMES, PERSONS, YUAN, Chart, Column, Figure, Link, ReportProvider, Table
 from reports.sentences import sentence
@@ -32,7 +34,7 @@ from .models import (
     ServiceRecord,
     WelfareVisit,
 )
-from .selectors import VISIT_TOTAL, ZERO, _sum, _visit_aggregates
+from .selectors import MONEY_FIELD, VISIT_TOTAL, ZERO, _sum, _visit_aggregates
 
 
 def _sub_union_annotations(prefix: str = "member__organization") -> dict:
@@ -84,23 +86,65 @@ def _per_group() -> dict:
     return {"count": Count("pk"), "persons": Count("member_id", distinct=True), "total": _sum(VISIT_TOTAL)}
 
 
+FOLDED = "其他慰问"  # the row small sensitive counts are folded into (DOMAIN.md, "Small counts")
+FOLDED_CLAIMS = "其他理赔"  # the same for claims on health plans
+
+
+def small_count_min() -> int:
+    """``settings.REPORT_SMALL_COUNT_MIN`` (default 3): fewer persons than this are folded."""
+    return getattr(settings, "REPORT_SMALL_COUNT_MIN", 3)
+
+
+def _sum_where(expr, condition: Q) -> Coalesce:
+    return Coalesce(Sum(expr, filter=condition), Value(ZERO), output_field=MONEY_FIELD)
+
+
+def _folded_row(totals: dict, **labels) -> dict:
+    return {**labels, "count": totals["count"], "persons": totals["persons"], "total": totals["total"]}
+
+
 def visit_stats(organization: Organization, start: dt.date, end: dt.date) -> dict:
-    """``visits``, ``visits_by_occasion``, ``visits_by_funding_source``, ``visits_by_sub_union`` and
-    ``visits_by_month`` (keys in :func:`report_stats`). Five queries."""
+    """``visits``, ``visits_by_occasion``, ``visits_by_funding_source``, ``visits_by_sub_union``,
+    ``visits_by_month`` and ``visits_folded`` (keys in :func:`report_stats`). Five queries.
+
+    Small counts: a sensitive (health-related) occasion visited for fewer than
+    :func:`small_count_min` persons is folded: its visits leave every split (occasion, funding
+    source, sub-union, month) and are counted once in a row named "其他慰问" (``code`` "folded"),
+    except in the monthly list, which gets no row for them (a month would date the illness). The
+    ``visits`` totals stay exact.
+    """
     visits = WelfareVisit.objects.filter(_visits_in(organization), visited_on__range=(start, end))
-    stats: dict = {"visits": visits.aggregate(**_visit_aggregates())}
-    stats["visits_by_occasion"] = list(
-        visits.values(code=F("occasion__code"), name=F("occasion__name"), is_sensitive=F("occasion__is_sensitive"))
+    by_occasion = list(
+        visits.values("occasion_id", code=F("occasion__code"), name=F("occasion__name"),
+                      is_sensitive=F("occasion__is_sensitive"))
         .annotate(**_visit_aggregates())
         .order_by("occasion__sort_order", "code")
     )
+    folded_ids = [r["occasion_id"] for r in by_occasion if r["is_sensitive"] and r["persons"] < small_count_min()]
+    folded_q = Q(occasion_id__in=folded_ids)
+    stats: dict = {}
+    row = visits.aggregate(
+        **_visit_aggregates(),
+        folded_count=Count("pk", filter=folded_q),
+        folded_persons=Count("member_id", filter=folded_q, distinct=True),
+        folded_cash=_sum_where("cash_amount", folded_q),
+        folded_gift=_sum_where("gift_value", folded_q),
+        folded_total=_sum_where(VISIT_TOTAL, folded_q),
+    )
+    folded = {key: row.pop(f"folded_{key}") for key in ("count", "persons", "cash", "gift", "total")}
+    stats["visits"] = row
+    stats["visits_folded"] = folded
+    kept = visits.exclude(folded_q) if folded_ids else visits
+    stats["visits_by_occasion"] = [
+        {k: v for k, v in r.items() if k != "occasion_id"} for r in by_occasion if r["occasion_id"] not in folded_ids
+    ]
     labels = dict(FundingSource.choices)
     stats["visits_by_funding_source"] = [
         {**row, "label": str(labels.get(row["code"], row["code"]))}
-        for row in visits.values(code=F("funding_source")).annotate(**_per_group()).order_by("code")
+        for row in kept.values(code=F("funding_source")).annotate(**_per_group()).order_by("code")
     ]
     # The member join also narrowed to the school, so PostgreSQL hashes one school's staff, not all.
-    by_member = visits.filter(member__school_id=organization.pk) if organization.kind == "school" else visits
+    by_member = kept.filter(member__school_id=organization.pk) if organization.kind == "school" else kept
     stats["visits_by_sub_union"] = [
         {k: row[k] for k in ("name", "count", "persons", "total")}
         for row in by_member.annotate(**_sub_union_annotations())
@@ -109,11 +153,17 @@ def visit_stats(organization: Organization, start: dt.date, end: dt.date) -> dic
         .order_by("sub_sort")
     ]
     stats["visits_by_month"] = list(
-        visits.annotate(month=TruncMonth("visited_on")).values("month").annotate(**_per_group()).order_by("month")
+        kept.annotate(month=TruncMonth("visited_on")).values("month").annotate(**_per_group()).order_by("month")
     )
     for row in stats["visits_by_month"]:
         if isinstance(row["month"], dt.datetime):
             row["month"] = row["month"].date()
+    if folded["count"]:
+        stats["visits_by_occasion"].append(
+            {"code": "folded", "name": FOLDED, "is_sensitive": False, **folded}
+        )
+        stats["visits_by_funding_source"].append(_folded_row(folded, code="folded", label=FOLDED))
+        stats["visits_by_sub_union"].append(_folded_row(folded, name=FOLDED))
     return stats
 
 
@@ -153,9 +203,10 @@ def plan_stats(organization: Organization, start: dt.date, end: dt.date) -> dict
     )
     claims_qs = AidClaim.objects.filter(plan__organization__path__startswith=path, claimed_on__range=(start, end))
     claims = (
-        claims_qs.values("plan_id", name=F("plan__name"), kind=F("plan__kind"))
+        claims_qs.values("plan_id", name=F("plan__name"), kind=F("plan__kind"), is_health=F("plan__is_health"))
         .annotate(
             claims=Count("pk"),
+            claim_persons=Count("member_id", distinct=True),
             claimed=_sum("claimed_amount"),
             paid_claims=Count("pk", filter=Q(status=AidClaim.Status.PAID)),
             paid=_sum("paid_amount"),
@@ -175,18 +226,45 @@ def plan_stats(organization: Organization, start: dt.date, end: dt.date) -> dict
     kind_labels = dict(MutualAidPlan.Kind.choices)
     claim_totals = claims_qs.aggregate(claim_persons=Count("member_id", distinct=True))
     enrol_persons = enrolled_qs.aggregate(n=Count("member_id", distinct=True))["n"]
-    return {
-        "plans": [{**p, "kind_label": str(kind_labels.get(p["kind"], p["kind"]))} for _pk, p in sorted(plans.items())],
-        "plans_total": {
-            "enrolled": sum(p["enrolled"] for p in plans.values()),
-            "enrolled_persons": enrol_persons,
-            "claims": sum(p["claims"] for p in plans.values()),
-            "claim_persons": claim_totals["claim_persons"],
-            "paid_claims": sum(p["paid_claims"] for p in plans.values()),
-            "claimed": sum((p["claimed"] for p in plans.values()), ZERO),
-            "paid": sum((p["paid"] for p in plans.values()), ZERO),
-        },
+    totals = {
+        "enrolled": sum(p["enrolled"] for p in plans.values()),
+        "enrolled_persons": enrol_persons,
+        "claims": sum(p["claims"] for p in plans.values()),
+        "claim_persons": claim_totals["claim_persons"],
+        "paid_claims": sum(p["paid_claims"] for p in plans.values()),
+        "claimed": sum((p["claimed"] for p in plans.values()), ZERO),
+        "paid": sum((p["paid"] for p in plans.values()), ZERO),
     }
+    folded = _fold_small_claims(plans, {r["plan_id"]: r["claim_persons"] for r in claims if r["is_health"]})
+    # A plan listed only for its folded claims would show that someone claimed: leave it out.
+    rows = [
+        {**p, "kind_label": str(kind_labels.get(p["kind"], p["kind"]))}
+        for _pk, p in sorted(plans.items())
+        if p["enrolled"] or p["claims"]
+    ]
+    return {
+        "plans": rows + ([folded] if folded else []),
+        "plans_total": totals,
+    }
+
+
+def _fold_small_claims(plans: dict[int, dict], claim_persons: dict[int, int]) -> dict | None:
+    """Move the claims of health plans (``claim_persons``: ``{plan_id: persons}`` of the plans marked
+    ``is_health``) claimed by fewer than :func:`small_count_min` persons out of
+    their plan's row (``plans``: ``{plan_id: row}``, changed in place) and return them as one row
+    "其他理赔" (kind "folded", no enrolment), or None when nothing is folded. Enrolment (not health
+    information) stays on the plan's row."""
+    folded = {"claims": 0, "claimed": ZERO, "paid_claims": 0, "paid": ZERO}
+    for plan_id, row in plans.items():
+        persons = claim_persons.get(plan_id, 0)
+        if 0 < persons < small_count_min():
+            for key, zero in (("claims", 0), ("claimed", ZERO), ("paid_claims", 0), ("paid", ZERO)):
+                folded[key] += row[key]
+                row[key] = zero
+    if not folded["claims"]:
+        return None
+    return {"name": FOLDED_CLAIMS, "kind": "folded", "kind_label": FOLDED_CLAIMS, "enrolled": 0, "premium": ZERO,
+            **folded}
 
 
 def health_check_stats(organization: Organization, start: dt.date, end: dt.date) -> dict:
@@ -264,7 +342,7 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
 
     Counts are 人次 (records) and 人 (distinct members); money is ``Decimal``
     yuan (慰问金 + 慰问品 value unless said otherwise). No names of illnesses
-    or persons: aggregates only (PIPL). Seventeen queries, whatever the data size.
+    or persons: aggregates only (PIPL). Eighteen queries, whatever the data size.
 
     Keys:
 
@@ -277,6 +355,12 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
       (members attached directly to the school are under the school's name).
     - ``visits_by_month``: list ``{"month": first day of the month (date), "count", "persons", "total"}``,
       months with visits only, in date order.
+    - Small counts (``settings.REPORT_SMALL_COUNT_MIN``, default 3; DOMAIN.md "Small counts"): a
+      sensitive occasion visited for fewer persons than that leaves every list above and is counted
+      once in a last row "其他慰问" (``code`` "folded") of ``visits_by_occasion``,
+      ``visits_by_funding_source`` and ``visits_by_sub_union``; ``visits_by_month`` leaves it out
+      (no month row for it); ``visits_folded``: ``{"count", "persons", "cash", "gift", "total"}`` of what
+      was folded (zeros when nothing). ``visits`` and every other total stay exact.
     - ``distributions``: ``{"count": 发放次数, "recipients": 人次, "persons": 人, "total": 元,
       "signed": 已签领人次, "by_festival": [{"code", "label", "count", "recipients", "persons", "total"}]}``
       (by_festival in ``Festival`` order; 送清凉 is the ``summer`` code).
@@ -284,6 +368,9 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
       calendar years start.year..end.year, "premium": 保费元, "claims": 理赔件数 (claimed in range), "claimed": 申请元,
       "paid_claims": 已赔付件数, "paid": 赔付元}``; ``plans_total``: the same numbers summed
       (``enrolled``, ``enrolled_persons``, ``claims``, ``claim_persons``, ``paid_claims``, ``claimed``, ``paid``).
+      Claims on a health plan (``MutualAidPlan.is_health``) made by fewer persons than the
+      small-count threshold leave their plan's row for a last row "其他理赔" (kind "folded");
+      ``plans_total`` stays exact.
     - ``health_checks``: ``{"campaigns", "participants": 人次, "persons": 人, "womens_checks": 女职工专项人次,
       "contract_staff": 其中编外人员人次}`` for campaigns held in range.
     - ``hardship``: ``{"opened": 新建档, "closed": 脱困, "open_at_end": 期末在档, "aid_count": 帮扶人次,
@@ -292,6 +379,9 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
       "by_kind": [{"code", "label", "drives", "donations", "donors", "total"}],
       "blood": {"donors": 献血人, "ml": 献血毫升}}`` (blood drives are counted only under ``blood``).
     - ``services``: list ``{"code", "label", "count", "persons"}`` by 服务事项 type; ``services_total``: 件数.
+    - ``coverage``: ``{"months", "period_months"}``: calendar months of [start, end] with any welfare
+      record (visit, distribution, health check, claim, hardship aid, donation drive, service), and the
+      months the period touches (``members.report.month_coverage``).
     """
     stats: dict = visit_stats(organization, start, end)
     stats["distributions"] = distribution_stats(organization, start, end)
@@ -300,7 +390,31 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
     stats["hardship"] = hardship_stats(organization, start, end)
     stats["donations"] = donation_stats(organization, start, end)
     stats.update(service_stats(organization, start, end))
+    stats["coverage"] = coverage_stats(organization, start, end)
     return stats
+
+
+def coverage_stats(organization: Organization, start: dt.date, end: dt.date) -> dict:
+    """``coverage`` (keys in :func:`report_stats`): months with any welfare record. One query."""
+    path, span = organization.path, (start, end)
+    return month_coverage(
+        [
+            (WelfareVisit.objects.filter(_visits_in(organization), visited_on__range=span), "visited_on"),
+            (DistributionRecipient.objects.filter(distribution__organization__path__startswith=path,
+                                                  distribution__distributed_on__range=span),
+             "distribution__distributed_on"),
+            (HealthCheckParticipant.objects.filter(campaign__organization__path__startswith=path,
+                                                   campaign__held_on__range=span), "campaign__held_on"),
+            (AidClaim.objects.filter(plan__organization__path__startswith=path, claimed_on__range=span),
+             "claimed_on"),
+            (HardshipAid.objects.filter(_members_in(organization, "case__member"), paid_on__range=span), "paid_on"),
+            (Donation.objects.filter(drive__organization__path__startswith=path, drive__held_on__range=span),
+             "drive__held_on"),
+            (ServiceRecord.objects.filter(_members_in(organization), served_on__range=span), "served_on"),
+        ],
+        start,
+        end,
+    )
 
 
 VISITS = Link("welfare:ledger", period=True)
@@ -341,6 +455,7 @@ FIGURES = {
     "donations.blood.donors": Figure("无偿献血", PERSONS, DONATIONS),
     "donations.blood.ml": Figure("献血量", "毫升", DONATIONS),
     "services_total": Figure("服务事项", "件", Link("welfare:services", period=True)),
+    **coverage_figures("福利工作"),
 }
 
 TABLES = {
