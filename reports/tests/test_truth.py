@@ -67,6 +67,10 @@ def raw_counts(org: Organization, start: dt.date, end: dt.date) -> dict[str, Dec
         "members.union_members": _scalar(
             f"SELECT COUNT(*) {members} AND m.is_union_member AND (m.joined_union_on IS NULL OR m.joined_union_on <= %s) "
             "AND (m.left_union_on IS NULL OR m.left_union_on > %s) AND m.status = 'active'", (path, end, end)),
+        "members.women_members": _scalar(
+            f"SELECT COUNT(*) {members} AND m.is_union_member AND (m.joined_union_on IS NULL OR m.joined_union_on <= %s) "
+            "AND (m.left_union_on IS NULL OR m.left_union_on > %s) AND m.status = 'active' AND m.gender = 'female'",
+            (path, end, end)),
         "members.joined": _scalar(f"SELECT COUNT(*) {members} AND m.joined_union_on BETWEEN %s AND %s", p3),
         "members.sub_unions": _scalar(
             "SELECT COUNT(*) FROM members_organization o WHERE o.path LIKE %s AND o.kind = 'sub_union'", (path,)),
