@@ -15,9 +15,20 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce, TruncDate
 
 from members.models import Organization
-from members.report import coverage_figures, month_coverage
 from reports.models import ReportBlock, ReportSection
-from reports.providers import PERSON_TIMES, PERSONS, YUAN, Chart, Column, Figure, Link, ReportProvider, Table
+from reports.providers import (
+    PERSON_TIMES,
+    PERSONS,
+    YUAN,
+    Chart,
+    Column,
+    Figure,
+    Link,
+    ReportProvider,
+    Table,
+    coverage_figures,
+    month_coverage,
+)
 from reports.sentences import join, listing, sentence
 
 from .models import Activity, Award, GroupSession, Honor, InterestGroup, Level, Match, Registration, SubUnionFund, Team
@@ -366,7 +377,7 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
       ``fielding_teams`` (sub-unions that sent a team), ``names`` (taking part).
     - ``coverage``: ``{"months", "period_months"}``: calendar months of [start, end] with a live
       activity starting, an award, an honour or an interest-group session, and the months the period
-      touches (``members.report.month_coverage``).
+      touches (``reports.providers.month_coverage``).
     - ``teams``: ``teams``, ``players`` (distinct persons on any team), ``matches``, and
       ``events``: per team event ``{"title", "start", "end", "days", "teams", "sub_unions", "players", "matches"}``
       (e.g. "气排球比赛由15支队伍、180余名球员参加，历时3周，进行了50多场次").

@@ -12,9 +12,8 @@ from django.db.models import Q
 from django.db.models.functions import TruncDate
 
 from members.models import Organization
-from members.report import coverage_figures, month_coverage
 from reports.models import ReportBlock, ReportSection
-from reports.providers import Chart, Column, Figure, Link, ReportProvider, Table
+from reports.providers import Chart, Column, Figure, Link, ReportProvider, Table, coverage_figures, month_coverage
 from reports.sentences import join, listing, sentence
 
 from .models import CongressSession, ProposalTransition, Suggestion
@@ -63,7 +62,7 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
     - ``motions_passed``: how many motions passed in full.
     - ``coverage``: ``{"months", "period_months"}``: calendar months of [start, end] with a session,
       a suggestion or any proposal step (``ProposalTransition``), and the months the period touches
-      (``members.report.month_coverage``).
+      (``reports.providers.month_coverage``).
     """
     path = organization.path
     stats = proposal_stats(

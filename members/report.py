@@ -22,45 +22,24 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Concat, NullIf, TruncMonth
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 
 from reports.models import ReportBlock, ReportSection
-from reports.providers import PERSON_TIMES, PERSONS, YUAN, Column, Figure, Link, ReportProvider, Table
+from reports.providers import (
+    PERSON_TIMES,
+    PERSONS,
+    YUAN,
+    Column,
+    Figure,
+    Link,
+    ReportProvider,
+    Table,
+    coverage_figures,
+    period_months,
+)
 from reports.sentences import join, listing, sentence
 
 from .models import Member, MemberStatus, Organization
-
-MONTHS = "个月"  # calendar months (coverage figures)
-
-
-def period_months(start: dt.date, end: dt.date) -> int:
-    """Calendar months [start, end] touches (2021-01-01..2021-12-31 → 12; 2021-09-01..2022-08-31 → 12)."""
-    return max(0, (end.year - start.year) * 12 + end.month - start.month + 1)
-
-
-def month_coverage(sources: list[tuple[QuerySet, str]], start: dt.date, end: dt.date) -> dict:
-    """``{"months", "period_months"}`` of a provider's ``coverage`` figure group. One query.
-
-    ``sources``: ``(queryset, date field)`` pairs, each queryset already narrowed to the scope
-    and to [start, end]. ``months`` is the number of distinct calendar months with at least one
-    record among all of them (DISTINCT and UNION in SQL: at most ``period_months`` rows come back);
-    ``period_months`` as :func:`period_months`. The report compares two periods only where both
-    are well covered (a year against a year whose records start in November is noise).
-    """
-    months = [
-        qs.annotate(_month=TruncMonth(field)).order_by().values_list("_month", flat=True).distinct()
-        for qs, field in sources
-    ]
-    combined = months[0].union(*months[1:]) if len(months) > 1 else months[0]
-    return {"months": len(list(combined)), "period_months": period_months(start, end)}
-
-
-def coverage_figures(records: str) -> dict:
-    """The ``coverage.months`` / ``coverage.period_months`` figures of a provider (no link)."""
-    return {
-        "coverage.months": Figure(f"有{records}记录的月份", MONTHS),
-        "coverage.period_months": Figure("统计期月份", MONTHS),
-    }
 
 
 def person_key():

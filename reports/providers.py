@@ -20,6 +20,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import QuerySet
+from django.db.models.functions import TruncMonth
+
 from union_portal.lib import registry
 
 PERSON_TIMES = "人次"  # handouts, registrations, records: one person may count several times
@@ -175,3 +178,38 @@ def chart(key: str) -> Chart | None:
     """The declared chart over the list at a dotted key, or None."""
     provider, rest = _split(key)
     return provider.charts.get(rest) if provider else None
+
+
+# --- coverage: how much of a period an app's records cover (comparisons need both periods covered) ---
+
+MONTHS = "个月"  # calendar months (coverage figures)
+
+
+def period_months(start: dt.date, end: dt.date) -> int:
+    """Calendar months [start, end] touches (2021-01-01..2021-12-31 → 12; 2021-09-01..2022-08-31 → 12)."""
+    return max(0, (end.year - start.year) * 12 + end.month - start.month + 1)
+
+
+def month_coverage(sources: list[tuple[QuerySet, str]], start: dt.date, end: dt.date) -> dict:
+    """``{"months", "period_months"}`` of a provider's ``coverage`` figure group. One query.
+
+    ``sources``: ``(queryset, date field)`` pairs, each queryset already narrowed to the scope
+    and to [start, end]. ``months`` is the number of distinct calendar months with at least one
+    record among all of them (DISTINCT and UNION in SQL: at most ``period_months`` rows come back);
+    ``period_months`` as :func:`period_months`. The report compares two periods only where both
+    are well covered (a year against a year whose records start in November is noise).
+    """
+    months = [
+        qs.annotate(_month=TruncMonth(field)).order_by().values_list("_month", flat=True).distinct()
+        for qs, field in sources
+    ]
+    combined = months[0].union(*months[1:]) if len(months) > 1 else months[0]
+    return {"months": len(list(combined)), "period_months": period_months(start, end)}
+
+
+def coverage_figures(records: str) -> dict:
+    """The ``coverage.months`` / ``coverage.period_months`` figures of a provider (no link)."""
+    return {
+        "coverage.months": Figure(f"有{records}记录的月份", MONTHS),
+        "coverage.period_months": Figure("统计期月份", MONTHS),
+    }

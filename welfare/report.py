@@ -14,9 +14,20 @@ from django.db.models import Case, CharField, Count, F, IntegerField, Q, Sum, Va
 from django.db.models.functions import Coalesce, TruncMonth
 
 from members.models import EmploymentType, Organization
-from members.report import coverage_figures, month_coverage
 from reports.models import ReportBlock, ReportSection
-from reports.providers import PERSON_TIMES, PERSONS, YUAN, Chart, Column, Figure, Link, ReportProvider, Table
+from reports.providers import (
+    PERSON_TIMES,
+    PERSONS,
+    YUAN,
+    Chart,
+    Column,
+    Figure,
+    Link,
+    ReportProvider,
+    Table,
+    coverage_figures,
+    month_coverage,
+)
 from reports.sentences import sentence
 
 from .models import (
@@ -381,7 +392,7 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
     - ``services``: list ``{"code", "label", "count", "persons"}`` by 服务事项 type; ``services_total``: 件数.
     - ``coverage``: ``{"months", "period_months"}``: calendar months of [start, end] with any welfare
       record (visit, distribution, health check, claim, hardship aid, donation drive, service), and the
-      months the period touches (``members.report.month_coverage``).
+      months the period touches (``reports.providers.month_coverage``).
     """
     stats: dict = visit_stats(organization, start, end)
     stats["distributions"] = distribution_stats(organization, start, end)
