@@ -54,10 +54,10 @@ FIGURES = {
     "staff": Figure("在职教职工", PERSONS, ACTIVE),
     "union_members": Figure("在职工会会员", PERSONS, UNION),
     "women": Figure("女教职工", PERSONS, _members(status="active", gender="female")),
-    "contract_staff": Figure("编外教职工", PERSONS, ACTIVE),
+    "contract_staff": Figure("编外教职工", PERSONS),
     "retirees": Figure("离退休教职工", PERSONS, _members(status="retired")),
-    "joined": Figure("新入会会员", PERSONS, UNION),
-    "left": Figure("退会会员", PERSONS, _members()),
+    "joined": Figure("新入会会员", PERSONS),
+    "left": Figure("退会会员", PERSONS),
     "sub_unions": Figure("分工会", "个"),
     "groups": Figure("工会小组", "个"),
 }
