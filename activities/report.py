@@ -436,9 +436,6 @@ def coverage_stats(live: QuerySet[Activity], path: str, start: dt.date, end: dt.
 
 # The activity list counts live activities starting in the period (``live=1``).
 LIVE = Link("activities:index", {"live": "1"}, period=True)
-AWARDS = Link("activities:awards")
-HONORS = Link("activities:honors")
-GROUPS = Link("activities:groups")
 
 FIGURES = {
     "activities.total": Figure("组织活动", "项", LIVE),
@@ -448,31 +445,31 @@ FIGURES = {
     "activities.by_organizer_kind.sub_union": Figure(
         "分工会活动", "项", Link("activities:index", {"live": "1", "organizer_kind": "sub_union"}, period=True)
     ),
-    "participants.total_person_times": Figure("参加活动", PERSON_TIMES, LIVE),
-    "participants.registered_person_times": Figure("报名参加活动", PERSON_TIMES, LIVE),
-    "participants.registered_persons": Figure("报名教职工", PERSONS, LIVE),
-    "participants.family_person_times": Figure("家属参加", PERSON_TIMES, LIVE),
-    "participants.staff_person_times": Figure("教职工参加活动", PERSON_TIMES, LIVE),
-    "participants.staff_persons": Figure("参加活动教职工", PERSONS, LIVE),
-    "participants.guest_head_count": Figure("现场统计参加", PERSON_TIMES, LIVE),
-    "sub_unions.taking_part": Figure("参与活动的分工会", "个", LIVE),
-    "sub_unions.organizing": Figure("组织活动的分工会", "个", LIVE),
-    "teams.teams": Figure("参赛队伍", "支", LIVE),
-    "teams.players": Figure("参赛队员", PERSONS, LIVE),
-    "teams.matches": Figure("比赛", "场", LIVE),
-    "awards.total": Figure("获奖", "项", AWARDS),
-    "awards.individual": Figure("个人获奖", "项", AWARDS),
-    "awards.team": Figure("团体获奖", "项", AWARDS),
-    "honors.total": Figure("荣誉", "项", HONORS),
-    "honors.individual": Figure("个人荣誉", "项", HONORS),
-    "honors.collective": Figure("集体荣誉", "项", HONORS),
-    "spending.spent": Figure("活动支出", YUAN, LIVE),
-    "spending.sub_union_funds.allocated": Figure("分工会活动经费", YUAN, LIVE),
-    "spending.sub_union_funds.spent": Figure("分工会经费支出", YUAN, LIVE),
-    "interest_groups.count": Figure("兴趣小组", "个", GROUPS),
-    "interest_groups.members": Figure("兴趣小组成员", PERSONS, GROUPS),
-    "interest_groups.sessions": Figure("兴趣小组活动", "次", GROUPS),
-    "interest_groups.attendance_person_times": Figure("兴趣小组活动参加", PERSON_TIMES, GROUPS),
+    "participants.total_person_times": Figure("参加活动", PERSON_TIMES),
+    "participants.registered_person_times": Figure("报名参加活动", PERSON_TIMES),
+    "participants.registered_persons": Figure("报名教职工", PERSONS),
+    "participants.family_person_times": Figure("家属参加", PERSON_TIMES),
+    "participants.staff_person_times": Figure("教职工参加活动", PERSON_TIMES),
+    "participants.staff_persons": Figure("参加活动教职工", PERSONS),
+    "participants.guest_head_count": Figure("现场统计参加", PERSON_TIMES),
+    "sub_unions.taking_part": Figure("参与活动的分工会", "个"),
+    "sub_unions.organizing": Figure("组织活动的分工会", "个"),
+    "teams.teams": Figure("参赛队伍", "支"),
+    "teams.players": Figure("参赛队员", PERSONS),
+    "teams.matches": Figure("比赛", "场"),
+    "awards.total": Figure("获奖", "项", Link("activities:awards", period=True)),
+    "awards.individual": Figure("个人获奖", "项", Link("activities:awards", {"kind": "individual"}, period=True)),
+    "awards.team": Figure("团体获奖", "项", Link("activities:awards", {"kind": "team"}, period=True)),
+    "honors.total": Figure("荣誉", "项", Link("activities:honors", period=True)),
+    "honors.individual": Figure("个人荣誉", "项", Link("activities:honors", {"kind": "individual"}, period=True)),
+    "honors.collective": Figure("集体荣誉", "项", Link("activities:honors", {"kind": "collective"}, period=True)),
+    "spending.spent": Figure("活动支出", YUAN),
+    "spending.sub_union_funds.allocated": Figure("分工会活动经费", YUAN),
+    "spending.sub_union_funds.spent": Figure("分工会经费支出", YUAN),
+    "interest_groups.count": Figure("兴趣小组", "个"),
+    "interest_groups.members": Figure("兴趣小组成员", PERSONS),
+    "interest_groups.sessions": Figure("兴趣小组活动", "次"),
+    "interest_groups.attendance_person_times": Figure("兴趣小组活动参加", PERSON_TIMES),
     **coverage_figures("活动"),
 }
 
@@ -579,5 +576,5 @@ PROVIDER = ReportProvider(
     charts=CHARTS,
     default_blocks=DEFAULT_BLOCKS,
     sentences=SENTENCES,
-    index=Link("activities:index", period=True),
+    index=None,  # an undeclared figure gets no link: no list states its total
 )

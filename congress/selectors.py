@@ -141,6 +141,21 @@ def congresses_for_school(school: Organization) -> list[Congress]:
     )
 
 
+def sessions_traced(school: Organization, found) -> list[CongressSession] | None:
+    """Sessions of ``school``'s congresses held in the report's traced subtree and period.
+
+    ``found`` is a ``union_portal.lib.lists.Trace``; None when it narrows nothing (the page then
+    lists every term's sessions). Counted like the report's ``congress.sessions``: by meeting
+    ``date`` in [start, end]. One query.
+    """
+    from union_portal.lib.lists import apply_trace
+
+    if not found.active:
+        return None
+    qs = CongressSession.objects.filter(congress__school=school).select_related("congress")
+    return list(apply_trace(qs, found, org_field="congress__school", date_field="date").order_by("date", "pk"))
+
+
 def current_session(school: Organization) -> CongressSession | None:
     return (
         CongressSession.objects.filter(congress__school=school)

@@ -432,7 +432,7 @@ VISITS = Link("welfare:ledger", period=True)
 DISTRIBUTIONS = Link("welfare:distributions", period=True)
 PLANS = Link("welfare:plans", year=True)
 HEALTH = Link("welfare:healthchecks", period=True)
-HARDSHIP = Link("welfare:hardship")
+HARDSHIP = Link("welfare:hardship", period=True)
 DONATIONS = Link("welfare:donations", period=True)
 
 FIGURES = {
@@ -443,28 +443,28 @@ FIGURES = {
     "visits.total": Figure("慰问金额合计", YUAN, VISITS),
     "distributions.count": Figure("慰问品发放", "次", DISTRIBUTIONS),
     "distributions.recipients": Figure("领取慰问品", PERSON_TIMES, DISTRIBUTIONS),
-    "distributions.persons": Figure("领取慰问品教职工", PERSONS, DISTRIBUTIONS),
+    "distributions.persons": Figure("领取慰问品教职工", PERSONS),
     "distributions.total": Figure("慰问品金额", YUAN, DISTRIBUTIONS),
     "plans_total.enrolled": Figure("互助保障参保", PERSON_TIMES, PLANS),
-    "plans_total.enrolled_persons": Figure("互助保障参保教职工", PERSONS, PLANS),
+    "plans_total.enrolled_persons": Figure("互助保障参保教职工", PERSONS),
     "plans_total.claims": Figure("互助保障理赔申请", "件", PLANS),
     "plans_total.paid_claims": Figure("互助保障已赔付", "件", PLANS),
     "plans_total.paid": Figure("互助保障赔付金额", YUAN, PLANS),
     "health_checks.campaigns": Figure("体检组织", "次", HEALTH),
     "health_checks.participants": Figure("参加体检", PERSON_TIMES, HEALTH),
-    "health_checks.persons": Figure("参加体检教职工", PERSONS, HEALTH),
+    "health_checks.persons": Figure("参加体检教职工", PERSONS),
     "health_checks.womens_checks": Figure("女职工专项体检", PERSON_TIMES, HEALTH),
     "health_checks.contract_staff": Figure("编外人员体检", PERSON_TIMES, HEALTH),
     "hardship.open_at_end": Figure("在档困难教职工", PERSONS, HARDSHIP),
     "hardship.aid_count": Figure("困难帮扶", PERSON_TIMES, HARDSHIP),
     "hardship.aid_persons": Figure("帮扶困难教职工", PERSONS, HARDSHIP),
     "hardship.aid_total": Figure("帮扶金", YUAN, HARDSHIP),
-    "donations.drives": Figure("捐款活动", "次", DONATIONS),
+    "donations.drives": Figure("捐款活动", "次"),
     "donations.donations": Figure("捐款", PERSON_TIMES, DONATIONS),
-    "donations.donors": Figure("捐款教职工", PERSONS, DONATIONS),
+    "donations.donors": Figure("捐款教职工", PERSONS),
     "donations.total": Figure("捐款金额", YUAN, DONATIONS),
-    "donations.blood.donors": Figure("无偿献血", PERSONS, DONATIONS),
-    "donations.blood.ml": Figure("献血量", "毫升", DONATIONS),
+    "donations.blood.donors": Figure("无偿献血", PERSONS),
+    "donations.blood.ml": Figure("献血量", "毫升"),
     "services_total": Figure("服务事项", "件", Link("welfare:services", period=True)),
     **coverage_figures("福利工作"),
 }
@@ -564,5 +564,5 @@ PROVIDER = ReportProvider(
     charts=CHARTS,
     default_blocks=DEFAULT_BLOCKS,
     sentences=SENTENCES,
-    index=Link("welfare:index", period=True),
+    index=None,  # an undeclared figure gets no link: no list states its total
 )

@@ -252,7 +252,7 @@ def plan_year_overview(user, plans: QuerySet[MutualAidPlan], *, year: int) -> di
     Each plan gets ``enrolled`` (人), ``claims_n``, ``claimed`` and ``paid`` (yuan) and ``paid_n``
     for claims in the user's person scope (``welfare.access.person_scope_q``). ``claims`` lists up
     to 200 claims the user may read (health-plan claims only with ``sensitive_q``); ``hidden`` counts
-    those in scope the user may not read. ``totals`` sums enrolled, claims, claimed and paid.
+    those in scope the user may not read. ``totals`` sums enrolled, claims, paid_n, claimed and paid.
     """
     plans = list(plans.annotate(enrolled=Count("enrollments", filter=Q(enrollments__year=year), distinct=True)))
     in_scope = AidClaim.objects.filter(person_scope_q(user), claimed_on__year=year)
@@ -286,6 +286,7 @@ def plan_year_overview(user, plans: QuerySet[MutualAidPlan], *, year: int) -> di
         "totals": {
             "enrolled": sum(p.enrolled for p in plans),
             "claims": sum(p.claims_n for p in plans),
+            "paid_n": sum(p.paid_n for p in plans),
             "claimed": sum((Decimal(p.claimed) for p in plans), Decimal(0)),
             "paid": sum((Decimal(p.paid) for p in plans), Decimal(0)),
         },
@@ -303,23 +304,50 @@ def campaigns_with_counts(qs: QuerySet[HealthCheckCampaign]) -> list[HealthCheck
     )
 
 
-def hardship_overview(user) -> dict:
+def hardship_overview(user, found=None) -> dict:
     """困难职工 page: the cases ``user`` may read, and counts over every case in their scope.
 
+    ``found`` (``union_portal.lib.lists.Trace`` or None): the report's ``org``/``start``/``end``.
+    ``org`` narrows to members of that subtree; a period counts only 帮扶 paid in it
+    (``paid_on``) and lists only the cases helped in it or open at its end, as the report's
+    ``hardship`` figures do.
+
     ``rows``: readable cases (``sensitive_q``) with ``aid_total`` (yuan or None) and ``aid_n``;
-    ``counts``: ``total``/``open``/``closed`` cases in the person scope; ``aid``: ``n`` payments and
-    ``total`` yuan on those cases; ``hidden``: cases in scope the user may not read. Three queries.
+    ``counts``: ``total``/``open``/``closed`` cases in the person scope and ``open_at_end`` (open
+    at the period's end, or now); ``aid``: ``n`` payments (人次), ``persons`` (人) and ``total``
+    yuan on those cases; ``hidden``: cases in scope the user may not read. Three queries.
     """
     in_scope = HardshipCase.objects.filter(person_scope_q(user))
-    rows = list(
-        in_scope.filter(sensitive_q(user))
-        .select_related("member__organization__parent")
-        .annotate(aid_total=Sum("aids__amount"), aid_n=Count("aids"))
+    aids = HardshipAid.objects.all()
+    paid = Q()
+    if found is not None:
+        from union_portal.lib.lists import apply_trace
+
+        in_scope = apply_trace(in_scope, found, org_field="member__organization")
+        aids = apply_trace(aids, found, org_field="case__member__organization", date_field="paid_on")
+        if found.start:
+            paid &= Q(aids__paid_on__gte=found.start)
+        if found.end:
+            paid &= Q(aids__paid_on__lte=found.end)
+    end = found.end if found is not None and found.end else None
+    open_at_end = Q(status="open") if end is None else Q(opened_on__lte=end) & (
+        Q(closed_on__isnull=True) | Q(closed_on__gt=end)
     )
+    readable = in_scope.filter(sensitive_q(user)).annotate(
+        aid_total=Sum("aids__amount", filter=paid), aid_n=Count("aids", filter=paid)
+    )
+    if found is not None and found.has_period:
+        readable = readable.filter(Q(aid_n__gt=0) | open_at_end)
+    rows = list(readable.select_related("member__organization__parent"))
     counts = in_scope.aggregate(
-        total=Count("pk"), open=Count("pk", filter=Q(status="open")), closed=Count("pk", filter=Q(status="closed"))
+        total=Count("pk"),
+        open=Count("pk", filter=Q(status="open")),
+        closed=Count("pk", filter=Q(status="closed")),
+        open_at_end=Count("pk", filter=open_at_end),
     )
-    aid = HardshipAid.objects.filter(case__in=in_scope).aggregate(n=Count("pk"), total=Sum("amount"))
+    aid = aids.filter(case__in=in_scope).aggregate(
+        n=Count("pk"), persons=Count("case__member_id", distinct=True), total=Sum("amount")
+    )
     return {"rows": rows, "counts": counts, "aid": aid, "hidden": counts["total"] - len(rows)}
 
 

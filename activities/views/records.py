@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members.access import MANAGER_ROLES, require_manager, scope_q
-from union_portal.lib.lists import paginate, querystring
+from union_portal.lib.lists import apply_trace, clean_param, paginate, querystring, trace
 
 from .. import selectors, services
 from ..forms import AwardForm, HonorForm, SubUnionFundForm
@@ -19,7 +19,8 @@ from .common import render_page, require_any_manager
 
 
 def _record_page(request, *, model, form_class, record, template, order, related):
-    """A list of ``model`` rows in the user's subtree (filters ``year``, ``level``; paginated) with a
+    """A list of ``model`` rows in the user's subtree (filters ``year``, ``level``, ``kind`` and the
+    report's ``org``/``start``/``end``; paginated) with a
     form whose valid POST is saved through the service ``record(<name>=obj, ...)``."""
     nodes = require_any_manager(request.user)
     form = form_class(request.POST or None, nodes=nodes)
@@ -36,6 +37,11 @@ def _record_page(request, *, model, form_class, record, template, order, related
     level = request.GET.get("level", "")
     if level:
         rows = rows.filter(level=level)
+    kind = clean_param(request, "kind", max_length=16)
+    if kind:
+        rows = rows.filter(kind=kind)
+    # The report's links: the unit's subtree and the period, counted by ``awarded_on`` as the figures are.
+    rows = apply_trace(rows, trace(request), org_field="organization", date_field="awarded_on")
     return render_page(
         request,
         template,

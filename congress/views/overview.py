@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from union_portal.lib.lists import trace
+
 from .. import selectors
 from ..permissions import (
     can_admin_congress,
@@ -34,6 +36,7 @@ def index(request):
         {
             "school": school,
             "congresses": selectors.congresses_for_school(school),
+            "traced_sessions": selectors.sessions_traced(school, trace(request)),
             "session": session,
             "stats": selectors.session_stats(session) if session else None,
             "rep": rep,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from union_portal.lib.audit import audit_sensitive_read
+from union_portal.lib.lists import trace
 
 from .. import selectors, services
 from ..access import can_manage, can_see_sensitive, get_hardship_case_for_user
@@ -25,7 +26,10 @@ from .common import _manageable_members, _scope
 def hardship_list(request):
     """困难职工: records only for those allowed to see them; others see counts."""
     scope = _scope(request.user)
-    return render(request, "welfare/hardship_list.html", {"scope": scope, **selectors.hardship_overview(request.user)})
+    found = trace(request)
+    return render(
+        request, "welfare/hardship_list.html", {"scope": scope, "trace": found, **selectors.hardship_overview(request.user, found)}
+    )
 
 
 @login_required

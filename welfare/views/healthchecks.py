@@ -30,7 +30,13 @@ def healthcheck_list(request):
     )
     rows = selectors.campaigns_with_counts(campaigns)
     return render(
-        request, "welfare/healthcheck_list.html", {"scope": scope, "rows": rows, "total": sum(r.n for r in rows)}
+        request, "welfare/healthcheck_list.html", {
+            "scope": scope,
+            "rows": rows,
+            "total": sum(r.n for r in rows),
+            "women": sum(r.women for r in rows),
+            "contract": sum(r.contract for r in rows),
+        }
     )
 
 
