@@ -161,10 +161,20 @@ class _Loader:
         self.year = ctx.year
         self.activities: list[Activity] = []
         self.regs: list[tuple[Activity, list]] = []  # (activity, [(member, family, status, checked_in)])
-        self.active = [m for m in ctx.members if m.status == MemberStatus.ACTIVE and m.is_union_member]
-        self.women = [m for m in self.active if m.gender == Gender.FEMALE]
-        self.retirees = [m for m in ctx.members if m.status == MemberStatus.RETIRED]
         self.subs = [s for s in ctx.sub_unions if s.name != "离退休分工会"]
+        self._pools(None)
+
+    def _pools(self, day: dt.date | None) -> None:
+        """Who can take part: union members on the staff on ``day`` (today's when ``None``), the
+        women among them, the retirees by then, and the staff by sub-union."""
+        ctx = self.ctx
+        if day is None:
+            self.active = [m for m in ctx.members if m.status == MemberStatus.ACTIVE and m.is_union_member]
+            self.retirees = [m for m in ctx.members if m.status == MemberStatus.RETIRED]
+        else:
+            self.active = [m for m in ctx.staff_on(day) if m.is_union_member]
+            self.retirees = ctx.retirees_on(day)
+        self.women = [m for m in self.active if m.gender == Gender.FEMALE]
         self.by_sub: dict[int, list] = {}
         for m in self.active:
             self.by_sub.setdefault(_sub_of(m), []).append(m)
@@ -254,17 +264,21 @@ class _Loader:
         )
         self.years: dict[int, dict] = {}
         for y in ctx.years:
+            self._pools(dt.date(y, 1, 1))
             self.years[y] = self._year(y)
             self._sub_union_year(y)
+        self._pools(None)
         self._upcoming()
 
         self._plan_funds()
         Activity.objects.bulk_create(self.activities, batch_size=500)
         self._registrations()
         for y, acts in self.years.items():
+            self._pools(dt.date(y, 1, 1))
             self._teams(y, acts.get("meet"), acts.get("volley"))
             self._awards(y, acts)
         self._honors()
+        self._pools(None)
         self._funds()
         self._groups()
         shown = self.years.get(self.year, {})
@@ -666,6 +680,7 @@ class _Loader:
             )
 
         for y, acts in self.years.items():
+            self._pools(dt.date(y, 1, 1))
             winners = acts.get("skill_winners", [])
             pool = [m for m in self.active if m not in winners]
             named = rng.sample(pool, min(len(pool), 12 + rng.randrange(5, 8) * s))
@@ -761,7 +776,7 @@ class _Loader:
             while day < today:
                 if not (dt.date(day.year, 7, 10) <= day <= dt.date(day.year, 8, 25)) and day.month != 2:
                     sessions.append(GroupSession(group=g, held_on=day, topic="常规活动"))
-                    attendance_for.append([m for m in ms if rng.random() < 0.72])
+                    attendance_for.append([m for m in ms if rng.random() < 0.72 and m.hired_on <= day])
                 day += dt.timedelta(days=14)
         GroupSession.objects.bulk_create(sessions, batch_size=1000)
         Att = GroupSession.attendees.through

@@ -159,6 +159,20 @@ class DemoContext:
     def retirees(self) -> list[Member]:
         return [m for m in self.members if m.status == MemberStatus.RETIRED]
 
+    def staff_on(self, day: dt.date, members: list[Member] | None = None) -> list[Member]:
+        """Those of ``members`` (default: all) on the staff on ``day``: hired by then, and active
+        today or retired, left or died after it."""
+        return [
+            m
+            for m in (self.members if members is None else members)
+            if (m.hired_on is None or m.hired_on <= day)
+            and (m.status == MemberStatus.ACTIVE or (m.status_changed_on is not None and m.status_changed_on > day))
+        ]
+
+    def retirees_on(self, day: dt.date) -> list[Member]:
+        """Members retired on or before ``day`` (and still with us today)."""
+        return [m for m in self.retirees if m.status_changed_on is None or m.status_changed_on <= day]
+
 
 def _name(rng: random.Random, used: set[str]) -> str:
     for _ in range(50):
