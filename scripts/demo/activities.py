@@ -250,7 +250,8 @@ class _Loader:
                 (m, None, status, checked and status == Registration.Status.REGISTERED and self.rng.random() < 0.93)
             )
         if family_children:
-            kids = [f for f in self.children if f.member_id in {m.pk for m in chosen}]
+            chosen_pks = {m.pk for m in chosen}
+            kids = [f for f in self.children if f.member_id in chosen_pks]
             for f in self.rng.sample(kids, min(family_children, len(kids))):
                 rows.append((self.member_by_pk[f.member_id], f, Registration.Status.REGISTERED, checked))
         self.regs.append((act, rows))
