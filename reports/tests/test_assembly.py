@@ -14,22 +14,33 @@ from reports.tests.factories import make_report
 from scripts.demo.members import load_demo
 
 START, END = dt.date(2021, 1, 1), dt.date(2021, 12, 31)
+TODAY = dt.date(2026, 11, 28)  # the demo's anchor date
 
 
 def test_demo_report_numbers_equal_independent_orm_counts(db):
-    (ctx,) = load_demo(scale=1)
+    (ctx,) = load_demo(scale=1, today=TODAY)
     school = ctx.school
-    report = make_report(school, ctx.users["chair"])
+    start, end = dt.date(ctx.year, 1, 1), dt.date(ctx.year, 12, 31)  # the last full year, as a new user builds
+    report = make_report(school, ctx.users["chair"], year=ctx.year)
     cur = report.figures["current"]
     staff = Member.objects.filter(organization__path__startswith=school.path)
-    assert F.lookup(cur, "members.staff") == staff.filter(status="active").count()
-    assert F.lookup(cur, "members.union_members") == staff.filter(status="active", is_union_member=True).count()
-    assert F.lookup(cur, "members.joined") == staff.filter(joined_union_on__range=(START, END)).count()
+    # as of the period's end: hired by then, and active now or changed status (retired, left) after it
+    on_roll = staff.filter(Q(hired_on__lte=end), Q(status="active") | Q(status_changed_on__gt=end))
+    in_union = on_roll.filter(
+        Q(joined_union_on__isnull=True) | Q(joined_union_on__lte=end),
+        Q(is_union_member=True, left_union_on__isnull=True) | Q(left_union_on__gt=end),
+    )
+    assert on_roll.count() != staff.filter(status="active").count()  # the demo's roll moved since `end`
+    assert F.lookup(cur, "members.staff") == on_roll.count()
+    assert F.lookup(cur, "members.union_members") == in_union.count()
+    assert F.lookup(cur, "members.joined") == staff.filter(joined_union_on__range=(start, end)).count()
     assert report.figures["missing"] == []
 
     from welfare.models import WelfareVisit
 
-    visits = WelfareVisit.objects.filter(member__organization__path__startswith=school.path, visited_on__range=(START, END))
+    visits = WelfareVisit.objects.filter(
+        member__organization__path__startswith=school.path, visited_on__range=(start, end)
+    )
     counted = visits.aggregate(n=Count("pk"), persons=Count("member", distinct=True))
     assert F.lookup(cur, "welfare.visits.count") == counted["n"]
     assert F.lookup(cur, "welfare.visits.persons") == counted["persons"]

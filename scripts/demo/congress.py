@@ -1,14 +1,21 @@
-"""Demo data of the congress area: 第二届教代会 (2019–2024) of each demo school.
+"""Demo data of the congress area, anchored to ``ctx.today``.
 
-About 70 正式 representatives (and some 列席/特邀) per unit of scale, in
-delegations by department; two sessions (2020 and 2021) with about 35
-proposals each per unit of scale, in every state, with full histories,
+Two terms (届) of each demo school's 教代会: the current one, five years long,
+started with its first session in the spring of the school year four years
+before the next session and contains ``ctx.today``; the previous one ended the
+day before it. One session per school year, held in spring (the third Friday
+of April), from ``ctx.first_year`` on. Every held session has about 35
+proposals per unit of scale through the whole lifecycle, with full histories,
 co-signers, replies and feedback, modelled on seed 004 (立案, 满意/基本满意,
-答复率 100%). The 2021 session also holds items that are current relative to
-``ctx.today`` (re-handling rounds with deadlines around today, a reply waiting
-for the proposer's rating) so the dashboard has something to show. A
-clause-by-clause vote on 《奖励性绩效工资分配办法》修订稿 and a 民主评议.
-Everything is drawn from ``ctx.rng`` and written with ``bulk_create``.
+答复率 100%); older sessions are finished (some 不满意 in round 1, re-handled and
+rated again), the most recent held one still has work in hand relative to
+``ctx.today`` (un-assigned, overdue and re-handled items, a reply waiting for the
+proposer's rating). The next session's collection window opens a month before
+``ctx.today`` and closes three weeks after it, with drafts, proposals collecting
+co-signers and submitted ones. Each held session votes on a document (the
+clause-by-clause vote on 《奖励性绩效工资分配办法》修订稿 in the session of the last
+full year) and holds a 民主评议. Everything is drawn from ``ctx.rng`` and
+written with ``bulk_create``.
 """
 
 from __future__ import annotations
@@ -263,19 +270,58 @@ CLAUSES = [
     "第八条 附则：本办法经教代会审议通过后自2021年9月起施行",
 ]
 
-# Final states of each session's proposals per unit of scale (35 each).
-PLAN_2020 = (
+# Final states of each session's proposals per unit of scale (35 a session): finished sessions,
+# the most recent held session (work in hand relative to today), and the next session (collecting now).
+PLAN_FINISHED = (
     [(S.CLOSED, "sat")] * 20 + [(S.CLOSED, "basic")] * 3 + [(S.CLOSED, "rehandled")] * 2
     + [(S.MERGED, None)] * 4 + [(S.TO_SUGGESTION, None)] * 4 + [(S.REJECTED, None)] * 2
 )  # fmt: skip
-PLAN_2021 = (
-    [(S.CLOSED, "sat")] * 12 + [(S.CLOSED, "basic")] * 2
+PLAN_RECENT = (
+    [(S.CLOSED, "sat")] * 14 + [(S.CLOSED, "basic")] * 2 + [(S.CLOSED, "rehandled")]
     + [(S.REPLIED, "now")] * 3
     + [(S.ASSIGNED, "pending"), (S.ASSIGNED, "pending"), (S.ASSIGNED, "acknowledged"), (S.ASSIGNED, "overdue")]
     + [(S.ACCEPTED, "returned"), (S.ACCEPTED, None)]
-    + [(S.SUBMITTED, None)] * 3 + [(S.COLLECTING, None)] * 2 + [(S.DRAFT, None)]
-    + [(S.MERGED, None)] * 3 + [(S.TO_SUGGESTION, None)] * 2 + [(S.REJECTED, None)]
+    + [(S.MERGED, None)] * 3 + [(S.TO_SUGGESTION, None)] * 3 + [(S.REJECTED, None)]
 )  # fmt: skip
+PLAN_NEXT = [(S.SUBMITTED, None)] * 3 + [(S.COLLECTING, None)] * 2 + [(S.DRAFT, None)]
+
+# Documents voted on as a whole (全文), one per session that does not vote on the pay rules.
+WHOLE_MOTIONS = [
+    "《教职工代表大会实施细则》",
+    "《学校章程》修订稿",
+    "《教职工考勤与请假管理办法》",
+    "《教师专业技术职务评聘量化赋分细则》",
+    "《校务公开实施办法》",
+    "《学校五年发展规划》",
+]
+TERM_YEARS = 5
+
+
+def spring_session_date(year: int) -> dt.date:
+    """The third Friday of April of ``year``: when the demo school holds its yearly session."""
+    first = dt.date(year, 4, 1)
+    return first + dt.timedelta(days=(4 - first.weekday()) % 7 + 14)
+
+
+def session_plan(today: dt.date, first_year: int) -> dict:
+    """Dates of the demo congress relative to ``today``.
+
+    Returns ``held`` (years of the sessions already held, from ``first_year``; the last one at least
+    100 days before ``today`` so its proposals have been handled), ``next`` (the next session's date:
+    the next spring session, or five weeks after ``today`` when that spring date has passed),
+    ``window`` (its collection window: a month before ``today`` to three weeks after it) and
+    ``term_start`` (the current term's first session year: the next session is its fifth).
+    """
+    last = today.year
+    while spring_session_date(last) > today - dt.timedelta(days=100):
+        last -= 1
+    next_date = max(spring_session_date(last + 1), today + dt.timedelta(days=35))
+    return {
+        "held": list(range(first_year, last + 1)),
+        "next": next_date,
+        "window": (today - dt.timedelta(days=30), today + dt.timedelta(days=21)),
+        "term_start": last + 1 - (TERM_YEARS - 1),
+    }
 
 
 def _at(day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
@@ -299,24 +345,20 @@ class _Builder:
         )
 
 
-def load(ctx) -> None:
+def _term(ctx, number: int, start: dt.date, end: dt.date):
+    """One congress term with its delegations and representatives; returns (congress, formal seats)."""
     rng = ctx.rng
-    school = ctx.school
     users = ctx.users
     congress = Congress.objects.create(
-        school=school,
-        number=2,
+        school=ctx.school,
+        number=number,
         kind=Congress.Kind.STAFF,
-        start_date=dt.date(2019, 4, 12),
-        end_date=dt.date(2024, 4, 11),
+        start_date=start,
+        end_date=end,
         min_cosigners=2,
         pass_base=Congress.PassBase.ALL,
         reply_deadline_days=42,
     )
-    ProposalCategory.objects.bulk_create(
-        [ProposalCategory(school=school, name=n, sort_order=i) for i, n in enumerate(CATEGORIES)]
-    )
-    categories = {c.name: c for c in ProposalCategory.objects.filter(school=school)}
     Delegation.objects.bulk_create(
         [Delegation(congress=congress, name=n, department=ctx.departments.get(d)) for n, d in DELEGATIONS]
     )
@@ -325,6 +367,7 @@ def load(ctx) -> None:
 
     # --- representatives: 正式 about 70 per scale (≥ 60% teachers), plus 列席 and 特邀.
     pool = [m for m in ctx.active_members if m.is_union_member and m.employment_type == EmploymentType.ESTABLISHED]
+    pool = [m for m in pool if m.hired_on is None or m.hired_on < start]  # staff when the term was elected
     login_members = {u.member.pk: name for name, u in users.items() if hasattr(u, "member") and name != "admin"}
     teachers = [m for m in pool if m.is_teacher and m.pk not in login_members]
     staff = [m for m in pool if not m.is_teacher and m.pk not in login_members]
@@ -352,46 +395,74 @@ def load(ctx) -> None:
         + [Representative(congress=congress, member=m, kind="invited") for m in invited]
     )
     reps = list(Representative.objects.filter(congress=congress, kind="formal").select_related("member"))
-    rep_by_member = {r.member_id: r for r in reps}
+    return congress, reps
+
+
+def load(ctx) -> None:
+    """Both terms, their sessions, proposals with histories, suggestions, votes and appraisals."""
+    school = ctx.school
+    users = ctx.users
+    today = ctx.today
+    plan = session_plan(today, ctx.first_year)
+    term_start = spring_session_date(plan["term_start"])
+    term_end = spring_session_date(plan["term_start"] + TERM_YEARS) - dt.timedelta(days=1)
+    previous_start = spring_session_date(plan["term_start"] - TERM_YEARS)
+    ProposalCategory.objects.bulk_create(
+        [ProposalCategory(school=school, name=n, sort_order=i) for i, n in enumerate(CATEGORIES)]
+    )
+    categories = {c.name: c for c in ProposalCategory.objects.filter(school=school)}
+    previous, previous_reps = _term(ctx, 2, previous_start, term_start - dt.timedelta(days=1))
+    current, current_reps = _term(ctx, 3, term_start, term_end)
+
     rep_user = users.get("rep")
-    my_seat = rep_by_member.get(rep_user.member.pk) if rep_user else None
     committee_user = users.get("proposals")
     handler_user = users.get("handler")
     user_by_member = {u.member.pk: u for n, u in users.items() if hasattr(u, "member")}
 
-    s2020 = CongressSession.objects.create(
-        congress=congress,
-        number=2,
-        date=dt.date(2020, 4, 17),
-        collection_opens=dt.date(2020, 3, 2),
-        collection_closes=dt.date(2020, 4, 3),
+    # (session, formal seats, plan, role): role is "finished", "recent" or "next"
+    sessions = []
+    for year in plan["held"]:
+        congress, reps = (current, current_reps) if year >= plan["term_start"] else (previous, previous_reps)
+        date = spring_session_date(year)
+        session = CongressSession(
+            congress=congress,
+            number=year - (plan["term_start"] if congress is current else plan["term_start"] - TERM_YEARS) + 1,
+            date=date,
+            collection_opens=date - dt.timedelta(days=46),
+            collection_closes=date - dt.timedelta(days=14),
+        )
+        role = "recent" if year == plan["held"][-1] else "finished"
+        sessions.append((session, reps, PLAN_RECENT if role == "recent" else PLAN_FINISHED, role))
+    opens, closes = plan["window"]
+    next_session = CongressSession(
+        congress=current,
+        number=plan["held"][-1] + 2 - plan["term_start"],
+        date=plan["next"],
+        collection_opens=opens,
+        collection_closes=closes,
     )
-    s2021 = CongressSession.objects.create(
-        congress=congress,
-        number=3,
-        date=dt.date(2021, 4, 16),
-        collection_opens=dt.date(2021, 3, 1),
-        collection_closes=dt.date(2021, 4, 2),
-    )
+    sessions.append((next_session, current_reps, PLAN_NEXT, "next"))
+    CongressSession.objects.bulk_create([s for s, *_ in sessions])
 
     b = _Builder()
-    today = ctx.today
-    for session, plan in ((s2020, PLAN_2020), (s2021, PLAN_2021)):
-        states = plan * ctx.scale
+    for k, (session, reps, states_plan, role) in enumerate(sessions):
+        rep_by_member = {r.member_id: r for r in reps}
+        my_seat = rep_by_member.get(rep_user.member.pk) if rep_user else None
+        states = _vary(ctx.rng, states_plan * ctx.scale) if role == "finished" else states_plan * ctx.scale
         proposals = []
         for i, (state, flavour) in enumerate(states):
-            title, cat, dept, reasons, measures = TOPICS[(i + (7 if session is s2021 else 0)) % len(TOPICS)]
+            title, cat, dept, reasons, measures = TOPICS[(i + 7 * k) % len(TOPICS)]
             if state in (S.ASSIGNED, S.REPLIED):
                 # the demo handler (总务处) has live items on their desk
-                title, cat, dept, reasons, measures = rng.choice([t for t in TOPICS if t[2] == "总务处"])
-            if i >= len(TOPICS):
-                title = title.replace("的建议", "的再建议") if session is s2020 else title
-            proposer = rng.choice(reps)
-            if my_seat is not None and session is s2021 and (state, flavour) in ((S.REPLIED, "now"), (S.DRAFT, None)):
+                title, cat, dept, reasons, measures = ctx.rng.choice([t for t in TOPICS if t[2] == "总务处"])
+            if i >= len(TOPICS) and role == "finished":
+                title = title.replace("的建议", "的再建议")
+            proposer = ctx.rng.choice(reps)
+            if my_seat is not None and (state, flavour) in ((S.REPLIED, "now"), (S.DRAFT, None)):
                 proposer = my_seat
-            if my_seat is not None and session is s2020 and i == 0:
+            if my_seat is not None and role == "finished" and i == 0:
                 proposer = my_seat
-            created = session.collection_opens + dt.timedelta(days=rng.randrange(0, 25))
+            created = session.collection_opens + dt.timedelta(days=ctx.rng.randrange(0, 25))
             proposals.append(
                 Proposal(
                     session=session,
@@ -407,16 +478,29 @@ def load(ctx) -> None:
             )
             proposals[-1]._plan = (state, flavour, created, dept)
         plans = [p._plan for p in proposals]
-        Proposal.objects.bulk_create(proposals)
-        proposals = list(Proposal.objects.filter(session=session).select_related("proposer__member").order_by("pk"))
+        # the histories fill in the proposals' fields before they are written (one INSERT, no UPDATE)
         _histories(ctx, b, session, proposals, plans, reps, committee_user, handler_user, today, rep_user, my_seat)
 
     ProposalTransition.objects.bulk_create(b.transitions, batch_size=2000)
     CoSignature.objects.bulk_create(b.cosigs, batch_size=2000, ignore_conflicts=True)
     ProposalReply.objects.bulk_create(b.replies, batch_size=1000)
     Feedback.objects.bulk_create(b.feedbacks, batch_size=1000)
-    _suggestions(ctx, [s2020, s2021])
-    _votes(ctx, congress, s2020, s2021, len(reps))
+    held = [(s, len(reps)) for s, reps, _p, role in sessions if role != "next"]
+    _suggestions(ctx, [s for s, _n in held], next_session)
+    _votes(ctx, held)
+
+
+def _vary(rng, states: list) -> list:
+    """A finished session's plan with year-to-year variation: a few more or fewer closed
+    proposals, some 满意 turned 基本满意, sometimes one more re-handled after a 不满意."""
+    states = list(states)
+    sat = [i for i, st in enumerate(states) if st == (S.CLOSED, "sat")]
+    for i in rng.sample(sat, rng.randrange(0, 3)):
+        states[i] = (S.CLOSED, "basic")
+    extra = [(S.CLOSED, "sat")] * rng.randrange(0, 5) + [(S.CLOSED, "rehandled")] * rng.randrange(0, 2)
+    extra += [rng.choice([(S.MERGED, None), (S.TO_SUGGESTION, None), (S.REJECTED, None)])] * rng.randrange(0, 2)
+    drop = rng.randrange(0, 3)
+    return states[drop:] + extra
 
 
 def _histories(ctx, b, session, proposals, plans, reps, committee_user, handler_user, today, rep_user, my_seat):
@@ -546,7 +630,7 @@ def _histories(ctx, b, session, proposals, plans, reps, committee_user, handler_
     for p in updates:
         if getattr(p, "_merge", False) and targets:
             target = rng.choice(targets)
-            p.merged_into = target
+            p._merge_target = target
             p.decision_note = f"与提案 {target.number} 内容相近，并案办理。"
             b.log(p, S.SUBMITTED, S.MERGED, "merge", committee_user, p.reviewed_at, p.decision_note)
             b.log(target, S.ACCEPTED, S.ACCEPTED, "merge", committee_user, p.reviewed_at,
@@ -557,26 +641,11 @@ def _histories(ctx, b, session, proposals, plans, reps, committee_user, handler_
                     confirmed_at=p.reviewed_at,
                 )
             )  # fmt: skip
-    Proposal.objects.bulk_update(
-        updates,
-        [
-            "number",
-            "submitted_at",
-            "reviewed_at",
-            "decision_note",
-            "merged_into",
-            "lead_department",
-            "deadline",
-            "round",
-            "acknowledged_at",
-            "assigned_at",
-            "first_reply_on",
-            "replied_at",
-            "rating",
-            "closed_at",
-        ],  # fmt: skip
-        batch_size=500,
-    )
+    Proposal.objects.bulk_create(proposals, batch_size=500)
+    merged = [p for p in proposals if getattr(p, "_merge_target", None) is not None]
+    for p in merged:
+        p.merged_into = p._merge_target
+    Proposal.objects.bulk_update(merged, ["merged_into"], batch_size=500)
     # the demo data's "to_suggestion" proposals become Suggestion rows like the service does
     Suggestion.objects.bulk_create(
         [
@@ -622,13 +691,13 @@ def _feedback(b, p, round_, rating, day, user, comment):
     b.log(p, S.REPLIED, to, "rate", user, at, f"{label}" + (f"：{comment}" if comment else ""), round_)
 
 
-def _suggestions(ctx, sessions) -> None:
+def _suggestions(ctx, sessions, next_session) -> None:
     rng = ctx.rng
     rows = []
     depts = list(ctx.departments.values())
     for session in sessions:
-        for i in range(5 * ctx.scale):
-            title, content = SUGGESTIONS[(i + session.number) % len(SUGGESTIONS)]
+        for i in range(rng.randrange(4, 7) * ctx.scale):
+            title, content = SUGGESTIONS[(i + session.number + session.date.year) % len(SUGGESTIONS)]
             status = rng.choice([Suggestion.Status.REPLIED] * 3 + [Suggestion.Status.FORWARDED])
             day = session.collection_opens + dt.timedelta(days=rng.randrange(0, 60))
             dept = rng.choice(depts)
@@ -644,7 +713,7 @@ def _suggestions(ctx, sessions) -> None:
     # one recent suggestion waiting for the committee
     rows.append(
         Suggestion(
-            school=ctx.school, session=sessions[-1], submitted_by=rng.choice(ctx.active_members),
+            school=ctx.school, session=next_session, submitted_by=rng.choice(ctx.active_members),
             title="建议在教学楼每层增设直饮水点", content="课间教师饮水不便，建议每层增设直饮水点。",
             submitted_on=ctx.today - dt.timedelta(days=2),
         )
@@ -652,24 +721,41 @@ def _suggestions(ctx, sessions) -> None:
     Suggestion.objects.bulk_create(rows)
 
 
-def _votes(ctx, congress, s2020, s2021, roll) -> None:
+def _votes(ctx, held) -> None:
+    """One motion per held session (the pay rules clause by clause in the last full year's session,
+    otherwise a document as a whole) and a 民主评议 of the school leaders; ``held`` is (session, roll)."""
     rng = ctx.rng
     chair = ctx.users.get("committee") or ctx.users.get("chair")
-    m1 = Motion.objects.create(
-        session=s2020, title="《教职工代表大会实施细则》", description="整体表决", voted_on=s2020.date
-    )
-    m2 = Motion.objects.create(
-        session=s2021,
-        title="《奖励性绩效工资分配办法》修订稿",
-        description="经各代表团分组讨论后逐条表决",
-        voted_on=s2021.date,
-    )
+    pay_session = next((s for s, _n in held if s.date.year == ctx.year), held[-1][0])
+    motions, clauses, rolls = [], [], {}
+    for k, (session, roll) in enumerate(held):
+        if session is pay_session:
+            m = Motion(
+                session=session,
+                title="《奖励性绩效工资分配办法》修订稿",
+                description="经各代表团分组讨论后逐条表决",
+                voted_on=session.date,
+            )
+            texts = CLAUSES[:-1] + [f"第八条 附则：本办法经教代会审议通过后自{session.date.year}年9月起施行"]
+        else:
+            m = Motion(
+                session=session,
+                title=WHOLE_MOTIONS[(session.date.year + k) % len(WHOLE_MOTIONS)],
+                description="整体表决",
+                voted_on=session.date,
+            )
+            texts = ["全文"]
+        motions.append(m)
+        clauses.append(texts)
+        rolls[session.pk] = roll
+    Motion.objects.bulk_create(motions)
     MotionClause.objects.bulk_create(
-        [MotionClause(motion=m1, number=1, title="全文")]
-        + [MotionClause(motion=m2, number=i, title=t) for i, t in enumerate(CLAUSES, start=1)]
-    )
+        [MotionClause(motion=m, number=i, title=t) for m, texts in zip(motions, clauses, strict=True)
+         for i, t in enumerate(texts, start=1)]
+    )  # fmt: skip
     tallies = []
-    for clause in MotionClause.objects.filter(motion__in=[m1, m2]):
+    for clause in MotionClause.objects.filter(motion__in=motions).select_related("motion").order_by("pk"):
+        roll = rolls[clause.motion.session_id]
         expected = roll - rng.randrange(0, 3)
         present = expected - rng.randrange(1, 5)
         yes = present - rng.randrange(0, max(2, present // 12))
@@ -683,17 +769,18 @@ def _votes(ctx, congress, s2020, s2021, roll) -> None:
         t.approval_rate = percent(yes, present)
         tallies.append(t)
     VoteTally.objects.bulk_create(tallies)
-    ballots = roll - rng.randrange(2, 6)
-    a = Appraisal.objects.create(session=s2021, title="学校领导班子成员民主评议", ballots=ballots)
     results = []
-    for name, position in LEADERS:
-        excellent = int(ballots * rng.uniform(0.62, 0.85))
-        competent = int((ballots - excellent) * rng.uniform(0.7, 0.95))
-        basically = ballots - excellent - competent - (1 if rng.random() < 0.3 else 0)
-        results.append(
-            AppraisalResult(
-                appraisal=a, leader_name=name, position=position, excellent=excellent, competent=competent,
-                basically_competent=max(basically, 0), incompetent=0,
-            )
-        )  # fmt: skip
+    for session, roll in held:
+        ballots = roll - rng.randrange(2, 6)
+        a = Appraisal.objects.create(session=session, title="学校领导班子成员民主评议", ballots=ballots)
+        for name, position in LEADERS:
+            excellent = int(ballots * rng.uniform(0.62, 0.85))
+            competent = int((ballots - excellent) * rng.uniform(0.7, 0.95))
+            basically = ballots - excellent - competent - (1 if rng.random() < 0.3 else 0)
+            results.append(
+                AppraisalResult(
+                    appraisal=a, leader_name=name, position=position, excellent=excellent, competent=competent,
+                    basically_competent=max(basically, 0), incompetent=0,
+                )
+            )  # fmt: skip
     AppraisalResult.objects.bulk_create(results)

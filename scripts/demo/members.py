@@ -4,8 +4,16 @@ One school union with 16 sub-unions (15 by department or grade, plus 离退休),
 two groups each, 14 departments and about 340 staff per unit of ``scale``:
 established and contract staff, retirees, a few who left or died, family
 members, and one login per role. ``--district`` adds a district union above
-several such schools. Every value comes from ``random.Random(seed)``, so two
-runs build the same data. Rows are written with ``bulk_create``.
+several such schools. Every value comes from ``random.Random(seed)`` and the
+anchor date ``today``, so two runs with the same ``today`` and seed build the
+same data. Rows are written with ``bulk_create``.
+
+The records run over the last five years up to ``today`` (from 1 January of
+``today.year - 5``): every full calendar year and every school year
+(1 September – 31 August) in that span has a full year of records, so the
+report a new user builds first (the last full year, or the last school year)
+has figures and a year-on-year comparison. Retirements, joins and leaves are
+spread over those years.
 
 The other apps' builders live beside this module (``scripts/demo/<app>.py``), each with a function
 ``load(ctx: DemoContext) -> None``, called once per school in the order of ``APP_LOADERS``. Production
@@ -40,7 +48,7 @@ from members.pinyin import pinyin_fields
 APP_LOADERS = ("welfare", "congress", "activities", "reports")
 
 DEMO_PASSWORD = "Demo2026!union"  # noqa: S105 (printed demo login, documented)
-DEMO_YEAR = 2021  # the calendar year the demo records describe (seed 000 is a 2021 report)
+YEARS_BACK = 5  # records run from 1 January of today.year - YEARS_BACK up to today
 DISTRICT_CODE = "BJQ"
 SCHOOL_NAMES = [
     "滨江实验中学",
@@ -118,8 +126,11 @@ class DemoContext:
 
     ``members`` holds every staff member of the school (saved, with pks) in
     工号 order; ``users`` maps demo usernames to users (first school only, plus
-    ``"district"`` with ``--district``); ``year`` is the calendar year the
-    records describe; ``today`` is the real date, for pending items.
+    ``"district"`` with ``--district``); ``today`` is the anchor date (records
+    run up to it; pending items and open windows are relative to it);
+    ``first_year`` is the first calendar year with records (``today.year - 5``);
+    ``year`` is the last full calendar year (``today.year - 1``), the year of
+    the draft report.
     """
 
     school: Organization
@@ -128,11 +139,17 @@ class DemoContext:
     year: int
     today: dt.date
     index: int
+    first_year: int = 0
     members: list[Member] = field(default_factory=list)
     users: dict = field(default_factory=dict)
     departments: dict[str, Department] = field(default_factory=dict)
     sub_unions: list[Organization] = field(default_factory=list)
     groups: list[Organization] = field(default_factory=list)
+
+    @property
+    def years(self) -> list[int]:
+        """Calendar years with records, oldest first (the last one is partial, up to ``today``)."""
+        return list(range(self.first_year, self.today.year + 1))
 
     @property
     def active_members(self) -> list[Member]:
@@ -141,6 +158,20 @@ class DemoContext:
     @property
     def retirees(self) -> list[Member]:
         return [m for m in self.members if m.status == MemberStatus.RETIRED]
+
+    def staff_on(self, day: dt.date, members: list[Member] | None = None) -> list[Member]:
+        """Those of ``members`` (default: all) on the staff on ``day``: hired by then, and active
+        today or retired, left or died after it."""
+        return [
+            m
+            for m in (self.members if members is None else members)
+            if (m.hired_on is None or m.hired_on <= day)
+            and (m.status == MemberStatus.ACTIVE or (m.status_changed_on is not None and m.status_changed_on > day))
+        ]
+
+    def retirees_on(self, day: dt.date) -> list[Member]:
+        """Members retired on or before ``day`` (and still with us today)."""
+        return [m for m in self.retirees if m.status_changed_on is None or m.status_changed_on <= day]
 
 
 def _name(rng: random.Random, used: set[str]) -> str:
@@ -165,15 +196,40 @@ def _date_between(rng: random.Random, start: dt.date, end: dt.date) -> dt.date:
     return start + dt.timedelta(days=rng.randrange(max((end - start).days, 1)))
 
 
-def build_school(*, index: int, scale: int, parent: Organization | None, seed: int = 2021) -> DemoContext:
-    """Create one demo school with its tree, departments and staff; return its context."""
+def _shift(day: dt.date, years: int) -> dt.date:
+    """``day`` moved by whole years (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def build_school(
+    *, index: int, scale: int, parent: Organization | None, seed: int = 2021, today: dt.date | None = None
+) -> DemoContext:
+    """Create one demo school with its tree, departments and staff; return its context.
+
+    ``today`` (default: the local date) anchors the data: ages, service years, joins,
+    retirements and leaves are placed relative to it.
+    """
+    today = today or timezone.localdate()
     rng = random.Random(seed * 1000 + index)
     code = f"S{index + 1:02d}"
     name = SCHOOL_NAMES[index % len(SCHOOL_NAMES)] + (
         f"（{index // len(SCHOOL_NAMES) + 1}）" if index >= len(SCHOOL_NAMES) else ""
     )
     school = Organization.objects.create(kind=Organization.Kind.SCHOOL, code=code, name=f"{name}工会", parent=parent)
-    ctx = DemoContext(school=school, rng=rng, scale=scale, year=DEMO_YEAR, today=timezone.localdate(), index=index)
+    ctx = DemoContext(
+        school=school,
+        rng=rng,
+        scale=scale,
+        year=today.year - 1,
+        today=today,
+        index=index,
+        first_year=today.year - YEARS_BACK,
+    )
+    # The staff's ages are those of the 2021 demo school, moved to the last full year.
+    shift = ctx.year - 2021
 
     Department.objects.bulk_create(
         [Department(school=school, name=d, code=f"{code}-D{i:02d}", sort_order=i) for i, d in enumerate(DEPARTMENTS)]
@@ -213,29 +269,39 @@ def build_school(*, index: int, scale: int, parent: Organization | None, seed: i
     n_left = 5 * scale
     n_deceased = 2 * scale
     n_active = total - n_retired - n_left - n_deceased
-    ref = dt.date(DEMO_YEAR, 12, 31)
+    ref = today
+    span = (dt.date(ctx.first_year, 1, 1), today - dt.timedelta(days=1))
     for i in range(total):
         gender = Gender.FEMALE if rng.random() < 0.62 else Gender.MALE
         if i < n_active:
             status = MemberStatus.ACTIVE
             sub_index = i % 15
             birth = _date_between(
-                rng, dt.date(1964, 1, 1) if gender == Gender.MALE else dt.date(1968, 6, 1), dt.date(1998, 12, 31)
+                rng,
+                dt.date(1964 + shift, 1, 1) if gender == Gender.MALE else dt.date(1968 + shift, 6, 1),
+                dt.date(1998 + shift, 12, 31),
             )
         elif i < n_active + n_retired:
             status = MemberStatus.RETIRED
             sub_index = 15
             birth = _date_between(
-                rng, dt.date(1940, 1, 1), dt.date(1961, 6, 30) if gender == Gender.MALE else dt.date(1966, 6, 30)
+                rng,
+                dt.date(1940 + shift, 1, 1),
+                dt.date(1961 + shift, 6, 30) if gender == Gender.MALE else dt.date(1966 + shift, 6, 30),
             )
         elif i < n_active + n_retired + n_left:
             status = MemberStatus.LEFT
             sub_index = i % 15
-            birth = _date_between(rng, dt.date(1970, 1, 1), dt.date(1995, 1, 1))
+            birth = _date_between(rng, dt.date(1970 + shift, 1, 1), dt.date(1995 + shift, 1, 1))
         else:
             status = MemberStatus.DECEASED
             sub_index = 15
-            birth = _date_between(rng, dt.date(1935, 1, 1), dt.date(1955, 1, 1))
+            birth = _date_between(rng, dt.date(1935 + shift, 1, 1), dt.date(1955 + shift, 1, 1))
+        if status == MemberStatus.RETIRED and i - n_active < 12 * scale:
+            # two retirements a year (× scale) in every year with records, none after today
+            year = ctx.first_year + (i - n_active) % (YEARS_BACK + 1)
+            retires = _date_between(rng, dt.date(year, 1, 1), min(dt.date(year, 12, 31), ref - dt.timedelta(days=1)))
+            birth = _shift(retires, -(60 if gender == Gender.MALE else 55)).replace(day=1)
         sub_name, dept_hint, teaching = SUB_UNIONS[sub_index]
         sub = ctx.sub_unions[sub_index]
         org = rng.choice(groups_by_sub[sub.pk])
@@ -254,22 +320,24 @@ def build_school(*, index: int, scale: int, parent: Organization | None, seed: i
             )
         else:
             employment = EmploymentType.ESTABLISHED
-        hired = _date_between(
-            rng, birth.replace(year=birth.year + 22, day=1), min(birth.replace(year=birth.year + 30, day=1), ref)
+        hired = _date_between(rng, _shift(birth, 22).replace(day=1), min(_shift(birth, 30).replace(day=1), ref))
+        hired = (
+            hired.replace(month=9, day=1)
+            if teaching and rng.random() < 0.7 and hired.replace(month=9, day=1) < ref
+            else hired
         )
-        hired = hired.replace(month=9, day=1) if teaching and rng.random() < 0.7 else hired
-        if i < 3 * scale:  # a few colleagues reach 30 years of service in the demo year
-            hired = dt.date(DEMO_YEAR - 30, 9, 1)
-            birth = birth.replace(year=DEMO_YEAR - 53, day=1)
+        if i < 3 * scale:  # a few colleagues reach 30 years of service in the last full year
+            hired = dt.date(ctx.year - 30, 9, 1)
+            birth = _shift(birth, ctx.year - 53 - birth.year).replace(day=1)
         is_member = employment == EmploymentType.ESTABLISHED or rng.random() < 0.7
         staff_no = f"{code}{i + 1:05d}"
         name = _name(rng, used)
         pinyin, initials = pinyin_fields(name)
         retired_on = None
         if status == MemberStatus.RETIRED:
-            retired_on = birth.replace(year=birth.year + (60 if gender == Gender.MALE else 55), day=1)
+            retired_on = _shift(birth, 60 if gender == Gender.MALE else 55).replace(day=1)
         elif status in (MemberStatus.LEFT, MemberStatus.DECEASED):
-            retired_on = _date_between(rng, dt.date(DEMO_YEAR - 3, 1, 1), dt.date(DEMO_YEAR, 12, 1))
+            retired_on = _date_between(rng, *span)
         members.append(
             Member(
                 school=school,
@@ -294,19 +362,24 @@ def build_school(*, index: int, scale: int, parent: Organization | None, seed: i
                 bank_account=f"6222{rng.randrange(10**11, 10**12)}" if rng.random() < 0.5 else "",
             )
         )
-    # A handful joined the union during the demo year, a couple left it.
-    for m in members[n_active - 12 * scale : n_active]:
-        m.hired_on = _date_between(rng, dt.date(DEMO_YEAR, 1, 1), dt.date(DEMO_YEAR, 9, 30))
+    # New colleagues joined (and joined the union) in every year with records, two a year (× scale);
+    # those who left the union did so on the day they left.
+    newcomers = members[n_active - 12 * scale : n_active]
+    for k, m in enumerate(newcomers):
+        year = ctx.first_year + k % (YEARS_BACK + 1)
+        m.hired_on = _date_between(rng, dt.date(year, 1, 1), min(dt.date(year, 12, 31), today))
+        if m.is_teacher and m.hired_on.replace(month=9, day=1) < today and rng.random() < 0.6:
+            m.hired_on = m.hired_on.replace(month=9, day=1)
         m.joined_union_on = m.hired_on if m.is_union_member else None
     for m in members[n_active + n_retired : n_active + n_retired + n_left]:
-        m.left_union_on = m.status_changed_on
+        m.left_union_on = m.status_changed_on if m.is_union_member else None
     Member.objects.bulk_create(members, batch_size=1000)
     ctx.members = list(Member.objects.filter(school=school).select_related("organization").order_by("staff_no"))
 
     family = []
     for m in ctx.members:
         if rng.random() < 0.65:
-            if m.birth_date and m.birth_date.year < 1994:
+            if m.birth_date and m.birth_date.year < 1994 + shift:
                 family.append(
                     FamilyMember(
                         member=m,
@@ -316,7 +389,7 @@ def build_school(*, index: int, scale: int, parent: Organization | None, seed: i
                         birth_date=m.birth_date + dt.timedelta(days=rng.randrange(-900, 900)),
                     )
                 )
-            if m.status == MemberStatus.ACTIVE and m.birth_date and m.birth_date.year < 1992:
+            if m.status == MemberStatus.ACTIVE and m.birth_date and m.birth_date.year < 1992 + shift:
                 child_birth = _date_between(
                     rng,
                     m.birth_date.replace(year=m.birth_date.year + 25, day=1),
@@ -387,8 +460,15 @@ def run_app_loaders(ctx: DemoContext) -> list[str]:
 
 
 @transaction.atomic
-def load_demo(*, scale: int = 1, district: bool = False, schools: int = 3, seed: int = 2021) -> list[DemoContext]:
+def load_demo(
+    *, scale: int = 1, district: bool = False, schools: int = 3, seed: int = 2021, today: dt.date | None = None
+) -> list[DemoContext]:
     """Build the demo data and return one context per school.
+
+    ``today`` (default ``timezone.localdate()``) anchors the records: they run
+    over the five years before it, with the current congress term containing it
+    and the next session's proposal window open on it. The same ``today`` and
+    ``seed`` give the same data.
 
     Without ``district``: one school union. With it: a district union
     (``BJQ``) above ``schools`` schools, each of ``340 × scale`` staff, and a
@@ -402,7 +482,7 @@ def load_demo(*, scale: int = 1, district: bool = False, schools: int = 3, seed:
         parent = Organization.objects.create(kind=Organization.Kind.DISTRICT, code=DISTRICT_CODE, name="滨江区教育工会")
     contexts = []
     for index in range(schools if district else 1):
-        ctx = build_school(index=index, scale=scale, parent=parent, seed=seed)
+        ctx = build_school(index=index, scale=scale, parent=parent, seed=seed, today=today)
         if index == 0:
             ctx.users = create_logins(ctx)
             User = get_user_model()

@@ -1,4 +1,4 @@
-"""Demo: a draft 2021 report for the first demo school, built from the demo records."""
+"""Demo: a draft report of the last full calendar year (``ctx.year``) for the first demo school."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def load(ctx) -> None:
         period_kind=PeriodKind.CALENDAR_YEAR,
         acting_user=ctx.users["chair"],
         speaker="工会主席",
-        report_date=dt.date(ctx.year + 1, 1, 14),
+        report_date=min(dt.date(ctx.year + 1, 1, 14), ctx.today),
     )
     report.show_toc = False
     report.save(update_fields=["show_toc"])

@@ -2,15 +2,16 @@
 
 Deterministic (only ``ctx.rng``), scale-aware and bulk-inserted:
 
-- visits from 2019-01-01 to ``ctx.today``, about 235 × scale per year (so
-  scale 10 × 3 schools gives more than 50,000): 生病住院, 直系亲属去世, 生育,
+- visits from 1 January of ``ctx.first_year`` (five years back) to ``ctx.today``,
+  about 235 × scale per year (so scale 10 × 3 schools gives more than 40,000),
+  a few percent more or less each year: 生病住院, 直系亲属去世, 生育,
   结婚, 家庭困难, 退休, 重阳 visits to retirees …, with 慰问金, 慰问品 and visitors;
 - festival distributions every year: 春节 and 中秋 for all staff and retirees,
-  送清凉 for active staff, and 三八 for women in 2021;
+  送清凉 for active staff, and 三八 for women;
 - mutual-aid plans (重大疾病, 意外伤害, 女职工特殊疾病) with yearly enrolment and claims;
 - a health check every year (contract staff included, women's special check);
-- a 一日捐 drive every year, blood donation, a 慈善募捐 in 2021;
-- hardship cases with aid, some closed; services (子女入学入托, 疗养, 法律援助);
+- a 一日捐 drive, blood donation and a 扶贫济困 募捐 every year;
+- hardship cases opened every year, with aid, some closed; services (子女入学入托, 疗养, 法律援助);
 - pending visits relative to ``ctx.today`` (some overdue) and upcoming retirements.
 """
 
@@ -43,7 +44,6 @@ from welfare.models import (
 )
 from welfare.services import pending_retirements_create
 
-FIRST_YEAR = 2019
 VISITS_PER_YEAR = 235  # per unit of scale; about 210 per school-year of active staff plus 重阳 visits
 
 # occasion code → (weight, cash choices, gift choices as (description, value))
@@ -101,13 +101,12 @@ def load(ctx) -> None:
     active = [m for m in ctx.active_members]
     retirees = ctx.retirees
     union_active = [m for m in active if m.is_union_member] or active
-    women = [m for m in active if m.gender == "female"]
     visitor_pool = [m for m in active if m.employment_type == EmploymentType.ESTABLISHED][:8] or active[:8]
     chair_user = ctx.users.get("chair")
     family: dict[int, list[FamilyMember]] = {}
     for f in FamilyMember.objects.filter(member__school=school).only("pk", "member_id", "relation"):
         family.setdefault(f.member_id, []).append(f)
-    years = list(range(FIRST_YEAR, today.year + 1))
+    years = ctx.years
 
     # --- Visits ------------------------------------------------------------------------------------
     kinds = list(VISIT_KINDS)
@@ -118,11 +117,12 @@ def load(ctx) -> None:
         if end < start:
             continue
         fraction = ((end - start).days + 1) / 365
-        n_regular = round((VISITS_PER_YEAR - 25) * scale * fraction)
+        on_staff = [m for m in ctx.staff_on(start) if m.is_union_member] or union_active  # as of 1 January
+        n_regular = round((VISITS_PER_YEAR - 25) * scale * fraction * rng.uniform(0.92, 1.08))
         for _ in range(n_regular):
             code = rng.choices(kinds, weights)[0]
             _w, cashes, gifts = VISIT_KINDS[code]
-            m = rng.choice(union_active)
+            m = rng.choice(on_staff)
             gift, gift_value = rng.choice(gifts)
             relative = None
             if code == "relative_death" and family.get(m.pk):
@@ -176,8 +176,9 @@ def load(ctx) -> None:
                     )
                 )
         chongyang = dt.date(year, 10, 14)
-        if chongyang <= end and retirees:
-            for m in rng.sample(retirees, min(len(retirees), round(25 * scale))):
+        elders = ctx.retirees_on(chongyang)
+        if chongyang <= end and elders:
+            for m in rng.sample(elders, min(len(elders), round(25 * scale))):
                 visits.append(
                     WelfareVisit(
                         member=m,
@@ -228,18 +229,18 @@ def load(ctx) -> None:
     pending_retirements_create(school=school, today=today, within_days=60)
 
     # --- Festival distributions ----------------------------------------------------------------------------
-    everyone = [m.pk for m in active] + [m.pk for m in retirees]
     plan = [
-        ("spring", 1, 20, "春节慰问品", "米、油、年货大礼包", Decimal("500"), everyone, "全体在职及退休教职工"),
-        ("summer", 7, 10, "送清凉", "西瓜、绿豆、防暑饮品", Decimal("200"), [m.pk for m in active], "全体在职教职工"),
-        ("mid_autumn", 9, 15, "中秋慰问品", "月饼、水果", Decimal("300"), everyone, "全体在职及退休教职工"),
+        ("spring", 1, 20, "春节慰问品", "米、油、年货大礼包", Decimal("500"), True, "全体在职及退休教职工"),
+        ("summer", 7, 10, "送清凉", "西瓜、绿豆、防暑饮品", Decimal("200"), False, "全体在职教职工"),
+        ("mid_autumn", 9, 15, "中秋慰问品", "月饼、水果", Decimal("300"), True, "全体在职及退休教职工"),
     ]
     recipients = []
     for year in years:
-        for festival, month, day, label, item, value, ids, rule in plan:
+        for festival, month, day, label, item, value, with_retirees, rule in plan:
             when = dt.date(year, month, day)
             if when >= today:
                 continue
+            ids = [m.pk for m in ctx.staff_on(when)] + ([m.pk for m in ctx.retirees_on(when)] if with_retirees else [])
             d = FestivalDistribution.objects.create(
                 organization=school,
                 festival=festival,
@@ -255,19 +256,21 @@ def load(ctx) -> None:
                 DistributionRecipient(distribution=d, member_id=i, value=value, signed=old or rng.random() < 0.6)
                 for i in ids
             )
-        if year == 2021:
+        if dt.date(year, 3, 8) < today:
             d = FestivalDistribution.objects.create(
                 organization=school,
                 festival="womens_day",
-                title="2021年三八节慰问",
-                distributed_on=dt.date(2021, 3, 8),
+                title=f"{year}年三八节慰问",
+                distributed_on=dt.date(year, 3, 8),
                 item="鲜花、护手霜",
                 value_per_person=Decimal("150"),
                 recipient_rule="全体在职女教职工",
                 created_by=chair_user,
             )
             recipients.extend(
-                DistributionRecipient(distribution=d, member_id=m.pk, value=Decimal("150"), signed=True) for m in women
+                DistributionRecipient(distribution=d, member_id=m.pk, value=Decimal("150"), signed=True)
+                for m in ctx.staff_on(dt.date(year, 3, 8))
+                if m.gender == "female"
             )
     DistributionRecipient.objects.bulk_create(recipients, batch_size=5000)
 
@@ -291,7 +294,8 @@ def load(ctx) -> None:
     enrolments, claims = [], []
     for year in years:
         for p in plans:
-            members = women if p.kind == "female_illness" else active
+            staff = ctx.staff_on(dt.date(year, 1, 1)) or active
+            members = [m for m in staff if m.gender == "female"] if p.kind == "female_illness" else staff
             enrolments.extend(PlanEnrollment(plan=p, member_id=m.pk, year=year, premium=p.premium) for m in members)
             for _ in range(rng.randrange(0, 2 + scale)):
                 claimed_on = _date(rng, dt.date(year, 1, 1), min(dt.date(year, 12, 31), today))
@@ -318,8 +322,8 @@ def load(ctx) -> None:
     # --- Health checks ----------------------------------------------------------------------------------------
     participants = []
     for year in years:
-        held = dt.date(year, 11, 10) if year < today.year else None
-        if held is None or held >= today:
+        held = dt.date(year, 11, 10)
+        if held >= today:
             continue
         camp = HealthCheckCampaign.objects.create(
             organization=school,
@@ -329,7 +333,7 @@ def load(ctx) -> None:
             provider="市第一人民医院体检中心",
             cost_per_person=Decimal("450"),
         )
-        takers = [m for m in active if rng.random() < 0.96]
+        takers = [m for m in ctx.staff_on(held) if rng.random() < 0.96]
         participants.extend(
             HealthCheckParticipant(campaign=camp, member_id=m.pk, womens_check=m.gender == "female") for m in takers
         )
@@ -344,7 +348,8 @@ def load(ctx) -> None:
         drive = DonationDrive.objects.create(
             organization=school, kind="one_day", title=f"{year}年“一日捐”爱心捐款", held_on=when, notes="慈善一日捐"
         )
-        for m in active:
+        staff = ctx.staff_on(when)
+        for m in staff:
             if rng.random() < 0.9:
                 donations.append(
                     Donation(drive=drive, member_id=m.pk, amount=Decimal(rng.choice([50, 60, 80, 100, 100, 200])))
@@ -352,27 +357,29 @@ def load(ctx) -> None:
         blood = DonationDrive.objects.create(
             organization=school, kind="blood", title=f"{year}年无偿献血", held_on=dt.date(year, 4, 20)
         )
-        for m in rng.sample(active, min(len(active), 8 * scale)):
+        for m in rng.sample(staff, min(len(staff), rng.randrange(7, 11) * scale)):
             donations.append(Donation(drive=blood, member_id=m.pk, blood_ml=rng.choice([200, 300, 400])))
-        if year == 2021:
+        if dt.date(year, 12, 1) < today:
             charity = DonationDrive.objects.create(
-                organization=school, kind="poverty", title="2021年扶贫济困募捐", held_on=dt.date(2021, 12, 1)
+                organization=school, kind="poverty", title=f"{year}年扶贫济困募捐", held_on=dt.date(year, 12, 1)
             )
-            for m in rng.sample(active, min(len(active), 120 * scale)):
+            givers = ctx.staff_on(dt.date(year, 12, 1))
+            for m in rng.sample(givers, min(len(givers), rng.randrange(100, 140) * scale)):
                 donations.append(Donation(drive=charity, member_id=m.pk, amount=Decimal(rng.choice([50, 100, 200]))))
     Donation.objects.bulk_create(donations, batch_size=5000)
 
     # --- Hardship cases ---------------------------------------------------------------------------------------
     reasons = ["子女患重病，医疗费用负担重", "配偶失业，家庭收入低", "本人患重大疾病", "家庭遭受意外灾害"]
     aids = []
-    for i in range(5 * scale):
-        first = dt.date(ctx.year, 1, 1) if i % 2 == 0 else dt.date(FIRST_YEAR, 1, 1)
-        opened = _date(rng, first, min(dt.date(ctx.year + 1, 12, 31), today - dt.timedelta(days=30)))
-        closed = opened + dt.timedelta(days=rng.randrange(300, 900)) if rng.random() < 0.5 else None
+    n_cases = 2 * scale * len(years)
+    for i in range(n_cases):
+        year = years[i % len(years)]  # new cases every year, the current one up to a month ago
+        opened = _date(rng, dt.date(year, 1, 1), min(dt.date(year, 12, 31), today - dt.timedelta(days=30)))
+        closed = opened + dt.timedelta(days=rng.randrange(300, 900)) if rng.random() < 0.6 else None
         if closed and closed >= today:
             closed = None
         case = HardshipCase.objects.create(
-            member=rng.choice(union_active),
+            member=rng.choice([m for m in ctx.staff_on(opened) if m.is_union_member] or union_active),
             opened_on=opened,
             reason=reasons[i % len(reasons)],
             level=rng.choice(["general", "general", "serious"]),
@@ -398,13 +405,14 @@ def load(ctx) -> None:
     services = []
     kinds_s = list(SERVICE_TEXT)
     for year in years:
+        served = ctx.staff_on(dt.date(year, 1, 1)) or active
         for _ in range(round(18 * scale)):
             kind = rng.choice(kinds_s)
             description, outcome = rng.choice(SERVICE_TEXT[kind])
             when = _date(rng, dt.date(year, 1, 1), min(dt.date(year, 12, 31), today))
             services.append(
                 ServiceRecord(
-                    member=rng.choice(active),
+                    member=rng.choice(served),
                     kind=kind,
                     served_on=when,
                     description=description,

@@ -12,6 +12,8 @@ from welfare.tests.factories import WelfareVisitFactory, occasion
 
 pytestmark = pytest.mark.django_db
 YEAR = (dt.date(2021, 1, 1), dt.date(2021, 12, 31))
+TODAY = dt.date(2026, 11, 28)  # the demo's anchor date; its last full year is 2025
+DEMO_YEAR = (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
 
 
 def test_report_stats_counts_person_times_persons_and_yuan(school, sub_a, sub_b, django_assert_num_queries, settings):
@@ -44,15 +46,18 @@ def test_report_stats_counts_person_times_persons_and_yuan(school, sub_a, sub_b,
 
 
 def test_demo_year_agrees_across_report_ledger_and_distributions(login, django_assert_max_num_queries):
-    (ctx,) = load_demo(scale=1)
-    assert WelfareVisit.objects.filter(member__school=ctx.school, visited_on__year=2021).count() >= 200
+    (ctx,) = load_demo(scale=1, today=TODAY)
+    assert ctx.year == DEMO_YEAR[0].year
+    assert WelfareVisit.objects.filter(member__school=ctx.school, visited_on__year=ctx.year).count() >= 200
     with django_assert_max_num_queries(18):  # 17 + the coverage months (see above)
-        stats = report_stats(organization=ctx.school, start=YEAR[0], end=YEAR[1])
+        stats = report_stats(organization=ctx.school, start=DEMO_YEAR[0], end=DEMO_YEAR[1])
     assert {r["code"] for r in stats["distributions"]["by_festival"]} >= {"spring", "mid_autumn", "summer"}
     assert stats["plans_total"]["claims"] >= 1 and stats["health_checks"]["participants"] > 250
     assert stats["donations"]["by_kind"][0]["label"] == "一日捐" and stats["donations"]["donors"] > 200
     assert stats["hardship"]["opened"] >= 1
-    ledger = login(ctx.users["chair"]).get(reverse("welfare:ledger"), {"start": "2021-01-01", "end": "2021-12-31"})
+    ledger = login(ctx.users["chair"]).get(
+        reverse("welfare:ledger"), {"start": str(DEMO_YEAR[0]), "end": str(DEMO_YEAR[1])}
+    )
     totals = ledger.context["totals"]
     assert (totals["count"], totals["persons"], totals["total"]) == (
         stats["visits"]["count"],

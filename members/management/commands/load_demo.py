@@ -1,5 +1,6 @@
-"""``manage.py load_demo [--scale N] [--district] [--schools N] [--flush]``: build the demo school."""
+"""``manage.py load_demo [--scale N] [--district] [--schools N] [--today YYYY-MM-DD] [--flush]``: build the demo school."""
 
+import datetime as dt
 import time
 
 from django.core.management import call_command
@@ -15,17 +16,23 @@ class Command(BaseCommand):
         parser.add_argument("--scale", type=int, default=1, help="multiply the data (10 gives 3,400 staff per school)")
         parser.add_argument("--district", action="store_true", help="add a district union above several schools")
         parser.add_argument("--schools", type=int, default=3, help="number of schools with --district (default 3)")
+        parser.add_argument(
+            "--today",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="anchor date YYYY-MM-DD: records run over the five years before it (default: today)",
+        )
         parser.add_argument("--flush", action="store_true", help="empty the database first")
         parser.add_argument("--if-empty", action="store_true", help="do nothing (exit 0) when demo data exists")
 
-    def handle(self, *args, scale, district, schools, flush, if_empty, **options):
+    def handle(self, *args, scale, district, schools, today, flush, if_empty, **options):
         if scale < 1 or schools < 1:
             raise CommandError("--scale 和 --schools 必须是正整数")
         if flush:
             call_command("flush", interactive=False, verbosity=0)
         started = time.monotonic()
         try:
-            contexts = load_demo(scale=scale, district=district, schools=schools)
+            contexts = load_demo(scale=scale, district=district, schools=schools, today=today)
         except ValueError as exc:
             if if_empty:
                 self.stdout.write(str(exc).split("。")[0] + "，跳过。")
