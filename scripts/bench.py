@@ -36,7 +36,10 @@ from pathlib import Path
 
 from scripts.harness import PY, ROOT, call_child, free_port, prepare_database, production_env, run
 
-YEAR_START, YEAR_END = "2021-01-01", "2021-12-31"
+# The last full calendar year: the demo is anchored to today (load_demo without --today), so that year
+# has a full year of records, as the report a new user builds first.
+_LAST_YEAR = time.localtime().tm_year - 1
+YEAR_START, YEAR_END = f"{_LAST_YEAR}-01-01", f"{_LAST_YEAR}-12-31"
 
 
 # --------------------------------------------------------------------------- child side
