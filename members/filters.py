@@ -25,6 +25,9 @@ class MemberFilter(django_filters.FilterSet):
         label=_("用工形式"), choices=EmploymentType.choices, empty_label=_("全部用工形式")
     )
     is_union_member = django_filters.BooleanFilter(label=_("工会会员"))
+    on = django_filters.DateFilter(label=_("截至日期"), method="filter_on")
+    joined_after = django_filters.DateFilter(label=_("入会时间起"), field_name="joined_union_on", lookup_expr="gte")
+    joined_before = django_filters.DateFilter(label=_("入会时间止"), field_name="joined_union_on", lookup_expr="lte")
     ordering = django_filters.OrderingFilter(
         label=_("排序"),
         fields=(
@@ -51,6 +54,32 @@ class MemberFilter(django_filters.FilterSet):
     class Meta:
         model = Member
         fields = ["sub_union", "department", "status", "gender", "employment_type", "is_union_member"]
+
+    def filter_queryset(self, queryset):
+        """With ``on=<date>``, status and membership are read as they stood that day (the annual report's
+        figures about people are as of the period's end): 在职 = on the roll then, 退休 = retired by then,
+        会员 = joined and not yet left then. Without it, today's values."""
+        on = self.form.cleaned_data.get("on")
+        if on is None:
+            return super().filter_queryset(queryset)
+        from .report import retired_at, staff_at, union_member_at
+
+        data = dict(self.form.cleaned_data)
+        status, member = data.pop("status", None), data.pop("is_union_member", None)
+        if status == MemberStatus.ACTIVE:
+            queryset = queryset.filter(staff_at(on))
+        elif status == MemberStatus.RETIRED:
+            queryset = queryset.filter(retired_at(on))
+        elif status:
+            queryset = queryset.filter(status=status, status_changed_on__lte=on)
+        if member is True:
+            queryset = queryset.filter(union_member_at(on))
+        elif member is False:
+            queryset = queryset.exclude(union_member_at(on))
+        for name, value in data.items():
+            if name not in ("on",) and name in self.filters:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
 
     def __init__(self, *args, school: Organization | None = None, scope: Organization | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -193,9 +193,11 @@ def by_school_stats(district: Organization, start: dt.date, end: dt.date) -> lis
     return [{"school": r["name"], **{key: r[f"n_{key}"] for key in BY_SCHOOL_KEYS}} for r in rows]
 
 
-# The member list scopes by sub-union (no ``org`` parameter) and lists members as they are now.
+# The member list scopes by sub-union (no ``org`` parameter); ``on=<end>`` makes its status and
+# membership filters read the registry as it stood at the period's end (``MemberFilter``), as the
+# figures count.
 def _members(**params: str) -> Link:
-    return Link("members:list", params, scope="sub_union")
+    return Link("members:list", params, scope="sub_union", as_of=True)
 
 
 ACTIVE = _members(status="active")
@@ -208,7 +210,8 @@ FIGURES = {
     "women": Figure("女教职工", PERSONS, _members(status="active", gender="female")),
     "contract_staff": Figure("编外教职工", PERSONS),
     "retirees": Figure("离退休教职工", PERSONS, _members(status="retired")),
-    "joined": Figure("新入会会员", PERSONS),
+    "joined": Figure("新入会会员", PERSONS, Link(
+        "members:list", scope="sub_union", period=True, period_keys=("joined_after", "joined_before"))),
     "left": Figure("退会会员", PERSONS),
     "sub_unions": Figure("分工会", "个"),
     "groups": Figure("工会小组", "个"),

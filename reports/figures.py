@@ -151,10 +151,12 @@ def figure_url(key: str, *, org: dict, start: str, end: str) -> str:
             query["sub_union"] = org.get("pk")
     else:
         query["org"] = org.get("code", "")
-        if link.period:
-            query.update({"start": start, "end": end})
         if link.year and start:
             query["year"] = str(start)[:4]
+    if link.period:
+        query.update(dict(zip(link.period_keys, (start, end), strict=True)))
+    if link.as_of and end:
+        query["on"] = end
     return f"{url}?{urlencode(query)}" if query else url
 
 

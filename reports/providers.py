@@ -38,8 +38,10 @@ class Link:
     unit reaches the page: ``"org"`` passes ``org=<organisation code>`` (the page narrows to that
     subtree, within the user's own permissions); ``"sub_union"`` passes ``sub_union=<pk>`` only
     when the report's unit is a sub-union (pages that scope by sub-union and have no ``org``).
-    ``period`` passes the report's ``start``/``end``; ``year`` passes ``year=<start's year>``
-    (pages kept per year). Both apply only with ``scope="org"``.
+    ``period`` passes the report's ``start``/``end`` (under the names ``period_keys``, default
+    ``start``/``end``); ``year`` passes ``year=<start's year>`` (pages kept per year, ``scope="org"``
+    only); ``as_of`` passes ``on=<end>``, for lists that can show records as they stood on a day
+    (the member list: figures about people are as of the period's end).
     """
 
     url_name: str
@@ -47,6 +49,8 @@ class Link:
     period: bool = False
     year: bool = False
     scope: str = "org"
+    as_of: bool = False
+    period_keys: tuple[str, str] = ("start", "end")
 
 
 @dataclass(frozen=True)
