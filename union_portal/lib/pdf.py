@@ -38,8 +38,14 @@ FandolFang (a free 仿宋, GPL, from CTeX's Fandol family) for body text when fo
 Noto Serif CJK SC (仿宋, 小标宋 bold), Noto Sans CJK SC (黑体) and AR PL UKai CN or LXGW WenKai (楷体).
 FandolFang is not installed by ``make deps``: Debian ships it only in ``texlive-lang-chinese``, which
 pulls 22 packages and about 265 MB (Installed-Size of the TeX Live base, binaries and CJK fonts) for a
-4 MB font, and TeX Live's fonts are not registered with fontconfig. To use it, copy
-``FandolFang-Regular.otf`` (CTAN ``fonts/fandol``) to ``/usr/local/share/fonts/`` and run ``fc-cache``.
+7 MB font, and TeX Live's fonts are not registered with fontconfig anyway. To use it without TeX Live::
+
+    apt-get download texlive-lang-chinese          # 49 MB .deb, not installed
+    dpkg-deb -x texlive-lang-chinese_*.deb /tmp/tl
+    install -D -m 644 /tmp/tl/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/FandolFang-Regular.otf \
+        /usr/local/share/fonts/fandol/FandolFang-Regular.otf && fc-cache
+
+and restart the workers (the font list is read once per process).
 WeasyPrint embeds (subsets) every font it uses. ``reports.checks`` warns when no CJK font is found.
 
 Security
