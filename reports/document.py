@@ -201,12 +201,14 @@ class _Ctx:
         if not isinstance(rows, list) or not rows:
             return None
         data = [(_field(row, label_field), F.to_decimal(_field(row, value_field)) or 0) for row in rows]
+        caption = spec.caption
         if label_field == "month":
-            data = month_series(data)
+            data, grain = month_series(data)
+            caption = caption.replace("按月", f"按{grain}")
         data = [(str(label or "—"), value) for label, value in data]
         if not any(v for _, v in data):
             return None
-        return Chart(spec.caption, bar_chart_svg(data, unit=unit), [(lbl, self.cell(v, unit)) for lbl, v in data])
+        return Chart(caption, bar_chart_svg(data, unit=unit), [(lbl, self.cell(v, unit)) for lbl, v in data])
 
 
 BY_SCHOOL_COLUMNS = (
@@ -234,33 +236,34 @@ def _field(row, name: str):
 MAX_BARS = 12
 
 
-def month_series(data: list[tuple[object, object]]) -> list[tuple[str, object]]:
+def month_series(data: list[tuple[object, object]]) -> tuple[list[tuple[str, object]], str]:
     """Monthly values (``(first day of month as date or "YYYY-MM-DD", value)``) labelled for a chart.
 
+    Returns ``(rows, grain)``, grain "月", "季度" or "年" (the caption's 按月 becomes 按<grain>).
     Up to 12 months stay months ("3月", or "2021年9月" when the period crosses a year); a longer
     period is summed into quarters ("2021年第3季度"), and more than 12 quarters into years ("2021年"),
     so a five-year term's chart has five bars, not sixty. Values are summed as given (yuan or counts).
+    Labels that are not months are returned as they are.
     """
     months = []
     for label, value in data:
         text = str(label or "")
         if not re.match(r"\d{4}-\d{2}", text):
-            return [(str(lbl or "—"), v) for lbl, v in data]
+            return [(str(lbl or "—"), v) for lbl, v in data], "月"
         months.append((int(text[:4]), int(text[5:7]), value))
-    years = {y for y, _, _ in months}
     if len(months) <= MAX_BARS:
-        if len(years) <= 1:
-            return [(f"{m}月", v) for _, m, v in months]
-        return [(f"{y}年{m}月", v) for y, m, v in months]
+        if len({y for y, _, _ in months}) <= 1:
+            return [(f"{m}月", v) for _, m, v in months], "月"
+        return [(f"{y}年{m}月", v) for y, m, v in months], "月"
     quarters: dict[tuple[int, int], object] = {}
     for y, m, v in months:
         quarters[(y, (m - 1) // 3 + 1)] = quarters.get((y, (m - 1) // 3 + 1), 0) + v
     if len(quarters) <= MAX_BARS:
-        return [(f"{y}年第{q}季度", v) for (y, q), v in sorted(quarters.items())]
+        return [(f"{y}年第{q}季度", v) for (y, q), v in sorted(quarters.items())], "季度"
     totals: dict[int, object] = {}
     for y, _, v in months:
         totals[y] = totals.get(y, 0) + v
-    return [(f"{y}年", v) for y, v in sorted(totals.items())]
+    return [(f"{y}年", v) for y, v in sorted(totals.items())], "年"
 
 
 #: Drawing size in CSS px (96 per inch): 560 px = 148 mm, inside the 156 mm text block.

@@ -98,12 +98,20 @@ def test_demo_report_docx_has_headings_odd_even_footers_and_chart_pictures(tmp_p
 
 def test_long_periods_group_months_into_quarters_then_years():
     months = [(f"{y}-{m:02d}-01", 1) for y in (2021, 2022) for m in range(1, 13)]
-    assert D.month_series(months[:12])[0] == ("1月", 1)
-    assert D.month_series(months[8:20])[0] == ("2021年9月", 1)
-    quarters = D.month_series(months)
-    assert quarters[0] == ("2021年第1季度", 3) and len(quarters) == 8
+    assert D.month_series(months[:12]) == ([(f"{m}月", 1) for m in range(1, 13)], "月")
+    assert D.month_series(months[8:20])[0][0] == ("2021年9月", 1)
+    quarters, grain = D.month_series(months)
+    assert quarters[0] == ("2021年第1季度", 3) and len(quarters) == 8 and grain == "季度"
     five_years = [(f"{y}-{m:02d}-01", 1) for y in range(2021, 2026) for m in range(1, 13)]
-    assert D.month_series(five_years) == [(f"{y}年", 12) for y in range(2021, 2026)]
+    assert D.month_series(five_years) == ([(f"{y}年", 12) for y in range(2021, 2026)], "年")
+
+
+def test_a_five_year_chart_is_captioned_by_year():
+    snapshot = {"figures": {"current": {"welfare": {"visits_by_month": [
+        {"month": f"{y}-{m:02d}-01", "total": "100.00"} for y in range(2021, 2026) for m in range(1, 13)
+    ]}}}}  # fmt: skip
+    chart = D._Ctx(snapshot, links=False).chart("welfare.visits_by_month")
+    assert chart.caption == "慰问支出（按年）" and [r[0] for r in chart.rows] == [f"{y}年" for y in range(2021, 2026)]
 
 
 def test_chart_is_drawn_within_the_text_block_and_shorter_than_a_page():
