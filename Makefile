@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
-SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-arphic-ukai poppler-utils gettext
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-arphic-ukai poppler-utils gettext libcairo2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

@@ -712,3 +712,40 @@ class AppraisalResult(models.Model):
     def good_rate(self) -> Decimal | None:
         """(优秀 + 称职) / 有效票, %."""
         return percent(self.excellent + self.competent, self.total)
+
+
+class CompilationFile(models.Model):
+    """The 提案汇编 PDF of one session, rendered once per content.
+
+    ``content_hash`` is the SHA-256 of the book's HTML (``congress/compilation.html``): any change to
+    what prints (a proposal, a reply, a rating, the session) gives a new hash and a new file; the same
+    content is served from the stored file. Rendered in the background by ``congress.tasks``.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("排队中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    session = models.ForeignKey(
+        CongressSession, verbose_name=_("会议"), on_delete=models.CASCADE, related_name="compilation_files"
+    )
+    content_hash = models.CharField(max_length=64)
+    html = models.TextField(blank=True, help_text="the page to render; emptied once the file is stored")
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to="congress/compilations/%Y/", blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    renders = models.PositiveIntegerField(default=0, help_text="how many times the file was rendered")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("提案汇编文件")
+        verbose_name_plural = _("提案汇编文件")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "content_hash"], name="congress_compilation_unique_content")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} {self.status}"

@@ -30,6 +30,7 @@ from .models import (
     ACTION_LABELS,
     Appraisal,
     AppraisalResult,
+    CompilationFile,
     Congress,
     CongressSession,
     CoSignature,
@@ -1001,3 +1002,56 @@ def can_act(user, proposal: Proposal) -> dict[str, bool]:
         "close": committee and st == S.REPLIED,
         "committee": committee,
     }
+
+
+# --- 提案汇编: one stored PDF per content --------------------------------------------------------------
+
+
+@transaction.atomic
+def compilation_request(*, session: CongressSession, html: str) -> tuple[CompilationFile, bool]:
+    """The stored 提案汇编 for this exact page (``html``), created when new.
+
+    Returns ``(book, needs_render)``: ``needs_render`` is True when the row is new, failed before,
+    or lost its file; the caller then hands ``book.pk`` to ``congress.tasks.render_compilation`` once
+    this transaction has committed. Identical content (same SHA-256 of the HTML) never renders twice.
+    """
+    import hashlib
+
+    content_hash = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    book, created = CompilationFile.objects.get_or_create(
+        session=session, content_hash=content_hash, defaults={"html": html}
+    )
+    if created:
+        return book, True
+    if book.status == CompilationFile.Status.FAILED or (book.status == CompilationFile.Status.DONE and not book.file):
+        book.status, book.error, book.html = CompilationFile.Status.PENDING, "", html
+        book.save(update_fields=["status", "error", "html"])
+        return book, True
+    return book, False
+
+
+@transaction.atomic
+def compilation_store(*, book_id: int, pdf: bytes) -> bool:
+    """Save the rendered PDF on its row (DONE, HTML emptied) and drop the session's older books.
+
+    Returns False when the row is gone or another worker stored it first. Older books' files are
+    deleted after the commit, once their rows are gone.
+    """
+    from django.core.files.base import ContentFile
+    from django.db.models import F
+
+    book = CompilationFile.objects.select_for_update().filter(pk=book_id).first()
+    if book is None or (book.status == CompilationFile.Status.DONE and book.file):
+        return False
+    book.file.save(f"proposal-book-{book.session_id}-{book.content_hash[:12]}.pdf", ContentFile(pdf), save=False)
+    book.status, book.html, book.error, book.finished_at = CompilationFile.Status.DONE, "", "", timezone.now()
+    book.save(update_fields=["file", "status", "html", "error", "finished_at"])
+    CompilationFile.objects.filter(pk=book.pk).update(renders=F("renders") + 1)
+    older = CompilationFile.objects.filter(session_id=book.session_id, status=CompilationFile.Status.DONE).exclude(
+        pk=book.pk
+    )
+    files = [old.file for old in older if old.file]
+    older.delete()
+    for stale in files:
+        transaction.on_commit(lambda f=stale: f.storage.delete(f.name))
+    return True

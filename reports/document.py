@@ -200,15 +200,15 @@ class _Ctx:
         rows = F.lookup(self.current, key) or []
         if not isinstance(rows, list) or not rows:
             return None
-        data = []
-        for row in rows:
-            label = _field(row, label_field)
-            if label_field == "month" and isinstance(label, str):
-                label = f"{int(label[5:7])}月"
-            data.append((str(label or "—"), F.to_decimal(_field(row, value_field)) or 0))
+        data = [(_field(row, label_field), F.to_decimal(_field(row, value_field)) or 0) for row in rows]
+        caption = spec.caption
+        if label_field == "month":
+            data, grain = month_series(data)
+            caption = caption.replace("按月", f"按{grain}")
+        data = [(str(label or "—"), value) for label, value in data]
         if not any(v for _, v in data):
             return None
-        return Chart(spec.caption, bar_chart_svg(data, unit=unit), [(lbl, self.cell(v, unit)) for lbl, v in data])
+        return Chart(caption, bar_chart_svg(data, unit=unit), [(lbl, self.cell(v, unit)) for lbl, v in data])
 
 
 BY_SCHOOL_COLUMNS = (
@@ -230,26 +230,86 @@ def _field(row, name: str):
     return None
 
 
+#: Most bars a chart draws per period kind before grouping into the next coarser one: 12 months,
+#: then 12 quarters (three years), then years. 12 bars are 274 px (73 mm) high, so a chart with its
+#: caption always fits the 225 mm text block and never runs into the page number.
+MAX_BARS = 12
+
+
+def month_series(data: list[tuple[object, object]]) -> tuple[list[tuple[str, object]], str]:
+    """Monthly values (``(first day of month as date or "YYYY-MM-DD", value)``) labelled for a chart.
+
+    Returns ``(rows, grain)``, grain "月", "季度" or "年" (the caption's 按月 becomes 按<grain>).
+    Up to 12 months stay months ("3月", or "2021年9月" when the period crosses a year); a longer
+    period is summed into quarters ("2021年第3季度"), and more than 12 quarters into years ("2021年"),
+    so a five-year term's chart has five bars, not sixty. Values are summed as given (yuan or counts).
+    Labels that are not months are returned as they are.
+    """
+    months = []
+    for label, value in data:
+        text = str(label or "")
+        if not re.match(r"\d{4}-\d{2}", text):
+            return [(str(lbl or "—"), v) for lbl, v in data], "月"
+        months.append((int(text[:4]), int(text[5:7]), value))
+    if len(months) <= MAX_BARS:
+        if len({y for y, _, _ in months}) <= 1:
+            return [(f"{m}月", v) for _, m, v in months], "月"
+        return [(f"{y}年{m}月", v) for y, m, v in months], "月"
+    quarters: dict[tuple[int, int], object] = {}
+    for y, m, v in months:
+        quarters[(y, (m - 1) // 3 + 1)] = quarters.get((y, (m - 1) // 3 + 1), 0) + v
+    if len(quarters) <= MAX_BARS:
+        return [(f"{y}年第{q}季度", v) for (y, q), v in sorted(quarters.items())], "季度"
+    totals: dict[int, object] = {}
+    for y, _, v in months:
+        totals[y] = totals.get(y, 0) + v
+    return [(f"{y}年", v) for y, v in sorted(totals.items())], "年"
+
+
+#: Drawing size in CSS px (96 per inch): 560 px = 148 mm, inside the 156 mm text block.
+CHART_WIDTH = 560
+CHART_FONT = 12
+MAX_DRAWN = 30
+
+
 def bar_chart_svg(data: list[tuple[str, object]], *, unit: str) -> str:
-    """A horizontal bar chart as inline SVG (labels escaped; no script, no external references)."""
-    width, label_w, bar_h, gap = 560, 150, 16, 6
+    """A horizontal bar chart as inline SVG (labels escaped; no script, no external references).
+
+    ``data``: ``(label, value)`` pairs, value a number in ``unit`` (元 prints as money). The drawing is
+    ``CHART_WIDTH`` px wide (within the GB/T text block); the label column is as wide as the longest
+    label (at most 14 characters, longer ones are cut), and the value column holds the formatted value.
+    More than ``MAX_DRAWN`` bars are cut (30 bars are 670 px, 177 mm), so the drawing and its caption
+    stay shorter than the 225 mm text block.
+    """
+    data = list(data)[:MAX_DRAWN]
+    bar_h, gap = 16, 6
+    labels = [escape(str(label)[:14]) for label, _ in data]
+    shown = [F.format_money(v) if unit == "元" else f"{F.format_number(v)}{unit}" for _, v in data]
+    label_w = max((_text_width(str(label)[:14]) for label, _ in data), default=0) + 12
+    value_w = max((_text_width(s) for s in shown), default=0) + 8
     height = len(data) * (bar_h + gap) + 10
     top = max((float(v) for _, v in data), default=0) or 1
+    span = max(CHART_WIDTH - label_w - value_w, 40)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-        'role="img" font-size="12" font-family="Noto Sans CJK SC, sans-serif">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{CHART_WIDTH}" height="{height}" '
+        f'viewBox="0 0 {CHART_WIDTH} {height}" role="img" font-size="{CHART_FONT}" '
+        'font-family="Noto Sans CJK SC, sans-serif">'
     ]
-    for i, (label, value) in enumerate(data):
+    for i, (label, (_, value), text) in enumerate(zip(labels, data, shown, strict=True)):
         y = 5 + i * (bar_h + gap)
-        w = (width - label_w - 90) * float(value) / top
-        shown = F.format_money(value) if unit == "元" else f"{F.format_number(value)}{unit}"
+        w = span * max(float(value), 0) / top
         parts.append(
-            f'<text x="{label_w - 6}" y="{y + bar_h - 3}" text-anchor="end">{escape(label[:14])}</text>'
+            f'<text x="{label_w - 6}" y="{y + bar_h - 3}" text-anchor="end">{label}</text>'
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="#8b1a1a"/>'
-            f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 3}">{escape(shown)}</text>'
+            f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 3}">{escape(text)}</text>'
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _text_width(text: str) -> int:
+    """Approximate drawn width in px at ``CHART_FONT``: CJK and full-width characters one em, others 0.6 em."""
+    return int(sum(CHART_FONT if ord(c) > 0x2E80 else CHART_FONT * 0.6 for c in text)) + 1
 
 
 def build(snapshot: dict, *, links: bool = False) -> Document:
@@ -334,6 +394,12 @@ def item_html(item) -> SafeString:
 
 FONT_BODY = "仿宋_GB2312"
 FONT_BODY_FALLBACK = "Noto Serif CJK SC"
+#: Heading levels as Word styles, so Word's navigation pane lists them: (style, 东亚 font) —
+#: 一、 in 黑体, （一） in 楷体, both 16 pt regular like the PDF (GB/T 9704).
+HEADING_STYLES = {1: ("Heading 1", "黑体"), 2: ("Heading 2", "楷体_GB2312")}
+LINE_PT = 28.9  # 22 lines in the 225 mm text block
+PAGE_NUMBER_FONT = "宋体"
+CHART_DPI = 200
 
 
 def _set_font(run, east_asian: str, size_pt: float, bold: bool = False):
@@ -352,18 +418,31 @@ def _set_font(run, east_asian: str, size_pt: float, bold: bool = False):
         fonts.set(qn(attr), east_asian)
 
 
-def _page_number_footer(section):
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+def _style_headings(out) -> None:
+    """Restyle Word's built-in Heading 1/2 as GB/T headings: 16 pt, black, regular, 黑体/楷体, indented 2 chars."""
+    from docx.shared import Pt, RGBColor
+
+    for style_name, font in HEADING_STYLES.values():
+        style = out.styles[style_name]
+        _set_font(style, font, 16)
+        style.font.italic = False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        fmt = style.paragraph_format
+        fmt.line_spacing = Pt(LINE_PT)
+        fmt.space_before = fmt.space_after = Pt(0)
+        fmt.first_line_indent = Pt(32)
+        fmt.keep_with_next = True
+
+
+def _page_number(paragraph) -> None:
+    """Append "— PAGE —" (a PAGE field) in 4号 宋体 to ``paragraph``."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = paragraph.add_run("— ")
-    _set_font(run, "宋体", 14)
+    _set_font(paragraph.add_run("— "), PAGE_NUMBER_FONT, 14)
     for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
         r = paragraph.add_run()
-        _set_font(r, "宋体", 14)
+        _set_font(r, PAGE_NUMBER_FONT, 14)
         if kind:
             el = OxmlElement("w:fldChar")
             el.set(qn("w:fldCharType"), kind)
@@ -372,26 +451,60 @@ def _page_number_footer(section):
             el.set(qn("xml:space"), "preserve")
             el.text = text
         r._element.append(el)
-    run = paragraph.add_run(" —")
-    _set_font(run, "宋体", 14)
+    _set_font(paragraph.add_run(" —"), PAGE_NUMBER_FONT, 14)
 
 
-def to_docx(doc: Document) -> bytes:
-    """The same structure as the PDF, in Word: GB/T margins and fonts, page numbers in the footer."""
-    from docx import Document as Docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
-    from docx.shared import Mm, Pt
+def _page_number_footers(out, section, *, cover: bool) -> None:
+    """GB/T page numbers: odd pages right, even pages left, inset one character; none on a cover page."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
 
-    out = Docx()
-    sec = out.sections[0]
-    sec.page_width, sec.page_height = Mm(210), Mm(297)
-    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
-    _page_number_footer(sec)
+    out.settings.odd_and_even_pages_header_footer = True
+    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        footer.is_linked_to_previous = False
+        paragraph = footer.paragraphs[0]
+        paragraph.alignment = align
+        if align == WD_ALIGN_PARAGRAPH.RIGHT:
+            paragraph.paragraph_format.right_indent = Pt(14)
+        else:
+            paragraph.paragraph_format.left_indent = Pt(14)
+        _page_number(paragraph)
+    if cover:
+        section.different_first_page_header_footer = True
+        section.first_page_footer.is_linked_to_previous = False
 
-    def para(text_runs, *, font=FONT_BODY, size=16, align=None, indent=True, bold=False):
-        p = out.add_paragraph()
+
+def chart_png(svg: str, *, dpi: int = CHART_DPI) -> bytes:
+    """The chart's SVG (``bar_chart_svg``) as PNG bytes at ``dpi`` (CairoSVG; the SVG has no external refs)."""
+    import cairosvg
+
+    return cairosvg.svg2png(bytestring=svg.encode("utf-8"), dpi=dpi, scale=dpi / 96, unsafe=False)
+
+
+def _row_props(row, *, header: bool = False) -> None:
+    """Keep a table row whole on one page; a header row is also repeated at the top of every page."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tr_pr = row._tr.get_or_add_trPr()
+    for tag in ("w:cantSplit", "w:tblHeader") if header else ("w:cantSplit",):
+        el = OxmlElement(tag)
+        el.set(qn("w:val"), "true")
+        tr_pr.append(el)
+
+
+class _DocxWriter:
+    """Writes a ``Document`` into a python-docx document with the GB/T layout of the PDF."""
+
+    def __init__(self, out):
+        self.out = out
+
+    def para(self, text_runs, *, font=FONT_BODY, size=16, align=None, indent=True, bold=False, style=None):
+        from docx.shared import Pt
+
+        p = self.out.add_paragraph(style=style)
         fmt = p.paragraph_format
-        fmt.line_spacing = Pt(28.9)
+        fmt.line_spacing = Pt(LINE_PT)
         fmt.space_after = Pt(0)
         if indent:
             fmt.first_line_indent = Pt(size * 2)
@@ -401,43 +514,105 @@ def to_docx(doc: Document) -> bytes:
             _set_font(p.add_run(text), font, size, bold)
         return p
 
-    if doc.show_cover:
-        para([doc.title], font="方正小标宋简体", size=26, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-        para([doc.organization, "  ", doc.date], align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-        out.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    para([doc.title], font="方正小标宋简体", size=22, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    for line in (doc.subtitle, doc.speaker, doc.date):
-        if line:
-            para([line], font="楷体_GB2312", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-    para([doc.salutation], indent=False)
-    fonts = {1: "黑体", 2: "楷体_GB2312"}
+    def heading(self, text_runs, level: int):
+        style, font = HEADING_STYLES[level]
+        return self.para(text_runs, font=font, style=style)
 
-    def write(item):
-        if isinstance(item, Paragraph):
-            para([r.text for r in item.runs], font=fonts.get(item.level, FONT_BODY))
-        elif isinstance(item, (Table, Chart)):
-            caption = item.caption
-            headers = item.headers if isinstance(item, Table) else ["项目", "数值"]
-            rows = item.rows if isinstance(item, Table) else [list(r) for r in item.rows]
-            para([caption], font="黑体", size=12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
-            table = out.add_table(rows=1, cols=len(headers))
-            table.style = "Table Grid"
-            for cell, text in zip(table.rows[0].cells, headers, strict=False):
+    def caption(self, text: str, *, before_table: bool):
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Pt
+
+        p = self.para([text], font="黑体", size=12, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        p.paragraph_format.line_spacing = Pt(18)
+        p.paragraph_format.keep_with_next = before_table  # a table's caption stays with the table
+        p.paragraph_format.space_after = Pt(4 if before_table else 10)
+        return p
+
+    def table(self, item: Table) -> None:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+        self.caption(item.caption, before_table=True)
+        table = self.out.add_table(rows=1, cols=len(item.headers))
+        table.style = "Table Grid"
+        header = table.rows[0]
+        _row_props(header, header=True)
+        for cell, text in zip(header.cells, item.headers, strict=False):
+            cell.text = ""
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _set_font(cell.paragraphs[0].add_run(text), "黑体", 12)
+        for row in item.rows:
+            new = table.add_row()
+            _row_props(new)
+            for i, (cell, text) in enumerate(zip(new.cells, row, strict=False)):
                 cell.text = ""
-                _set_font(cell.paragraphs[0].add_run(text), "黑体", 12)
-            for row in rows:
-                cells = table.add_row().cells
-                for cell, text in zip(cells, row, strict=False):
-                    cell.text = ""
-                    _set_font(cell.paragraphs[0].add_run(str(text)), FONT_BODY, 12)
+                # as in the PDF: the first column is text, the others are numbers, right-aligned
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if i == 0 else WD_ALIGN_PARAGRAPH.RIGHT
+                _set_font(cell.paragraphs[0].add_run(str(text)), FONT_BODY, 12)
 
+    def chart(self, item: Chart) -> None:
+        from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.shared import Mm, Pt
+
+        p = self.out.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.keep_with_next = True
+        p.paragraph_format.space_before = Pt(6)
+        width = int(re.search(r'width="(\d+)"', item.svg).group(1))
+        p.add_run().add_picture(io.BytesIO(chart_png(item.svg)), width=Mm(min(width * 25.4 / 96, 156)))
+        self.caption(item.caption, before_table=False)
+
+    def item(self, item) -> None:
+        if isinstance(item, Paragraph):
+            runs = [r.text for r in item.runs]
+            if item.level in HEADING_STYLES:
+                self.heading(runs, item.level)
+            else:
+                self.para(runs)
+        elif isinstance(item, Table):
+            self.table(item)
+        elif isinstance(item, Chart):
+            self.chart(item)
+
+
+def to_docx(doc: Document) -> bytes:
+    """The same structure as the PDF, in Word (bytes of a .docx).
+
+    GB/T 9704 page (A4, margins 37/35/28/26 mm) and fonts; section titles and 一、/（一） lines use
+    Word's Heading 1/2 styles (黑体/楷体), so the navigation pane lists them; page numbers "— N —"
+    right on odd pages and left on even pages (none on the cover); tables with a repeated header row
+    and right-aligned numbers; charts as PNG pictures (CairoSVG) with their caption; the date in
+    parentheses under the title, as in the PDF.
+    """
+    from docx import Document as Docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+    from docx.shared import Mm
+
+    out = Docx()
+    sec = out.sections[0]
+    sec.page_width, sec.page_height = Mm(210), Mm(297)
+    sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = Mm(37), Mm(35), Mm(28), Mm(26)
+    _style_headings(out)
+    _page_number_footers(out, sec, cover=doc.show_cover)
+    w = _DocxWriter(out)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+
+    if doc.show_cover:
+        w.para([doc.title], font="方正小标宋简体", size=26, align=center, indent=False)
+        w.para([doc.organization], align=center, indent=False)
+        w.para([doc.date], align=center, indent=False)
+        out.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    w.para([doc.title], font="方正小标宋简体", size=22, align=center, indent=False)
+    for line in (doc.subtitle, doc.speaker, f"（{doc.date}）" if doc.date else ""):
+        if line:
+            w.para([line], font="楷体_GB2312", align=center, indent=False)
+    w.para([doc.salutation], indent=False)
     for item in doc.opening:
-        write(item)
+        w.item(item)
     for section in doc.sections:
         if section.heading:
-            para([section.heading], font="黑体")
+            w.heading([section.heading], 1)
         for item in section.items:
-            write(item)
+            w.item(item)
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_GET
 from members.models import AuditEntry
 from union_portal.lib.audit import audit
 from union_portal.lib.exports import attachment, xlsx_response
-from union_portal.lib.pdf import html_to_pdf
 
-from .. import selectors
-from ..models import CoSignature, Proposal
+from .. import selectors, services
+from ..models import CompilationFile, CoSignature, Proposal
 from ..permissions import require_congress_admin
+from ..tasks import enqueue_compilation
 
 EXPORT_HEADERS = ["立案号", "案由", "类别", "提案人", "附议人", "状态", "建议承办部门", "主办部门", "协办部门",
                   "答复期限", "首次答复", "评价", "办理轮次", "提交时间"]  # fmt: skip
@@ -74,18 +74,27 @@ def session_export(request, pk: int):
 def session_compilation(request, pk: int):
     """提案汇编: one PDF of the session's accepted proposals with their replies.
 
-    Rendered by the shared WeasyPrint service (``union_portal.lib.pdf.html_to_pdf``, GB/T 9704
-    layout and fonts). Accepted proposals are public to the school, so any member may download it.
+    The page is rendered to HTML here (cheap); the PDF (WeasyPrint, ``union_portal.lib.pdf``) is made
+    once per content in the background (``congress.tasks``) and stored, so repeated requests read the
+    stored file. While it renders (Redis worker), a page that refreshes itself answers 202; without
+    Redis the task runs eagerly and the first request already gets the PDF. Accepted proposals are
+    public to the school, so any member may download it.
     """
     session = selectors.get_session_for_user(request.user, pk)
     proposals = selectors.compilation_proposals(session)
     html = render_to_string(
         "congress/compilation.html",
-        {"session": session, "proposals": proposals, "stats": selectors.session_stats(session),
-         "today": timezone.localdate()},
-    )  # fmt: skip
-    pdf = html_to_pdf(html, base_url=request.build_absolute_uri("/"))
+        {"session": session, "proposals": proposals, "stats": selectors.session_stats(session)},
+    )
+    book, needs_render = services.compilation_request(session=session, html=html)
+    if needs_render:
+        enqueue_compilation(book.pk)
+        book.refresh_from_db()
+    if book.status != CompilationFile.Status.DONE or not book.file:
+        return render(request, "congress/compilation_pending.html", {"session": session, "book": book}, status=202)
     audit(request, AuditEntry.Action.DOWNLOAD, session, summary=f"下载{session.name}提案汇编")
+    with book.file.open("rb") as stored:
+        pdf = stored.read()
     return attachment(
         HttpResponse(pdf, content_type="application/pdf"), f"proposal-book-session-{session.pk}.pdf", inline=True
     )

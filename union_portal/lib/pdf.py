@@ -34,7 +34,18 @@ add to it. The classes and elements the stylesheet styles:
 Page numbers "— 1 —" (14 pt) sit under the text block, odd pages right, even pages left.
 
 Fonts: the commercial 仿宋_GB2312 / 方正小标宋 / 黑体 / 楷体_GB2312 are used when installed; otherwise
+FandolFang (a free 仿宋, GPL, from CTeX's Fandol family) for body text when fontconfig knows it, then
 Noto Serif CJK SC (仿宋, 小标宋 bold), Noto Sans CJK SC (黑体) and AR PL UKai CN or LXGW WenKai (楷体).
+FandolFang is not installed by ``make deps``: Debian ships it only in ``texlive-lang-chinese``, which
+pulls 22 packages and about 265 MB (Installed-Size of the TeX Live base, binaries and CJK fonts) for a
+7 MB font, and TeX Live's fonts are not registered with fontconfig anyway. To use it without TeX Live::
+
+    apt-get download texlive-lang-chinese          # 49 MB .deb, not installed
+    dpkg-deb -x texlive-lang-chinese_*.deb /tmp/tl
+    install -D -m 644 /tmp/tl/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/FandolFang-Regular.otf \
+        /usr/local/share/fonts/fandol/FandolFang-Regular.otf && fc-cache
+
+and restart the workers (the font list is read once per process).
 WeasyPrint embeds (subsets) every font it uses. ``reports.checks`` warns when no CJK font is found.
 
 Security
@@ -184,8 +195,8 @@ def installed_font_families() -> frozenset[str] | None:
 def cjk_fonts_available() -> list[str]:
     """The free or commercial CJK families the stylesheet can use that are installed."""
     families = installed_font_families() or frozenset()
-    wanted = ["Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai CN", "LXGW WenKai", "FangSong", "仿宋_GB2312",
-              "SimHei", "KaiTi"]
+    wanted = ["Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai CN", "LXGW WenKai", "FandolFang", "FangSong",
+              "仿宋_GB2312", "SimHei", "KaiTi"]
     return [name for name in wanted if name.lower() in families]
 
 
