@@ -293,6 +293,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000, minimum=1)
 IMPORT_MAX_UNZIPPED_BYTES = env_int("IMPORT_MAX_UNZIPPED_BYTES", 100 * 1024 * 1024, minimum=1024)
+# Uploaded import files (every ID and bank number of a school) are deleted after this many days
+# (union_portal.lib.imports.import_files_purge, run by manage.py purge_expired).
+IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 30, minimum=1)
 
 # --- E-mail -------------------------------------------------------------------
 if env.str("EMAIL_URL", default=""):
