@@ -24,6 +24,7 @@ from ..access import (
     can_see_sensitive_identity,
     get_member_for_user,
     has_role,
+    has_school_role,
     member_of,
     nodes_for,
     require_manager,
@@ -132,7 +133,7 @@ def member_export(request):
     require_manager(request.user)
     scope, school = _scope_for_list(request.user)
     rows = _filtered_members(request, scope, school)[2].order_by("staff_no")
-    full_ids = has_role(request.user, Role.CHAIR, within=scope)
+    full_ids = has_school_role(request.user, Role.CHAIR, within=scope)  # never a district role
     headers = [
         "工号",
         "姓名",
