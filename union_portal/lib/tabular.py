@@ -315,8 +315,8 @@ def _find_header(numbered, lookup: dict[str, str], label) -> tuple[Table, dict[i
     raise TableFileError(f"没有找到表头行，请确认前几行中有列名（例如：{label}）")
 
 
-# Reading stops after this many blank rows in a row (the data has ended; Excel's "used range" can
-# run on for a million styled blank rows), and refuses a sheet with more cells than this in all.
+# Reading refuses a sheet with this many blank rows in a row (an inflated "used range": a million
+# styled blank rows cost minutes to walk) or with more cells than this in all, without reading on.
 MAX_BLANK_RUN = 1000
 MAX_CELLS = 2_000_000
 
@@ -324,8 +324,8 @@ MAX_CELLS = 2_000_000
 def _read_rows(numbered, table: Table, positions: dict[int, str]) -> None:
     """Append the non-blank rows after the header to ``table.rows``, within the read limits.
 
-    Limits: ``settings.IMPORT_MAX_ROWS`` data rows; ``MAX_BLANK_RUN`` consecutive blank rows end the
-    data; ``MAX_CELLS`` cells read in all. Text cells pass ``text.clean_text`` (the portal's rule for
+    Limits: ``settings.IMPORT_MAX_ROWS`` data rows; ``MAX_BLANK_RUN`` consecutive blank rows;
+    ``MAX_CELLS`` cells read in all. Text cells pass ``text.clean_text`` (the portal's rule for
     accepted text). Raises ``TableFileError`` (Chinese) past a limit.
     """
     limit = settings.IMPORT_MAX_ROWS
@@ -337,7 +337,7 @@ def _read_rows(numbered, table: Table, positions: dict[int, str]) -> None:
         if _is_blank(row):
             blank_run += 1
             if blank_run >= MAX_BLANK_RUN:
-                break
+                raise TableFileError(f"表格中有连续 {MAX_BLANK_RUN} 行以上的空白行，请删除多余的空行后另存再上传")
             continue
         blank_run = 0
         table.rows.append((index, {key: _cell(row[pos]) if pos < len(row) else None

@@ -138,14 +138,16 @@ def test_an_inflating_spreadsheet_is_refused_before_its_xml_is_parsed(monkeypatc
     assert opened == []  # refused from the zip directory alone
 
 
-def test_blank_rows_end_the_data_and_the_reading(monkeypatch):
+def test_a_long_run_of_blank_rows_is_refused_without_reading_on(monkeypatch):
     data = _xlsx_with_blank_rows(tabular.MAX_BLANK_RUN * 5)  # small enough to pass the inflation check
     seen = []
     real = tabular._is_blank
     monkeypatch.setattr(tabular, "_is_blank", lambda row: seen.append(1) or real(row))
-    table = tabular.read_table(data, "roster.xlsx", ALIASES)
-    assert [r for _n, r in table.rows] == [{"name": "张三", "staff_no": "S1"}]
-    assert len(seen) <= tabular.MAX_BLANK_RUN + 5  # stopped after the blank run, not at the end of the sheet
+    with pytest.raises(tabular.TableFileError) as err:
+        tabular.read_table(data, "roster.xlsx", ALIASES)
+    assert "空白行" in str(err.value)
+    assert len(seen) <= tabular.MAX_BLANK_RUN + 5  # refused at the end of the blank run, not of the sheet
+    assert len(tabular.read_table(_xlsx_with_blank_rows(10), "roster.xlsx", ALIASES).rows) == 1  # a few are fine
 
 
 def test_imported_text_is_cleaned():
