@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, Organization
+from union_portal.lib.text import CleanTextMixin
 
 from .models import Activity, Award, GroupSession, Honor, InterestGroup, Match, SubUnionFund, Team
 from .services import photo_limits
@@ -40,7 +41,7 @@ def _indent(o: Organization) -> str:
     return ("　" * max(o.depth - 2, 0)) + o.name
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(CleanTextMixin, forms.ModelForm):
     """Create or edit an activity; the organiser must be a unit the user manages."""
 
     class Meta:
@@ -113,7 +114,7 @@ class MemberByStaffNoField(forms.CharField):
         return found[0]
 
 
-class HonorForm(forms.ModelForm):
+class HonorForm(CleanTextMixin, forms.ModelForm):
     member_ref = MemberByStaffNoField(label=_("获得者（工号或姓名）"), required=False)
 
     class Meta:
@@ -151,7 +152,7 @@ class HonorForm(forms.ModelForm):
         return honor
 
 
-class AwardForm(forms.ModelForm):
+class AwardForm(CleanTextMixin, forms.ModelForm):
     member_ref = MemberByStaffNoField(label=_("获奖人（工号或姓名）"), required=False)
 
     class Meta:
@@ -215,7 +216,7 @@ class AwardForm(forms.ModelForm):
         return award
 
 
-class PhotoForm(forms.Form):
+class PhotoForm(CleanTextMixin, forms.Form):
     image = forms.FileField(label=_("照片"), help_text=_("JPG、PNG 或 WebP，上传后自动压缩"))
     caption = forms.CharField(label=_("说明"), max_length=100, required=False)
 
@@ -227,7 +228,7 @@ class PhotoForm(forms.Form):
         return f
 
 
-class TeamForm(forms.ModelForm):
+class TeamForm(CleanTextMixin, forms.ModelForm):
     players = forms.ModelMultipleChoiceField(
         label=_("队员"), queryset=Member.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 8})
     )
@@ -252,7 +253,7 @@ class TeamForm(forms.ModelForm):
         return name
 
 
-class MatchForm(forms.ModelForm):
+class MatchForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Match
         fields = ["round_name", "played_on", "home", "away", "home_score", "away_score", "note"]
@@ -271,7 +272,7 @@ class MatchForm(forms.ModelForm):
         return data
 
 
-class SubUnionFundForm(forms.ModelForm):
+class SubUnionFundForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = SubUnionFund
         fields = ["organization", "year", "allocation", "note"]
@@ -299,7 +300,7 @@ class SubUnionFundForm(forms.ModelForm):
         return data
 
 
-class InterestGroupForm(forms.ModelForm):
+class InterestGroupForm(CleanTextMixin, forms.ModelForm):
     leader_ref = MemberByStaffNoField(label=_("负责人（工号或姓名）"), required=False)
 
     class Meta:
@@ -332,7 +333,7 @@ class InterestGroupForm(forms.ModelForm):
         return group
 
 
-class GroupSessionForm(forms.ModelForm):
+class GroupSessionForm(CleanTextMixin, forms.ModelForm):
     attendees = forms.ModelMultipleChoiceField(
         label=_("出勤成员"), queryset=Member.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )

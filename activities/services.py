@@ -39,6 +39,10 @@ from .models import (
 
 PHOTO_MAX_PIXELS = 1600  # longest side after resizing
 PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+# Largest source image decoded, in pixels (width × height, read from the file's header before any
+# decoding): a 40-megapixel photo decodes to about 120 MB; a 169-megapixel PNG of 481 KB would take a
+# worker to 1.5 GB. Pillow's own guard (Image.MAX_IMAGE_PIXELS) only warns below twice its limit.
+PHOTO_MAX_SOURCE_PIXELS = 40_000_000
 
 
 class RegistrationError(ValidationError):
@@ -179,18 +183,22 @@ def photo_limits() -> tuple[int, int]:
 def resize_image(data: bytes) -> bytes:
     """Validate an image with Pillow and return it as a JPEG no larger than ``PHOTO_MAX_PIXELS``.
 
-    Raises ``ValidationError`` (Chinese message) for anything Pillow cannot read
-    as JPEG, PNG or WebP, or for decompression bombs.
+    The size is checked from the header before anything is decoded (``PHOTO_MAX_SOURCE_PIXELS``).
+    The JPEG written is a fresh image: no EXIF, comment, XMP or ICC segment of the upload survives
+    (a phone photo's EXIF holds the place and time it was taken). Raises ``ValidationError``
+    (Chinese message) for anything Pillow cannot read as JPEG, PNG or WebP, or for too many pixels.
     """
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
         with Image.open(io.BytesIO(data)) as probe:
             fmt = probe.format
+            _check_pixels(*probe.size)
             probe.verify()
         if fmt not in PHOTO_FORMATS:
             raise ValidationError("只支持 JPG、PNG 或 WebP 格式的照片。")
         with Image.open(io.BytesIO(data)) as img:
+            img.draft("RGB", (PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))  # JPEG: decode at a reduced scale
             img = ImageOps.exif_transpose(img)
             img.thumbnail((PHOTO_MAX_PIXELS, PHOTO_MAX_PIXELS))
             if img.mode not in ("RGB", "L"):
@@ -198,11 +206,21 @@ def resize_image(data: bytes) -> bytes:
                 rgba = img.convert("RGBA")
                 background.paste(rgba, mask=rgba.split()[-1])
                 img = background
+            clean = Image.new("RGB", img.size)
+            clean.paste(img.convert("RGB"))  # pixels only: no info (comment, exif, xmp, icc) carried over
             out = io.BytesIO()
-            img.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+            clean.save(out, "JPEG", quality=85, optimize=True)
             return out.getvalue()
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
         raise ValidationError("无法识别该图片文件，请上传 JPG、PNG 或 WebP 格式的照片。") from None
+
+
+def _check_pixels(width: int, height: int) -> None:
+    """Refuse a source image above ``PHOTO_MAX_SOURCE_PIXELS`` (raises ``ValidationError``)."""
+    if width * height > PHOTO_MAX_SOURCE_PIXELS:
+        raise ValidationError(
+            f"图片像素过多（{width}×{height}），请缩小到 {PHOTO_MAX_SOURCE_PIXELS // 10_000} 万像素以内后再上传。"
+        )
 
 
 @transaction.atomic

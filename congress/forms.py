@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
 from members.models import Department
+from union_portal.lib.text import CleanTextMixin
 
 from .models import (
     Congress,
@@ -22,7 +23,7 @@ from .models import (
 )
 
 
-class ProposalForm(forms.ModelForm):
+class ProposalForm(CleanTextMixin, forms.ModelForm):
     """案由, category, reasons, measures, suggested department; optionally as a delegation (集体提案)."""
 
     collective = forms.BooleanField(label=_("以代表团名义提出（集体提案）"), required=False)
@@ -53,11 +54,11 @@ class ProposalForm(forms.ModelForm):
         return title
 
 
-class AttachmentForm(forms.Form):
+class AttachmentForm(CleanTextMixin, forms.Form):
     file = forms.FileField(label=_("附件"), help_text=_("PDF、Word、Excel 或 JPG/PNG，单个不超过 5 MB"))
 
 
-class InviteForm(forms.Form):
+class InviteForm(CleanTextMixin, forms.Form):
     representatives = forms.ModelMultipleChoiceField(
         label=_("邀请附议人（正式代表）"), queryset=Representative.objects.none()
     )
@@ -79,7 +80,7 @@ class InviteForm(forms.Form):
         field.widget.attrs["size"] = 8
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(CleanTextMixin, forms.Form):
     """The committee's review: 立案 / 不立案 / 并案 / 转为意见建议."""
 
     DECISIONS = [
@@ -114,7 +115,7 @@ class DecisionForm(forms.Form):
         return data
 
 
-class AssignForm(forms.Form):
+class AssignForm(CleanTextMixin, forms.Form):
     lead_department = forms.ModelChoiceField(label=_("主办部门"), queryset=Department.objects.none())
     co_departments = forms.ModelMultipleChoiceField(
         label=_("协办部门"), queryset=Department.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
@@ -137,17 +138,17 @@ class AssignForm(forms.Form):
         return data
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(label=_("理由"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(CleanTextMixin, forms.Form):
     text = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 6}))
     measures = forms.CharField(label=_("办理措施"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     planned_completion = forms.DateField(label=_("计划完成时间"), required=False, widget=DateInput())
 
 
-class RateForm(forms.Form):
+class RateForm(CleanTextMixin, forms.Form):
     rating = forms.ChoiceField(label=_("您对答复的评价"), choices=Rating.choices, widget=forms.RadioSelect)
     comment = forms.CharField(
         label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}), help_text=_("选择“不满意”时必填")
@@ -160,18 +161,18 @@ class RateForm(forms.Form):
         return data
 
 
-class CloseForm(forms.Form):
+class CloseForm(CleanTextMixin, forms.Form):
     note = forms.CharField(label=_("办结说明"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class SuggestionForm(forms.ModelForm):
+class SuggestionForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Suggestion
         fields = ["title", "content"]
         widgets = {"content": forms.Textarea(attrs={"rows": 6})}
 
 
-class ForwardForm(forms.Form):
+class ForwardForm(CleanTextMixin, forms.Form):
     department = forms.ModelChoiceField(label=_("转办部门"), queryset=Department.objects.none())
 
     def __init__(self, *args, school, **kwargs):
@@ -179,11 +180,11 @@ class ForwardForm(forms.Form):
         self.fields["department"].queryset = Department.objects.filter(school=school)
 
 
-class SuggestionReplyForm(forms.Form):
+class SuggestionReplyForm(CleanTextMixin, forms.Form):
     reply = forms.CharField(label=_("答复"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
-class MotionForm(forms.Form):
+class MotionForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("表决事项"), max_length=200)
     description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     voted_on = forms.DateField(label=_("表决日期"), required=False, widget=DateInput())
@@ -195,7 +196,7 @@ class MotionForm(forms.Form):
     )
 
 
-class TallyForm(forms.Form):
+class TallyForm(CleanTextMixin, forms.Form):
     """应到/实到 and 赞成/反对/弃权 for one clause; impossible numbers are refused."""
 
     expected = forms.IntegerField(label=_("应到"), min_value=0)
@@ -220,12 +221,12 @@ class TallyForm(forms.Form):
         return data
 
 
-class AppraisalForm(forms.Form):
+class AppraisalForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("评议名称"), max_length=200, initial="学校领导班子成员民主评议")
     ballots = forms.IntegerField(label=_("有效票数"), min_value=1)
 
 
-class AppraisalResultForm(forms.Form):
+class AppraisalResultForm(CleanTextMixin, forms.Form):
     leader_name = forms.CharField(label=_("被评议人"), max_length=50)
     position = forms.CharField(label=_("职务"), max_length=100, required=False)
     excellent = forms.IntegerField(label=_("优秀"), min_value=0)
@@ -247,7 +248,7 @@ class AppraisalResultForm(forms.Form):
         return data
 
 
-class RepresentativeForm(forms.Form):
+class RepresentativeForm(CleanTextMixin, forms.Form):
     staff_no = forms.CharField(label=_("工号"), max_length=32)
     kind = forms.ChoiceField(label=_("代表类别"), choices=Representative.Kind.choices)
     delegation = forms.ModelChoiceField(label=_("代表团"), queryset=None, required=False)
@@ -257,7 +258,7 @@ class RepresentativeForm(forms.Form):
         self.fields["delegation"].queryset = congress.delegations.all()
 
 
-class CongressSettingsForm(forms.ModelForm):
+class CongressSettingsForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Congress
         fields = ["start_date", "end_date", "min_cosigners", "pass_base", "reply_deadline_days"]
@@ -270,7 +271,7 @@ class CongressSettingsForm(forms.ModelForm):
         return data
 
 
-class SessionForm(forms.ModelForm):
+class SessionForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = CongressSession
         fields = ["number", "date", "collection_opens", "collection_closes"]
@@ -287,7 +288,7 @@ class SessionForm(forms.ModelForm):
         return data
 
 
-class CategoryForm(forms.ModelForm):
+class CategoryForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = ProposalCategory
         fields = ["name", "sort_order", "is_active"]

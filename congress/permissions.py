@@ -13,7 +13,14 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from members.access import SCHOOL_MANAGER_ROLES, has_role, member_of, role_assignments, scope_q
+from members.access import (
+    SCHOOL_MANAGER_ROLES,
+    district_scope_q,
+    has_role,
+    member_of,
+    role_assignments,
+    school_scope_q,
+)
 from members.models import Organization, Role
 
 from .models import PUBLIC_STATUSES, Congress, CoSignature, Proposal, Representative
@@ -77,13 +84,16 @@ def is_proposer(user, proposal: Proposal) -> bool:
 def proposals_visible_q(user) -> Q:
     """A ``Q`` over ``Proposal`` for what ``user`` may read.
 
-    Committee, chair and committee members: everything in their school(s).
+    Committee, chair and committee members: everything in their school(s); at a district node, only
+    published proposals (the district rule, ``members.access``).
     Handlers: proposals handed to their department (lead or co). Proposers and
     invited co-signers: their own. Everybody in the school: published ones.
     """
-    q = scope_q(user, "session__congress__school", *READ_ALL_ROLES)
+    q = school_scope_q(user, "session__congress__school", *READ_ALL_ROLES)
     if getattr(user, "is_superuser", False):
         return q
+    # District roles: published proposals only, never drafts or attachments under review (members.access).
+    q |= district_scope_q(user, "session__congress__school", *READ_ALL_ROLES) & Q(status__in=PUBLIC_STATUSES)
     depts = handler_department_ids(user)
     if depts:
         co = Proposal.co_departments.through.objects.filter(department_id__in=depts).values("proposal_id")

@@ -11,6 +11,21 @@ Role sets used across the portal:
 - ``MANAGER_ROLES`` (chair, committee, sub-union chair): manage records in their subtree.
 - ``SCHOOL_MANAGER_ROLES`` (chair, committee): whole-school management.
 Superusers see everything.
+
+**District roles** (any role held at a ``district`` node, e.g. the 区教育工会主席) are a deliberate,
+narrower rule (README, "What the district union sees"): a district union needs counts and finished
+reports, not the schools' personal records. Over the schools below it a district role:
+
+- reads counts, lists and each school's main figures (the pages its manager role opens), and
+  finished (定稿) reports with their versions and files;
+- never sees a full ID number or bank account (``can_see_sensitive_identity``), nor sensitive
+  welfare details (``welfare.access.can_see_sensitive`` counts school-level roles only);
+- never reads a proposal that is not yet published (drafts, co-signing, awaiting review) nor its
+  attachments (``congress.permissions.proposals_visible_q``), nor a school's draft report;
+- never changes a school's report (``reports.selectors.can_edit``): only the district's own.
+
+``has_school_role`` and ``school_scope_q`` are ``has_role`` and ``scope_q`` with district-level
+assignments left out; ``district_scope_q`` is the subtree below the user's district nodes.
 """
 
 from __future__ import annotations
@@ -57,6 +72,48 @@ def has_role(user, *roles: str, within: Organization | None = None) -> bool:
         if ra.role in wanted and (within is None or within.path.startswith(ra.organization.path)):
             return True
     return False
+
+
+def is_district(node: Organization | None) -> bool:
+    """True for a district node (区教育工会), whose roles follow the district rule (module docstring)."""
+    return node is not None and node.kind == Organization.Kind.DISTRICT
+
+
+def has_school_role(user, *roles: str, within: Organization | None = None) -> bool:
+    """``has_role`` counting only assignments at a school or below: a district role never qualifies.
+
+    Used where the district rule withholds something (full ID and bank numbers, changes to a
+    school's records). Superusers always pass.
+    """
+    if getattr(user, "is_superuser", False):
+        return True
+    wanted = set(roles or ALL_ROLES)
+    return any(
+        ra.role in wanted and not is_district(ra.organization)
+        and (within is None or within.path.startswith(ra.organization.path))
+        for ra in role_assignments(user)
+    )
+
+
+def school_scope_q(user, field: str, *roles: str) -> Q:
+    """``scope_q`` over the user's school-level (non-district) nodes only; superusers get everything."""
+    if getattr(user, "is_superuser", False):
+        return Q()
+    q = Q(pk__in=[])
+    for node in nodes_for(user, *roles):
+        if not is_district(node):
+            q |= Q(**{f"{field}__path__startswith": node.path})
+    return q
+
+
+def district_scope_q(user, field: str, *roles: str) -> Q:
+    """Rows whose ``field`` (an ``Organization`` FK path) lies below a district node where the user holds
+    ``roles``; matches nothing for users without a district role."""
+    q = Q(pk__in=[])
+    for node in nodes_for(user, *roles):
+        if is_district(node):
+            q |= Q(**{f"{field}__path__startswith": node.path})
+    return q
 
 
 def nodes_for(user, *roles: str) -> list[Organization]:
@@ -190,9 +247,9 @@ def can_see_sensitive_identity(user, member: Member) -> bool:
     """Whether the full ID number and bank account may be shown (PIPL: necessity).
 
     Allowed: the member themself, and the roles named in ``settings.SENSITIVE_ID_ROLES``
-    (default: the chair) over the member's subtree.
+    (default: the chair) held at the member's school or below (never a district role).
     """
     me = member_of(user)
     if me is not None and me.pk == member.pk:
         return True
-    return has_role(user, *settings.SENSITIVE_ID_ROLES, within=member.organization)
+    return has_school_role(user, *settings.SENSITIVE_ID_ROLES, within=member.organization)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from union_portal.lib import tabular
+from union_portal.lib.text import CleanTextMixin
 
 from .idcard import normalize_id_number
 from .models import Consent, Department, FamilyMember, Member, Organization
@@ -17,7 +19,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class MemberForm(forms.ModelForm):
+class MemberForm(CleanTextMixin, forms.ModelForm):
     """Create or edit a staff member within one school.
 
     ``school`` limits the unit and department choices; 工号 must be unique in it.
@@ -54,6 +56,7 @@ class MemberForm(forms.ModelForm):
     def __init__(self, *args, school: Organization, scope: Organization, show_sensitive: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.school = school
+        self.show_sensitive = show_sensitive  # the inputs hold the full ID and bank number (an audited read)
         self.fields["organization"].queryset = scope.subtree().order_by("path")
         self.fields["organization"].label_from_instance = lambda o: ("　" * max(o.depth - 2, 0)) + o.name
         self.fields["department"].queryset = Department.objects.filter(school=school)
@@ -74,14 +77,14 @@ class MemberForm(forms.ModelForm):
         return staff_no
 
 
-class FamilyMemberForm(forms.ModelForm):
+class FamilyMemberForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = FamilyMember
         fields = ["relation", "name", "gender", "birth_date"]
         widgets = {"birth_date": DateInput()}
 
 
-class RosterUploadForm(forms.Form):
+class RosterUploadForm(CleanTextMixin, forms.Form):
     """Upload of a roster spreadsheet (.xlsx or .csv) within the size limit."""
 
     file = forms.FileField(
@@ -92,14 +95,11 @@ class RosterUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(_("文件超过 %(mb)d MB 的上限") % {"mb": settings.UPLOAD_MAX_BYTES // 1048576})
-        if not upload.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("只支持 .xlsx 和 .csv 文件"))
+        tabular.validate_upload(upload)
         return upload
 
 
-class ConsentForm(forms.ModelForm):
+class ConsentForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Consent
         fields = ["purpose", "consented_on", "note"]

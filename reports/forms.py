@@ -3,10 +3,12 @@ import datetime as dt
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from union_portal.lib.text import CleanTextMixin
+
 from .models import AnnualReport, PeriodKind
 
 
-class ReportCreateForm(forms.Form):
+class ReportCreateForm(CleanTextMixin, forms.Form):
     organization = forms.ModelChoiceField(label=_("组织"), queryset=None, empty_label=None)
     period_kind = forms.ChoiceField(label=_("期间"), choices=PeriodKind.choices, initial=PeriodKind.CALENDAR_YEAR)
     year = forms.IntegerField(
@@ -44,7 +46,7 @@ class ReportCreateForm(forms.Form):
         return data
 
 
-class ReportHeaderForm(forms.ModelForm):
+class ReportHeaderForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = AnnualReport
         fields = ["title", "subtitle", "speaker", "report_date", "salutation", "opening", "show_cover", "show_toc"]
@@ -54,5 +56,5 @@ class ReportHeaderForm(forms.ModelForm):
         }
 
 
-class SectionAddForm(forms.Form):
+class SectionAddForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("标题"), max_length=100)

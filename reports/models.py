@@ -172,6 +172,9 @@ class ReportExport(models.Model):
     renders = models.PositiveIntegerField(default=0, help_text="how many times the file was rendered")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when a worker starts rendering (or the task is queued again): an export still pending or
+    # running past ``settings.REPORT_EXPORT_STALE_SECONDS`` after it has lost its worker.
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from members.access import has_role, scope_q
+from members.access import (
+    district_scope_q,
+    has_role,
+    has_school_role,
+    is_district,
+    nodes_for,
+    school_scope_q,
+    scope_q,
+)
 from members.models import Organization, Role
 
 from .models import AnnualReport, ReportExport, ReportSection, ReportVersion
@@ -15,8 +23,14 @@ READ_ROLES = (Role.CHAIR, Role.COMMITTEE, Role.PROPOSAL_COMMITTEE)
 
 
 def can_edit(user, report: AnnualReport) -> bool:
-    """Chair or committee over the report's unit (a sub-union chair for a sub-union's own report)."""
-    if has_role(user, *EDIT_ROLES, within=report.organization):
+    """Chair or committee over the report's unit (a sub-union chair for a sub-union's own report).
+
+    A district role edits only the district's own report, never a school's (the district rule,
+    ``members.access``).
+    """
+    if has_school_role(user, *EDIT_ROLES, within=report.organization):
+        return True
+    if is_district(report.organization) and has_role(user, *EDIT_ROLES, within=report.organization):
         return True
     return report.organization.kind == Organization.Kind.SUB_UNION and has_role(
         user, Role.SUB_UNION_CHAIR, within=report.organization
@@ -24,7 +38,10 @@ def can_edit(user, report: AnnualReport) -> bool:
 
 
 def reports_visible_to(user) -> QuerySet[AnnualReport]:
-    q = scope_q(user, "organization", *READ_ROLES) | scope_q(user, "organization", Role.SUB_UNION_CHAIR)
+    """Reports the user may read: those of their subtrees; below a district node only finished (定稿) ones."""
+    q = (school_scope_q(user, "organization", *READ_ROLES) | scope_q(user, "organization", Role.SUB_UNION_CHAIR)
+         | Q(organization__in=[n for n in nodes_for(user, *READ_ROLES) if is_district(n)])
+         | (district_scope_q(user, "organization", *READ_ROLES) & Q(status=AnnualReport.Status.FINAL)))
     return AnnualReport.objects.filter(q).select_related("organization", "created_by")
 
 
@@ -71,13 +88,10 @@ def organizations_for_new_report(user) -> QuerySet[Organization]:
 
 
 def _org_q(user):
-    from django.db.models import Q
-
-    from members.access import nodes_for
-
+    """Units whose report the user may write: their subtrees; at a district node, the district itself."""
     if getattr(user, "is_superuser", False):
         return Q()
     q = Q(pk__in=[])
     for node in nodes_for(user, *EDIT_ROLES):
-        q |= Q(path__startswith=node.path)
+        q |= Q(pk=node.pk) if is_district(node) else Q(path__startswith=node.path)
     return q

@@ -374,7 +374,8 @@ def export_request(*, report: AnnualReport, fmt: str, acting_user, version: Repo
     """The export of this exact content in this format: reused when it exists, else queued once.
 
     Returns ``(export, queued)``. Content is the finalised version's snapshot, or the draft's
-    current snapshot; identical content (same hash) never renders twice.
+    current snapshot; identical content (same hash) never renders twice. A failed export, or a
+    stale one (``export_is_stale``: its worker died), is queued again.
     """
     if fmt not in ExportFormat.values:
         raise ValueError("不支持的格式。")
@@ -389,14 +390,32 @@ def export_request(*, report: AnnualReport, fmt: str, acting_user, version: Repo
         defaults={"version": version, "snapshot": snapshot, "requested_by": acting_user},
     )
     queued = False
-    if export.status == ReportExport.Status.FAILED or (export.status == ReportExport.Status.DONE and not export.file):
+    if (export.status == ReportExport.Status.FAILED or (export.status == ReportExport.Status.DONE and not export.file)
+            or export_is_stale(export)):
         export.status, export.progress, export.error = ReportExport.Status.PENDING, 0, ""
-        export.save(update_fields=["status", "progress", "error"])
+        export.started_at = timezone.now()
+        export.save(update_fields=["status", "progress", "error", "started_at"])
         created = True
     if created:
         transaction.on_commit(lambda: _enqueue_render(export.pk))
         queued = True
     return export, queued
+
+
+def export_is_stale(export: ReportExport, *, now: dt.datetime | None = None) -> bool:
+    """True for an export pending or running longer than ``settings.REPORT_EXPORT_STALE_SECONDS``.
+
+    Counted from ``started_at`` (set when queued again and when a worker starts), else ``created_at``.
+    No live task can run that long (the hard time limit has passed), so its worker is gone: a killed
+    Celery main process leaves the row "running" with no one to finish or fail it.
+    """
+    from django.conf import settings
+
+    if export.status not in (ReportExport.Status.PENDING, ReportExport.Status.RUNNING) or export.pk is None:
+        return False
+    since = export.started_at or export.created_at
+    limit = dt.timedelta(seconds=settings.REPORT_EXPORT_STALE_SECONDS)
+    return since is not None and (now or timezone.now()) - since > limit
 
 
 QUEUE_DOWN_MESSAGE = "后台生成服务（任务队列 Redis）暂时无法连接。导出请求已保存，请稍后返回报告页再次点击导出重试。"

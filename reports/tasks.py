@@ -4,7 +4,10 @@
 live records), does nothing when the file is already there, and writes the file and the DONE state
 together. ``acks_late`` + ``reject_on_worker_lost`` let Redis hand the task to another worker if this
 one dies mid-render (the visibility timeout in settings is twice the hard limit); the soft limit
-marks the export failed with a message instead of leaving it pending.
+marks the export failed with a message instead of leaving it pending. If the worker's main process
+is killed, no one marks the export: ``services.export_request`` finds it stale once
+``settings.REPORT_EXPORT_STALE_SECONDS`` (the hard limit plus a margin) have passed since it started,
+and queues it again.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ def _progress(pk: int, value: int, status: str | None = None) -> None:
     fields = {"progress": value}
     if status:
         fields["status"] = status
+    if status == ReportExport.Status.RUNNING:
+        fields["started_at"] = timezone.now()  # the stale-export check counts from here
     ReportExport.objects.filter(pk=pk).exclude(status=ReportExport.Status.DONE).update(**fields)
 
 

@@ -213,6 +213,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000)  # KiB
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": REPORT_TASK_TIME_LIMIT * 2}
+# An export still "running" (or "pending") this long after it started cannot be alive any more (the
+# hard limit has passed): a killed worker's main process left it. Asking for it again requeues it
+# (reports.services.export_request) instead of waiting for the visibility timeout. Tied to the limit.
+REPORT_EXPORT_STALE_SECONDS = REPORT_TASK_TIME_LIMIT + 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
 
@@ -293,6 +297,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20_000, minimum=1)
 IMPORT_MAX_UNZIPPED_BYTES = env_int("IMPORT_MAX_UNZIPPED_BYTES", 100 * 1024 * 1024, minimum=1024)
+# Uploaded import files (every ID and bank number of a school) are deleted after this many days
+# (union_portal.lib.imports.import_files_purge, run by manage.py purge_expired).
+IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 30, minimum=1)
 
 # --- E-mail -------------------------------------------------------------------
 if env.str("EMAIL_URL", default=""):

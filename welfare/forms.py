@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import FamilyMember, Member, Organization
+from union_portal.lib import tabular
+from union_portal.lib.text import CleanTextMixin
 
 from .models import (
     AidClaim,
@@ -74,7 +76,7 @@ class MemberRefMixin:
         return self.cleaned_data["member_ref"]
 
 
-class VisitForm(MemberRefMixin, forms.Form):
+class VisitForm(CleanTextMixin, MemberRefMixin, forms.Form):
     """The quick 登记慰问 form: pre-fillable, phone friendly, keeps every input on error."""
 
     member_ref = forms.CharField(
@@ -157,7 +159,7 @@ class VisitForm(MemberRefMixin, forms.Form):
         return data
 
 
-class LifeEventForm(MemberRefMixin, forms.Form):
+class LifeEventForm(CleanTextMixin, MemberRefMixin, forms.Form):
     """登记事件: a hospitalisation, birth, bereavement … becomes a pending visit."""
 
     member_ref = forms.CharField(label=_("教职工"), max_length=60, help_text=_("工号或姓名"))
@@ -171,7 +173,7 @@ class LifeEventForm(MemberRefMixin, forms.Form):
         self.member = None
 
 
-class DistributionForm(forms.Form):
+class DistributionForm(CleanTextMixin, forms.Form):
     festival = forms.ChoiceField(label=_("节日"), choices=Festival.choices)
     title = forms.CharField(label=_("名称"), max_length=100, help_text=_("如：2024年春节慰问品发放"))
     distributed_on = forms.DateField(label=_("发放日期"), widget=DateInput())
@@ -190,7 +192,7 @@ class DistributionForm(forms.Form):
         self.fields["sub_union"].queryset = scope.subtree().filter(kind=Organization.Kind.SUB_UNION)
 
 
-class RuleSetForm(forms.Form):
+class RuleSetForm(CleanTextMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     effective_from = forms.DateField(label=_("生效日期"), widget=DateInput())
     source = forms.CharField(label=_("依据"), max_length=200, required=False)
@@ -207,7 +209,7 @@ class RuleSetForm(forms.Form):
         return {o.code: self.cleaned_data.get(f"cap_{o.code}") for o in self.occasions}
 
 
-class ClaimForm(MemberRefMixin, forms.ModelForm):
+class ClaimForm(CleanTextMixin, MemberRefMixin, forms.ModelForm):
     member_ref = forms.CharField(label=_("申请人"), max_length=60, help_text=_("工号或姓名"))
 
     class Meta:
@@ -223,7 +225,7 @@ class ClaimForm(MemberRefMixin, forms.ModelForm):
         self.order_fields(["member_ref", "plan", "claimed_on", "claimed_amount", "notes"])
 
 
-class HardshipCaseForm(MemberRefMixin, forms.ModelForm):
+class HardshipCaseForm(CleanTextMixin, MemberRefMixin, forms.ModelForm):
     member_ref = forms.CharField(label=_("困难职工"), max_length=60, help_text=_("工号或姓名"))
 
     class Meta:
@@ -238,19 +240,19 @@ class HardshipCaseForm(MemberRefMixin, forms.ModelForm):
         self.order_fields(["member_ref", "opened_on", "reason", "level", "notes"])
 
 
-class HardshipAidForm(forms.Form):
+class HardshipAidForm(CleanTextMixin, forms.Form):
     paid_on = forms.DateField(label=_("发放日期"), widget=DateInput())
     amount = money_field(_("帮扶金（元）"), required=True)
     funding_source = forms.ChoiceField(label=_("经费来源"), choices=FundingSource.choices)
     notes = forms.CharField(label=_("备注"), max_length=200, required=False)
 
 
-class HardshipCloseForm(forms.Form):
+class HardshipCloseForm(CleanTextMixin, forms.Form):
     closed_on = forms.DateField(label=_("脱困日期"), widget=DateInput())
     notes = forms.CharField(label=_("说明"), max_length=200, required=False)
 
 
-class ServiceForm(MemberRefMixin, forms.ModelForm):
+class ServiceForm(CleanTextMixin, MemberRefMixin, forms.ModelForm):
     member_ref = forms.CharField(label=_("教职工"), max_length=60, help_text=_("工号或姓名"))
 
     class Meta:
@@ -265,7 +267,7 @@ class ServiceForm(MemberRefMixin, forms.ModelForm):
         self.order_fields(["member_ref", "kind", "served_on", "description", "outcome"])
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(CleanTextMixin, forms.ModelForm):
     enroll_year = forms.IntegerField(label=_("参保年度"), min_value=2000, max_value=2100, required=False)
     enroll_women_only = forms.BooleanField(label=_("仅女职工参保"), required=False)
 
@@ -275,7 +277,7 @@ class PlanForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-class CampaignForm(forms.Form):
+class CampaignForm(CleanTextMixin, forms.Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     held_on = forms.DateField(label=_("体检日期"), widget=DateInput())
     provider = forms.CharField(label=_("体检机构"), max_length=100, required=False)
@@ -283,14 +285,14 @@ class CampaignForm(forms.Form):
     include_retirees = forms.BooleanField(label=_("包括退休教职工"), required=False)
 
 
-class DriveForm(forms.ModelForm):
+class DriveForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = DonationDrive
         fields = ["kind", "title", "held_on", "notes"]
         widgets = {"held_on": DateInput(), "notes": forms.Textarea(attrs={"rows": 2})}
 
 
-class DonationForm(MemberRefMixin, forms.Form):
+class DonationForm(CleanTextMixin, MemberRefMixin, forms.Form):
     member_ref = forms.CharField(label=_("捐助人"), max_length=60, help_text=_("工号或姓名"))
     amount = money_field(_("金额（元）"))
     blood_ml = forms.IntegerField(label=_("献血量（毫升）"), required=False, min_value=0, max_value=2000)
@@ -301,11 +303,10 @@ class DonationForm(MemberRefMixin, forms.Form):
         self.member = None
 
 
-class ImportUploadForm(forms.Form):
+class ImportUploadForm(CleanTextMixin, forms.Form):
     file = forms.FileField(label=_("慰问台账文件（.xlsx 或 .csv）"))
 
     def clean_file(self):
         f = self.cleaned_data["file"]
-        if not f.name.lower().endswith((".xlsx", ".csv")):
-            raise forms.ValidationError(_("只支持 .xlsx 和 .csv 文件"))
+        tabular.validate_upload(f)  # the same size and type check as the roster upload
         return f

@@ -90,15 +90,22 @@ def ledger_totals(qs: QuerySet[WelfareVisit]) -> dict:
 
 
 def pending_for(user, *, today: dt.date, limit: int = 10) -> tuple[list[PendingVisit], int, int]:
-    """Open pending visits in the user's manager scope: (first ``limit`` by due date, open count, overdue count)."""
+    """Open pending visits in the user's manager scope: (first ``limit`` by due date, open count, overdue count).
+
+    The counts cover every open pending visit in scope; the rows listed leave out those of a sensitive
+    (health-related) occasion unless the user may read the member's sensitive records (``sensitive_q``:
+    a district role, for example, sees them only in the counts).
+    """
     from members.access import MANAGER_ROLES, scope_q
+
+    from .access import sensitive_q
 
     qs = PendingVisit.objects.filter(
         scope_q(user, "member__organization", *MANAGER_ROLES), status=PendingVisit.Status.OPEN
     )
     counts = qs.aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
     rows = list(
-        qs.select_related("member__organization__parent", "occasion", "family_member").order_by("due_on", "pk")[:limit]
+        qs.filter(~Q(occasion__is_sensitive=True) | sensitive_q(user)).select_related("member__organization__parent", "occasion", "family_member").order_by("due_on", "pk")[:limit]
     )
     for row in rows:
         row.is_overdue = row.due_on < today

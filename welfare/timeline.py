@@ -37,6 +37,7 @@ def entries(request, member) -> list[dict]:
                 "detail": "，".join(parts),
                 "url": reverse("welfare:visit_detail", args=[v.pk]),
                 "app": "送温暖",
+                "sensitive": v.occasion.is_sensitive,  # audited by the page (union_portal.lib.audit)
             }
         )
     if sensitive_ok:
@@ -49,6 +50,7 @@ def entries(request, member) -> list[dict]:
                     "detail": f"{c.get_status_display()}" + (f"，赔付 {c.paid_amount:.0f} 元" if c.paid_amount else ""),
                     "url": reverse("welfare:claim_detail", args=[c.pk]),
                     "app": "送温暖",
+                    "sensitive": True,
                 }
             )
         for h in HardshipCase.objects.filter(member=member)[:20]:
@@ -60,6 +62,7 @@ def entries(request, member) -> list[dict]:
                     "detail": f"{h.get_level_display()}，{h.get_status_display()}",
                     "url": reverse("welfare:hardship_detail", args=[h.pk]),
                     "app": "送温暖",
+                    "sensitive": True,
                 }
             )
     for s in ServiceRecord.objects.filter(member=member)[:50]:

@@ -24,6 +24,7 @@ from ..access import (
     can_see_sensitive_identity,
     get_member_for_user,
     has_role,
+    has_school_role,
     member_of,
     nodes_for,
     require_manager,
@@ -132,7 +133,7 @@ def member_export(request):
     require_manager(request.user)
     scope, school = _scope_for_list(request.user)
     rows = _filtered_members(request, scope, school)[2].order_by("staff_no")
-    full_ids = has_role(request.user, Role.CHAIR, within=scope)
+    full_ids = has_school_role(request.user, Role.CHAIR, within=scope)  # never a district role
     headers = [
         "工号",
         "姓名",
@@ -189,8 +190,8 @@ def member_detail(request, pk: int):
     """
     member = get_member_for_user(request.user, pk)
     show_sensitive = can_see_sensitive_identity(request.user, member)
-    if show_sensitive and (member.id_number or member.bank_account):
-        audit_sensitive_read(request, member, member=member, summary=f"查看 {member.name} 的身份证号/银行账号")
+    timeline = registry.member_timeline(request, member)
+    _audit_member_page(request, member, show_ids=show_sensitive, timeline=timeline)
     return render(
         request,
         "members/member_detail.html",
@@ -199,13 +200,24 @@ def member_detail(request, pk: int):
             "family": list(member.family.all()),
             "show_sensitive": show_sensitive,
             "can_manage": can_manage_member(request.user, member),
-            "timeline": registry.member_timeline(request, member),
+            "timeline": timeline,
             "family_form": FamilyMemberForm(),
             "consents": list(member.consents.all()),
             "consent_form": ConsentForm(initial={"consented_on": timezone.localdate()}),
             "years_of_service": member.years_of_service(),
         },
     )
+
+
+def _audit_member_page(request, member: Member, *, show_ids: bool, timeline=(), page: str = "查看") -> None:
+    """One sensitive-read entry when the page shows the full ID/bank number or sensitive timeline items."""
+    parts = []
+    if show_ids and (member.id_number or member.bank_account):
+        parts.append("身份证号/银行账号")
+    if any(item.get("sensitive") for item in timeline):
+        parts.append("健康、困难等敏感福利记录")
+    if parts:
+        audit_sensitive_read(request, member, member=member, summary=f"{page} {member.name} 的{'、'.join(parts)}")
 
 
 def _member_form_context(request, form, member=None):
@@ -248,6 +260,7 @@ def member_edit(request, pk: int):
         member_save(member=form.save(commit=False), acting_user=request.user, request=request)
         messages.success(request, _("已保存 %(name)s 的信息。") % {"name": member.name})
         return redirect("members:detail", pk=member.pk)
+    _audit_member_page(request, member, show_ids=form.show_sensitive, page="编辑页显示")
     return render(request, "members/member_form.html", _member_form_context(request, form, member))
 
 

@@ -3,6 +3,20 @@
 Every service that writes, and every view that renders a sensitive record, calls ``audit`` or
 ``audit_sensitive_read`` inside its own transaction. The entries are ``members.AuditEntry`` rows,
 scoped to an organisation so each union sees its own trail.
+
+**What a sensitive read is** (PIPL art. 28: health, financial accounts and identity numbers are
+sensitive personal information). A page renders sensitive data when it shows, to anyone but the
+member concerned:
+
+1. a member's *full* ID number or bank account (in text or in a form's inputs; masked ones are not);
+2. a welfare record of a sensitive occasion (``Occasion.is_sensitive``: illness, hospitalisation,
+   death …), a mutual-aid claim, or a hardship case (困难职工档案: its reason, level and aid).
+
+Such a page writes exactly one ``READ_SENSITIVE`` entry per request, whatever it shows and however
+many of its parts are sensitive: ``audit_sensitive_read`` for one member's record (detail and edit
+pages, the member page with its timeline), ``audit_sensitive_list`` for a list (the ledger rows of
+sensitive occasions on the page, the hardship list). A page showing none of it writes none. Exports
+are audited by their own ``EXPORT`` entry.
 """
 
 from __future__ import annotations
@@ -63,13 +77,37 @@ def audit(
     )
 
 
-def audit_sensitive_read(request, obj, *, member, summary: str) -> AuditEntry | None:
-    """Audit a read of a sensitive record about ``member`` (PIPL), unless the reader is that member.
+def _first_sensitive_read(request) -> bool:
+    """True the first time in a request (later calls in the same request write nothing)."""
+    if request is None:
+        return True
+    if getattr(request, "_sensitive_read_audited", False):
+        return False
+    request._sensitive_read_audited = True
+    return True
 
-    Returns the entry written, or None for a member reading their own record.
+
+def audit_sensitive_read(request, obj, *, member, summary: str) -> AuditEntry | None:
+    """Audit a page rendering a sensitive record about ``member`` (see the module docstring).
+
+    Returns the entry written, or None for a member reading their own record, or when this request
+    already wrote its sensitive-read entry (one per request).
     """
     from members.access import member_of
 
-    if member_of(getattr(request, "user", None)) == member:
+    if member_of(getattr(request, "user", None)) == member or not _first_sensitive_read(request):
         return None
     return audit(request, AuditEntry.Action.READ_SENSITIVE, obj, organization=member.school, summary=summary)
+
+
+def audit_sensitive_list(request, *, count: int, summary: str, organization: Organization | None) -> AuditEntry | None:
+    """Audit a list page that rendered ``count`` sensitive rows (see the module docstring).
+
+    ``summary`` names the list (the count is appended); ``organization`` is the list's scope (the
+    union whose trail shows it). Writes nothing when ``count`` is 0 or the request already wrote
+    its sensitive-read entry. Returns the entry written or None.
+    """
+    if count <= 0 or not _first_sensitive_read(request):
+        return None
+    return audit(request, AuditEntry.Action.READ_SENSITIVE, organization=organization,
+                 summary=f"{summary}（{count} 条敏感记录）")

@@ -15,15 +15,10 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 
+from .text import export_text  # the portal's one text rule (union_portal/lib/text.py)
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# C0 controls except tab, LF and CR; DEL; Unicode bidi embeddings, overrides and isolates.
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
-
-
-def export_text(value: str) -> str:
-    """``value`` without control or bidi-override characters (see the module docstring)."""
-    return _UNSAFE.sub("", value)
 
 
 def escape_cell(value: object) -> object:

@@ -168,6 +168,35 @@ def import_batch_record(*, batch: ImportBatch, result, status: str) -> None:
     batch.save(update_fields=["summary", "status"])
 
 
+@transaction.atomic
+def import_files_purge(*, now=None) -> tuple[int, int]:
+    """Delete uploaded import files past ``settings.IMPORT_FILE_RETENTION_DAYS`` (default 30 days).
+
+    An uploaded roster or ledger holds every ID and bank number of a school (PIPL art. 19: keep it
+    only as long as needed). Batches never imported (``preview``/``failed``) older than the period are
+    deleted with their file; imported ones (``done``) keep their row and stored summary (the upload page
+    lists them) but lose the file. Files are deleted after the commit. Idempotent.
+    Returns ``(batches deleted, files removed from imported batches)``. Run by ``manage.py purge_expired``.
+    """
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IMPORT_FILE_RETENTION_DAYS)
+    old = ImportBatch.objects.filter(created_at__lt=cutoff).exclude(file="")
+    names = []
+    stale = list(old.exclude(status=ImportBatch.Status.DONE))
+    names += [b.file.name for b in stale]
+    deleted = ImportBatch.objects.filter(pk__in=[b.pk for b in stale]).delete()[0]
+    done = list(old.filter(status=ImportBatch.Status.DONE))
+    names += [b.file.name for b in done]
+    ImportBatch.objects.filter(pk__in=[b.pk for b in done]).update(file="")
+    storage = ImportBatch._meta.get_field("file").storage
+    transaction.on_commit(lambda: [storage.delete(n) for n in names if n])
+    return deleted, len(done)
+
+
 def recent_batches(*, kind: str, school: Organization, limit: int = 5) -> list[ImportBatch]:
     """The school's latest batches of ``kind``, newest first, with their uploaders."""
     return list(ImportBatch.objects.filter(kind=kind, school=school).select_related("uploaded_by")[:limit])

@@ -240,8 +240,14 @@ def html_to_pdf(html: str, *, base_url: str | None = None, gbt9704: bool = True,
     ``base_url`` resolves relative URLs (give ``request.build_absolute_uri("/")`` when the HTML was
     rendered for a request, so absolute links to this site's static files also resolve locally).
     ``gbt9704=False`` skips the shared stylesheet. ``fetcher`` lets a test inspect refused URLs.
+    Control and bidi-override characters are removed first (``text.export_text``): stored text
+    must never change how an official document reads.
     """
     from weasyprint import HTML
+
+    from .text import export_text
+
+    html = export_text(html)
 
     base = base_url or DEFAULT_BASE_URL
     fonts, css = _shared()

@@ -29,6 +29,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 
+from .text import clean_text
+
 
 class TableFileError(Exception):
     """The file as a whole cannot be read (not a spreadsheet, too large, no header, empty)."""
@@ -180,7 +182,18 @@ def match_choice(value: object, aliases: dict[str, Iterable[str]], label: str) -
     raise ValueError(f"{label}“{fold(value)}”无法识别，可填写：{accepted}")
 
 
+# A spreadsheet's XML compresses about 5–15 times; one that inflates more than this is padding
+# (hundreds of thousands of blank styled rows) or a zip bomb, refused before any XML is parsed.
+MAX_INFLATION_RATIO = 100
+INFLATION_CHECK_FROM = 10 * 1024 * 1024  # below this unzipped size any ratio is harmless
+
+
 def _check_xlsx_size(data: bytes) -> None:
+    """Refuse an .xlsx by its zip directory alone: unreadable, too large unzipped, or inflating.
+
+    Limits: ``settings.IMPORT_MAX_UNZIPPED_BYTES`` in total, and ``MAX_INFLATION_RATIO`` times
+    the file's size once above ``INFLATION_CHECK_FROM`` bytes. Raises ``TableFileError`` (Chinese).
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             total = sum(info.file_size for info in zf.infolist())
@@ -188,6 +201,8 @@ def _check_xlsx_size(data: bytes) -> None:
         raise TableFileError("文件不是有效的 Excel (.xlsx) 文件，请另存为 .xlsx 或 .csv 后再上传") from None
     if total > settings.IMPORT_MAX_UNZIPPED_BYTES:
         raise TableFileError("Excel 文件解压后过大，可能已损坏，请检查后重新上传")
+    if total > INFLATION_CHECK_FROM and total > MAX_INFLATION_RATIO * len(data):
+        raise TableFileError("Excel 文件解压后异常膨胀（可能含有大量空白行），请删除多余的空行后另存再上传")
 
 
 def _raw_rows(data: bytes, filename: str) -> Iterable[list[object]]:
@@ -248,6 +263,21 @@ def _check_upload(data: bytes) -> None:
         raise TableFileError("文件是空的")
 
 
+def validate_upload(upload) -> None:
+    """The upload form's check of an import file: size within ``settings.UPLOAD_MAX_BYTES``, .xlsx/.csv.
+
+    ``upload`` is a Django ``UploadedFile``. Raises ``forms.ValidationError`` (Chinese message).
+    Shared by every import's upload form (roster, welfare ledger).
+    """
+    from django import forms
+    from django.utils.translation import gettext as _
+
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise forms.ValidationError(_("文件超过 %(mb)d MB 的上限") % {"mb": settings.UPLOAD_MAX_BYTES // 1048576})
+    if not upload.name.lower().endswith((".xlsx", ".csv")):
+        raise forms.ValidationError(_("只支持 .xlsx 和 .csv 文件"))
+
+
 def _is_blank(row: list[object]) -> bool:
     return all(fold(c) == "" for c in row)
 
@@ -285,17 +315,39 @@ def _find_header(numbered, lookup: dict[str, str], label) -> tuple[Table, dict[i
     raise TableFileError(f"没有找到表头行，请确认前几行中有列名（例如：{label}）")
 
 
+# Reading refuses a sheet with this many blank rows in a row (an inflated "used range": a million
+# styled blank rows cost minutes to walk) or with more cells than this in all, without reading on.
+MAX_BLANK_RUN = 1000
+MAX_CELLS = 2_000_000
+
+
 def _read_rows(numbered, table: Table, positions: dict[int, str]) -> None:
-    """Append the non-blank rows after the header to ``table.rows``, within the row limits."""
+    """Append the non-blank rows after the header to ``table.rows``, within the read limits.
+
+    Limits: ``settings.IMPORT_MAX_ROWS`` data rows; ``MAX_BLANK_RUN`` consecutive blank rows;
+    ``MAX_CELLS`` cells read in all. Text cells pass ``text.clean_text`` (the portal's rule for
+    accepted text). Raises ``TableFileError`` (Chinese) past a limit.
+    """
     limit = settings.IMPORT_MAX_ROWS
+    blank_run = cells = 0
     for index, row in numbered:
-        if index > 2 * limit + HEADER_SCAN_ROWS:  # blank rows count too: no unbounded scan
+        cells += len(row)
+        if index > 2 * limit + HEADER_SCAN_ROWS or cells > MAX_CELLS:  # blank rows count too
             raise TableFileError(f"数据超过 {limit} 行的上限，请分批导入")
         if _is_blank(row):
+            blank_run += 1
+            if blank_run >= MAX_BLANK_RUN:
+                raise TableFileError(f"表格中有连续 {MAX_BLANK_RUN} 行以上的空白行，请删除多余的空行后另存再上传")
             continue
-        table.rows.append((index, {key: row[pos] if pos < len(row) else None for pos, key in positions.items()}))
+        blank_run = 0
+        table.rows.append((index, {key: _cell(row[pos]) if pos < len(row) else None
+                                   for pos, key in positions.items()}))
         if len(table.rows) > limit:
             raise TableFileError(f"数据超过 {limit} 行的上限，请分批导入")
+
+
+def _cell(value: object) -> object:
+    return clean_text(value) if isinstance(value, str) else value
 
 
 def read_table(

@@ -35,7 +35,8 @@ SECRET_BANK = "6222020200112233445"
 OTHER_ID = "11010519800101001" + id_check_char("11010519800101001")  # the other school's colleague
 
 # The roles, in the column order of the expected table.
-ROLES = ("anon", "member", "rep", "handler", "subchair", "subchair_other", "proposals", "chair", "outsider")
+# ``district``: the chair of the district union above the home school (the district rule, members.access).
+ROLES = ("anon", "member", "rep", "handler", "subchair", "subchair_other", "proposals", "chair", "district", "outsider")
 
 
 @dataclass
@@ -63,9 +64,9 @@ def _png() -> SimpleUploadedFile:
     return SimpleUploadedFile("photo.png", buf.getvalue(), content_type="image/png")
 
 
-def build_school(code: str, name: str, tag: str) -> School:
+def build_school(code: str, name: str, tag: str, parent: Organization | None = None) -> School:
     """One school with every role and object; ``tag`` starts every name and title, to spot it where it leaks."""
-    school = OrganizationFactory(kind=Organization.Kind.SCHOOL, code=code, name=name)
+    school = OrganizationFactory(kind=Organization.Kind.SCHOOL, code=code, name=name, parent=parent)
     sub_a = OrganizationFactory(kind=Organization.Kind.SUB_UNION, code=f"{code}-A", name=f"{tag}语文组分工会", parent=school)
     sub_b = OrganizationFactory(kind=Organization.Kind.SUB_UNION, code=f"{code}-B", name=f"{tag}数学组分工会", parent=school)
     dept = DepartmentFactory(school=school, name=f"{tag}总务处")
@@ -259,8 +260,13 @@ def _reports(w: School) -> None:
 
 
 def build_world():
-    a = build_school("SCH", "甲校工会", "甲校")
+    """The home school ``a`` under a district union (whose chair is the ``district`` role), and ``b`` outside it."""
+    district = OrganizationFactory(kind=Organization.Kind.DISTRICT, code="QU", name="区教育工会")
+    a = build_school("SCH", "甲校工会", "甲校", parent=district)
     b = build_school("OTH", "乙校工会", "乙校")
     users = dict(a.users)
+    district_chair = UserFactory(username="qu-chair", password=None)
+    RoleAssignmentFactory(user=district_chair, role=Role.CHAIR, organization=district)
+    users["district"] = district_chair
     users["outsider"] = b.users["chair"]
     return a, b, users

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from union_portal.lib.audit import audit_sensitive_read
+from union_portal.lib.audit import audit_sensitive_list, audit_sensitive_read
 from union_portal.lib.lists import trace
 
 from .. import selectors, services
@@ -27,9 +27,9 @@ def hardship_list(request):
     """困难职工: records only for those allowed to see them; others see counts."""
     scope = _scope(request.user)
     found = trace(request)
-    return render(
-        request, "welfare/hardship_list.html", {"scope": scope, "trace": found, **selectors.hardship_overview(request.user, found)}
-    )
+    overview = selectors.hardship_overview(request.user, found)
+    audit_sensitive_list(request, count=len(overview["rows"]), summary="查看困难职工名单", organization=scope)
+    return render(request, "welfare/hardship_list.html", {"scope": scope, "trace": found, **overview})
 
 
 @login_required

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from members.models import AuditEntry, FamilyMember
-from union_portal.lib.audit import audit
+from union_portal.lib.audit import audit, audit_sensitive_list
 from union_portal.lib.exports import xlsx_response
 from union_portal.lib.lists import paginate, querystring
 from union_portal.lib.tables import DASH, Column, render_rows, sub_union_name, text, url_prefix, yuan
@@ -118,6 +118,8 @@ def ledger(request):
     # The totals row already counted the rows: the paginator runs no second COUNT query.
     page = paginate(request, selectors.ledger_page_rows(rows, fields=LEDGER_ROW_FIELDS, count=totals["count"]))
     visitors = selectors.ledger_visitors([r["pk"] for r in page])
+    audit_sensitive_list(request, count=sum(1 for r in page if r["occasion__is_sensitive"]),
+                         summary="慰问台账显示敏感事由的慰问记录", organization=scope)
     return render(
         request,
         "welfare/ledger.html",

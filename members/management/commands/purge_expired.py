@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from members.retention import expired_members, purge_expired
+from union_portal.lib.imports import import_files_purge
 
 
 class Command(BaseCommand):
@@ -20,6 +21,9 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             result = purge_expired()
+            batches, files = import_files_purge()
         self.stdout.write(self.style.SUCCESS(
             f"已匿名化：教职工 {result.members} 人，亲属 {result.family} 条，其他记录 {result.app_rows} 条。"
         ))
+        self.stdout.write(f"导入文件（保存 {settings.IMPORT_FILE_RETENTION_DAYS} 天）：删除未导入批次 {batches} 个，"
+                          f"清除已导入批次的文件 {files} 个。")
