@@ -84,13 +84,8 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
     return stats
 
 
-_OUTCOMES = (
-    ("accepted", "立案"),
-    ("merged", "并案"),
-    ("to_suggestion", "转为意见建议"),
-    ("rejected", "不立案"),
-    ("pending_review", "待审查"),
-)
+_OUTCOMES = (("accepted", "立案"), ("merged", "并案"), ("to_suggestion", "转为意见建议"),
+             ("rejected", "不立案"), ("pending_review", "待审查"))
 _RATINGS = (("satisfied", "满意"), ("basically_satisfied", "基本满意"), ("dissatisfied", "不满意"))
 
 
@@ -173,22 +168,18 @@ DEFAULT_BLOCKS = {
     ),
 }
 
-_REVIEW = [
-    ("立案", "congress.accepted"),
-    ("并案", "congress.merged"),
-    ("转为意见建议", "congress.to_suggestion"),
-    ("不立案", "congress.rejected"),
-]
+_REVIEW = [("立案", "congress.accepted"), ("并案", "congress.merged"), ("转为意见建议", "congress.to_suggestion"),
+           ("不立案", "congress.rejected")]
 
 
 def _counted(ctx, parts: list[tuple[str, str, str]]) -> str:
-    """ "满意12项、基本满意2项" from ``[(words, key, unit)]``: bare numbers (``:num``) with the unit
+    """"满意12项、基本满意2项" from ``[(words, key, unit)]``: bare numbers (``:num``) with the unit
     written here, so figures a provider has not declared yet still print their unit; zeros left out."""
     return "、".join(f"{head}{{{key}:num}}{unit}" for head, key, unit in parts if ctx.n(key))
 
 
 def proposals_sentence(ctx) -> str:
-    """ "全年召开教职工代表大会1次，共征集提案30项，经提案工作委员会审查，立案23项、并案4项、转为意见建议3项。"
+    """"全年召开教职工代表大会1次，共征集提案30项，经提案工作委员会审查，立案23项、并案4项、转为意见建议3项。"
     (clauses with zero counts left out; "本学年"/"本届" by period kind)."""
     sessions = f"{ctx.words.this}召开教职工代表大会{{congress.sessions}}" if ctx.n("congress.sessions") else ""
     collected = "共征集提案{congress.collected}" if ctx.n("congress.collected") else ""
@@ -215,14 +206,9 @@ def handling_sentence(ctx) -> str:
 
 
 def _first_round(ctx) -> str:
-    ratings = _counted(
-        ctx,
-        [
-            ("满意", "congress.first_round.satisfied", "项"),
-            ("基本满意", "congress.first_round.basically_satisfied", "项"),
-            ("不满意", "congress.first_round.dissatisfied", "项"),
-        ],
-    )
+    ratings = _counted(ctx, [("满意", "congress.first_round.satisfied", "项"),
+                             ("基本满意", "congress.first_round.basically_satisfied", "项"),
+                             ("不满意", "congress.first_round.dissatisfied", "项")])
     return f"首轮评价{ratings}" if ratings else ""
 
 
@@ -233,15 +219,11 @@ def _rehandled(ctx) -> str:
         head = "不满意的已重新交办"
     else:
         head = "评价不满意的{congress.rehandled:num}项已重新交办"
-    outcome = _counted(
-        ctx,
-        [
-            ("满意", "congress.rehandled_then.satisfied", "项"),
-            ("基本满意", "congress.rehandled_then.basically_satisfied", "项"),
-            ("仍不满意", "congress.rehandled_then.dissatisfied", "项"),
-        ],
-    )
-    pending = "{congress.rehandled_then.pending:num}项正在重新办理" if ctx.n("congress.rehandled_then.pending") else ""
+    outcome = _counted(ctx, [("满意", "congress.rehandled_then.satisfied", "项"),
+                             ("基本满意", "congress.rehandled_then.basically_satisfied", "项"),
+                             ("仍不满意", "congress.rehandled_then.dissatisfied", "项")])
+    pending = ("{congress.rehandled_then.pending:num}项正在重新办理"
+               if ctx.n("congress.rehandled_then.pending") else "")
     then = join(f"再次评价{outcome}" if outcome else "", pending, sep="，")
     return join(head, f"其中{then}" if then else "")
 
@@ -252,14 +234,8 @@ def ratings_sentence(ctx) -> str:
     and "不满意" only when some remain: never "不满意0项"."""
     if ctx.has("congress.first_round.satisfied") or ctx.has("congress.rehandled"):
         return sentence(_first_round(ctx), _rehandled(ctx))
-    latest = listing(
-        ctx,
-        [
-            ("满意", "congress.satisfied"),
-            ("基本满意", "congress.basically_satisfied"),
-            ("不满意", "congress.dissatisfied"),
-        ],
-    )
+    latest = listing(ctx, [("满意", "congress.satisfied"), ("基本满意", "congress.basically_satisfied"),
+                           ("不满意", "congress.dissatisfied")])
     return sentence(f"目前已评价的提案中，{latest}" if latest else "")
 
 

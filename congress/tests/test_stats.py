@@ -79,5 +79,6 @@ def test_report_stats_by_date_range_and_constant_queries(mixed, school, represen
     # coverage months (one UNION query the report needs to decide whether a comparison is fair)
     assert len(few) == len(more) == 7
     assert (
-        report.report_stats(organization=school, start=dt.date(2000, 1, 1), end=dt.date(2000, 12, 31))["collected"] == 0
+        report.report_stats(organization=school, start=dt.date(2000, 1, 1), end=dt.date(2000, 12, 31))["collected"]
+        == 0
     )

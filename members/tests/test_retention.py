@@ -11,17 +11,10 @@ from members.tests.rosters import valid_id
 def test_purge_anonymises_only_expired_members_and_is_idempotent(school, settings):
     settings.RETENTION_YEARS = 5
     today = dt.date(2026, 11, 21)
-    old = MemberFactory(
-        organization=school,
-        status="left",
-        status_changed_on=dt.date(2019, 1, 1),
-        id_number=valid_id(),
-        bank_account="6222000011112222",
-        phone="13800000000",
-    )
-    recent = MemberFactory(
-        organization=school, status="left", status_changed_on=dt.date(2024, 1, 1), id_number=valid_id("19900101", "121")
-    )
+    old = MemberFactory(organization=school, status="left", status_changed_on=dt.date(2019, 1, 1),
+                        id_number=valid_id(), bank_account="6222000011112222", phone="13800000000")
+    recent = MemberFactory(organization=school, status="left", status_changed_on=dt.date(2024, 1, 1),
+                           id_number=valid_id("19900101", "121"))
     active = MemberFactory(organization=school, id_number=valid_id("19910101", "121"))
     FamilyMemberFactory(member=old, name="某某", birth_date=dt.date(2015, 1, 1))
 
