@@ -309,3 +309,11 @@ class ImportUploadForm(forms.Form):
         if not f.name.lower().endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("只支持 .xlsx 和 .csv 文件"))
         return f
+
+
+class OccasionForm(forms.ModelForm):
+    """A school's own visit occasion (慰问事由); the code is a short slug such as ``graduation``."""
+
+    class Meta:
+        model = VisitOccasion
+        fields = ["name", "code", "is_mandatory", "is_sensitive", "concerns_relative", "sort_order"]
