@@ -271,6 +271,13 @@ class CongressSettingsForm(CleanTextMixin, forms.ModelForm):
         return data
 
 
+class CongressForm(CongressSettingsForm):
+    """A new congress term (届): its number and kind, then the same dates and rules as the settings form."""
+
+    class Meta(CongressSettingsForm.Meta):
+        fields = ["number", "kind", *CongressSettingsForm.Meta.fields]
+
+
 class SessionForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = CongressSession

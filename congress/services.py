@@ -905,6 +905,86 @@ def session_create(
     return session
 
 
+@transaction.atomic
+def session_update(
+    *,
+    acting_user,
+    request=None,
+    session: CongressSession,
+    number: int,
+    date: dt.date,
+    collection_opens: dt.date,
+    collection_closes: dt.date,
+) -> CongressSession:
+    """Change a session's number, date or proposal collection window (opens/closes, inclusive); audited
+    with the old and new window.
+
+    Raises ``ValidationError`` (on ``number``) when the term has another session of that number or
+    (on ``collection_closes``) for a window that closes before it opens; ``PermissionDenied`` unless
+    ``acting_user`` may run the school's congress.
+    """
+    congress = session.congress
+    require_congress_admin(acting_user, congress.school)
+    if collection_closes < collection_opens:
+        raise ValidationError({"collection_closes": _("征集截止不能早于开始。")})
+    if CongressSession.objects.filter(congress=congress, number=number).exclude(pk=session.pk).exists():
+        raise ValidationError({"number": _("本届已有该会次。")})
+    old = f"{session.collection_opens:%Y-%m-%d}—{session.collection_closes:%Y-%m-%d}"
+    session.number, session.date = number, date
+    session.collection_opens, session.collection_closes = collection_opens, collection_closes
+    session.save(update_fields=["number", "date", "collection_opens", "collection_closes"])
+    audit(
+        request,
+        AuditEntry.Action.UPDATE,
+        session,
+        user=acting_user,
+        organization=congress.school,
+        summary=f"修改{session.name}：征集 {old} → {collection_opens:%Y-%m-%d}—{collection_closes:%Y-%m-%d}",
+    )
+    return session
+
+
+@transaction.atomic
+def congress_create(
+    *,
+    acting_user,
+    request=None,
+    school,
+    number: int,
+    kind: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    min_cosigners: int,
+    pass_base: str,
+    reply_deadline_days: int,
+) -> Congress:
+    """Open a new congress term (届) of ``school`` with its dates and rules; audited.
+
+    Raises ``ValidationError`` (on ``number``) when the school has that term of that kind already,
+    (on ``end_date``) for a term ending before it starts, and ``PermissionDenied`` unless
+    ``acting_user`` may run the school's congress. Later changes go through :func:`congress_settings_update`.
+    """
+    require_congress_admin(acting_user, school)
+    if end_date < start_date:
+        raise ValidationError({"end_date": _("任期结束不能早于开始。")})
+    if Congress.objects.filter(school=school, kind=kind, number=number).exists():
+        raise ValidationError({"number": _("本校已有这一届。")})
+    congress = Congress(
+        school=school, number=number, kind=kind, start_date=start_date, end_date=end_date,
+        min_cosigners=min_cosigners, pass_base=pass_base, reply_deadline_days=reply_deadline_days,
+    )  # fmt: skip
+    congress.save()
+    audit(
+        request,
+        AuditEntry.Action.CREATE,
+        congress,
+        user=acting_user,
+        organization=school,
+        summary=f"新建{congress.name}",
+    )
+    return congress
+
+
 CONGRESS_SETTINGS_FIELDS = ("start_date", "end_date", "min_cosigners", "pass_base", "reply_deadline_days")
 
 

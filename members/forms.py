@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from union_portal.lib import tabular
@@ -57,7 +59,8 @@ class MemberForm(CleanTextMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.school = school
         self.show_sensitive = show_sensitive  # the inputs hold the full ID and bank number (an audited read)
-        self.fields["organization"].queryset = scope.subtree().order_by("path")
+        live = Q(retired_on__isnull=True) | Q(pk=self.instance.organization_id)  # retired units take no one new
+        self.fields["organization"].queryset = scope.subtree().filter(live).order_by("path")
         self.fields["organization"].label_from_instance = lambda o: ("　" * max(o.depth - 2, 0)) + o.name
         self.fields["department"].queryset = Department.objects.filter(school=school)
         if not show_sensitive:
@@ -104,3 +107,106 @@ class ConsentForm(CleanTextMixin, forms.ModelForm):
         model = Consent
         fields = ["purpose", "consented_on", "note"]
         widgets = {"consented_on": DateInput()}
+
+
+# --- 组织管理: the organisation tree, departments and roles (services in members.services) -----
+
+
+def _unit_label(o: Organization) -> str:
+    return ("　" * max(o.depth - 2, 0)) + o.name
+
+
+def _live_units(school: Organization):
+    return school.subtree().filter(retired_on__isnull=True).order_by("path")
+
+
+class OrgCreateForm(forms.Form):
+    """A new sub-union or union group of ``school``; the code may be left blank (generated)."""
+
+    kind = forms.ChoiceField(
+        label=_("类型"),
+        choices=[(Organization.Kind.SUB_UNION, _("分工会")), (Organization.Kind.GROUP, _("工会小组"))],
+    )
+    parent = forms.ModelChoiceField(label=_("上级组织"), queryset=Organization.objects.none())
+    name = forms.CharField(label=_("名称"), max_length=100)
+    code = forms.CharField(
+        label=_("编码"), max_length=32, required=False, help_text=_("可留空，系统按上级编码自动生成")
+    )
+
+    def __init__(self, *args, school: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = _live_units(school).exclude(kind=Organization.Kind.GROUP)
+        self.fields["parent"].label_from_instance = _unit_label
+        self.fields["parent"].initial = school.pk
+
+
+class OrgRenameForm(forms.Form):
+    name = forms.CharField(label=_("新名称"), max_length=100)
+
+
+class OrgMoveForm(forms.Form):
+    """Where ``unit`` may go: the school or a live sub-union outside its own subtree."""
+
+    parent = forms.ModelChoiceField(label=_("移到"), queryset=Organization.objects.none())
+
+    def __init__(self, *args, school: Organization, unit: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = _live_units(school).exclude(kind=Organization.Kind.GROUP).exclude(path__startswith=unit.path)
+        self.fields["parent"].queryset = qs.exclude(pk=unit.parent_id)
+        self.fields["parent"].label_from_instance = _unit_label
+
+
+class OrgMergeForm(forms.Form):
+    """The unit ``unit`` may merge into: a live sub-union (or, for a group, a group) outside its subtree."""
+
+    target = forms.ModelChoiceField(label=_("并入"), queryset=Organization.objects.none())
+    confirm = forms.BooleanField(label=_("我确认合并：人员和记录将转入目标单位，本单位随后撤销"))
+
+    def __init__(self, *args, school: Organization, unit: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = [Organization.Kind.SUB_UNION]
+        if unit.kind == Organization.Kind.GROUP:
+            kinds.append(Organization.Kind.GROUP)
+        qs = _live_units(school).filter(kind__in=kinds).exclude(path__startswith=unit.path)
+        self.fields["target"].queryset = qs
+        self.fields["target"].label_from_instance = _unit_label
+
+
+class OrgRetireForm(forms.Form):
+    confirm = forms.BooleanField(label=_("我确认撤销该单位及其下级单位（历史记录保留）"))
+
+
+class DepartmentForm(forms.ModelForm):
+    class Meta:
+        model = Department
+        fields = ["name", "code", "sort_order"]
+
+
+class RoleGrantForm(forms.Form):
+    """Grant a role to a staff member of ``school`` named by 工号; ``cleaned_data["member"]`` is the member."""
+
+    staff_no = forms.CharField(label=_("工号"), max_length=32)
+    role = forms.ChoiceField(label=_("角色"))
+    organization = forms.ModelChoiceField(label=_("范围"), queryset=Organization.objects.none())
+    department = forms.ModelChoiceField(
+        label=_("部门"), queryset=Department.objects.none(), required=False, help_text=_("仅承办部门负责人需要")
+    )
+
+    def __init__(self, *args, school: Organization, **kwargs):
+        from .models import Role
+
+        super().__init__(*args, **kwargs)
+        self.school = school
+        self.fields["role"].choices = Role.choices
+        self.fields["organization"].queryset = _live_units(school)
+        self.fields["organization"].label_from_instance = _unit_label
+        self.fields["organization"].initial = school.pk
+        self.fields["department"].queryset = Department.objects.filter(school=school)
+
+    def clean_staff_no(self):
+        staff_no = "".join(self.cleaned_data["staff_no"].split())
+        member = Member.objects.filter(school=self.school, staff_no=staff_no).first()
+        if member is None:
+            raise forms.ValidationError(_("本校没有工号为 %(no)s 的教职工。") % {"no": staff_no})
+        self.cleaned_data["member"] = member
+        return staff_no

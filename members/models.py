@@ -43,6 +43,9 @@ class Organization(models.Model):
     )
     path = models.CharField(max_length=255, db_index=True, editable=False)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    retired_on = models.DateField(
+        _("撤销日期"), null=True, blank=True, help_text=_("撤销后不再登记新记录，历史记录保留")
+    )
 
     class Meta:
         verbose_name = _("工会组织")
@@ -65,6 +68,10 @@ class Organization(models.Model):
             for node in Organization.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
                 node.path = self.path + node.path[len(old_path) :]
                 node.save(update_fields=["path"])
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_on is not None
 
     @property
     def depth(self) -> int:

@@ -45,3 +45,32 @@ def audit_entries(user, *, action: str = "", who: str = "") -> QuerySet[AuditEnt
     if who:
         qs = qs.filter(username__icontains=who)
     return qs
+
+
+def org_tree(school) -> list:
+    """The units of ``school`` (itself first) in tree order, each with ``member_count`` (active
+    members whose own unit it is) and ``indent`` (0 for the school). Two queries whatever the size."""
+    from django.db.models import Count
+
+    from .models import MemberStatus, Organization
+
+    nodes = list(
+        Organization.objects.filter(path__startswith=school.path)
+        .annotate(member_count=Count("members", filter=Q(members__status=MemberStatus.ACTIVE)))
+        .order_by("path")
+    )
+    base = school.depth
+    for node in nodes:
+        node.indent = node.depth - base
+    return nodes
+
+
+def school_role_assignments(school) -> QuerySet:
+    """Role assignments at ``school`` or below, with user, member record, unit and department selected."""
+    from .models import RoleAssignment
+
+    return (
+        RoleAssignment.objects.filter(organization__path__startswith=school.path)
+        .select_related("user__member", "organization", "department")
+        .order_by("role", "organization__path", "user__username")
+    )

@@ -9,8 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from union_portal.lib import columns
 from union_portal.lib.audit import audit
@@ -28,6 +30,8 @@ from .models import (
     Member,
     MemberStatus,
     Organization,
+    Role,
+    RoleAssignment,
 )
 from .pinyin import pinyin_fields
 
@@ -122,7 +126,7 @@ class RosterResult:
 def _org_lookup(school: Organization) -> tuple[dict[str, Organization], dict[tuple[str, str], Organization]]:
     subs: dict[str, Organization] = {}
     groups: dict[tuple[str, str], Organization] = {}
-    nodes = list(school.subtree().exclude(pk=school.pk).select_related("parent"))
+    nodes = list(school.subtree().exclude(pk=school.pk).filter(retired_on__isnull=True).select_related("parent"))
     for node in nodes:
         if node.kind == Organization.Kind.SUB_UNION:
             subs[clean_name(node.name)] = node
@@ -343,3 +347,341 @@ def member_export_log(*, organization: Organization | None, full_ids: bool, acti
         organization=organization,
         summary=f"导出会员名册（{'含完整身份证号' if full_ids else '身份证号已脱敏'}）",
     )
+
+
+# --- Organisation tree, departments and roles (组织管理) ----------------------------------------
+# The chair of a school runs its tree in the portal: these services are its only writers outside
+# the roster import. Each checks the acting user, is atomic and writes its audit entry inside the
+# transaction. A school's units never leave it (a move between schools is a transfer).
+
+CHILD_KINDS = {
+    Organization.Kind.SCHOOL: (Organization.Kind.SUB_UNION, Organization.Kind.GROUP),
+    Organization.Kind.SUB_UNION: (Organization.Kind.GROUP,),
+}
+UNIT_KINDS = (Organization.Kind.SUB_UNION, Organization.Kind.GROUP)
+
+
+def require_school_chair(user, school: Organization) -> None:
+    """Raise ``PermissionDenied`` unless ``user`` is chair over ``school`` (or a superuser)."""
+    from .access import has_role
+
+    if not has_role(user, Role.CHAIR, within=school):
+        raise PermissionDenied(_("只有本校工会主席可以管理组织、部门和角色。"))
+
+
+def _check_parent(*, school: Organization, parent: Organization, kind: str, moving: Organization | None = None) -> None:
+    """Raise ``ValidationError`` (on ``parent``) unless a ``kind`` unit may sit under ``parent`` in ``school``."""
+    if not parent.is_within(school):
+        raise ValidationError({"parent": _("上级组织必须属于本校。")})
+    if parent.is_retired:
+        raise ValidationError({"parent": _("上级组织已撤销。")})
+    if moving is not None and parent.is_within(moving):
+        raise ValidationError({"parent": _("不能移到自己或自己的下级组织之下。")})
+    if kind not in CHILD_KINDS.get(parent.kind, ()):
+        raise ValidationError(
+            {
+                "parent": _("%(kind)s不能设在%(parent)s之下。")
+                % {"kind": Organization.Kind(kind).label, "parent": parent.name}
+            }
+        )
+
+
+def _next_code(parent: Organization) -> str:
+    """A free code under ``parent``: ``<parent code>-<n>`` with the smallest unused n ≥ 1."""
+    taken = set(Organization.objects.filter(code__startswith=f"{parent.code}-").values_list("code", flat=True))
+    n = 1
+    while f"{parent.code}-{n}" in taken:
+        n += 1
+    return f"{parent.code}-{n}"
+
+
+def _check_sibling_name(parent: Organization, name: str, exclude: Organization | None = None) -> None:
+    clash = Organization.objects.filter(parent=parent, name=name, retired_on__isnull=True)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude.pk)
+    if clash.exists():
+        raise ValidationError({"name": _("%(parent)s下已有同名组织。") % {"parent": parent.name}})
+
+
+@transaction.atomic
+def organization_create(
+    *, acting_user, request=None, school: Organization, parent: Organization, kind: str, name: str, code: str = ""
+) -> Organization:
+    """Add a sub-union (under the school) or a union group (under the school or a sub-union); audited.
+
+    ``code`` blank → ``<parent code>-<n>``. Raises ``ValidationError`` (keyed by field) for a parent
+    outside ``school`` or of the wrong kind, a sibling of the same name or a code in use, and
+    ``PermissionDenied`` unless ``acting_user`` is the school's chair.
+    """
+    require_school_chair(acting_user, school)
+    name = clean_name(name)
+    _check_parent(school=school, parent=parent, kind=kind)
+    _check_sibling_name(parent, name)
+    code = "".join((code or "").split()) or _next_code(parent)
+    if Organization.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("编码 %(code)s 已被使用。") % {"code": code}})
+    node = Organization(kind=kind, parent=parent, name=name, code=code)
+    node.save()
+    audit(request, AuditEntry.Action.CREATE, node, user=acting_user, organization=school,
+          summary=f"新增{node.get_kind_display()} {name}（上级：{parent.name}）")  # fmt: skip
+    return node
+
+
+@transaction.atomic
+def organization_rename(*, acting_user, request=None, school: Organization, organization: Organization, name: str):
+    """Give a sub-union or group of ``school`` a new name; audited with the old one.
+
+    Raises ``ValidationError`` (on ``name``) for a sibling of that name, ``PermissionDenied`` unless
+    ``acting_user`` is the school's chair or the unit lies outside ``school``.
+    """
+    require_school_chair(acting_user, school)
+    _require_unit_of(school, organization)
+    name = clean_name(name)
+    _check_sibling_name(organization.parent, name, exclude=organization)
+    old = organization.name
+    organization.name = name
+    organization.save(update_fields=["name"])
+    audit(request, AuditEntry.Action.UPDATE, organization, user=acting_user, organization=school,
+          summary=f"组织更名：{old} → {name}")  # fmt: skip
+    return organization
+
+
+def _require_unit_of(school: Organization, organization: Organization) -> None:
+    if organization.kind not in UNIT_KINDS or not organization.is_within(school):
+        raise PermissionDenied(_("只能管理本校的分工会和工会小组。"))
+
+
+def _rewrite_subtree(node: Organization, parent: Organization) -> None:
+    """Hang ``node`` under ``parent``: one UPDATE rewrites the materialised path of the whole subtree."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat, Substr
+
+    old_path = node.path
+    new_path = f"{parent.path}{node.code}/"
+    Organization.objects.filter(path__startswith=old_path).update(
+        path=Concat(Value(new_path), Substr("path", len(old_path) + 1))
+    )
+    Organization.objects.filter(pk=node.pk).update(parent=parent)
+    node.parent, node.path = parent, new_path
+
+
+@transaction.atomic
+def organization_move(*, acting_user, request=None, school: Organization, organization: Organization, parent):
+    """Move a sub-union or group (with everything below it) under ``parent`` in the same school; audited.
+
+    The materialised ``path`` of the whole subtree is rewritten in one statement inside the
+    transaction, so scoping never sees half a move. Members stay in their units (same school).
+    Raises ``ValidationError`` (on ``parent``) for a parent of the wrong kind, retired, outside the
+    school or inside the unit itself; ``PermissionDenied`` as :func:`organization_rename`.
+    """
+    require_school_chair(acting_user, school)
+    _require_unit_of(school, organization)
+    _check_parent(school=school, parent=parent, kind=organization.kind, moving=organization)
+    if any(c.kind == Organization.Kind.GROUP for c in organization.children.all()) and parent.kind != "school":
+        raise ValidationError({"parent": _("带有工会小组的单位只能设在学校工会之下。")})
+    old_parent = organization.parent
+    _rewrite_subtree(organization, parent)
+    audit(request, AuditEntry.Action.UPDATE, organization, user=acting_user, organization=school,
+          summary=f"组织调整：{organization.name} 从 {old_parent.name} 移到 {parent.name}")  # fmt: skip
+    return organization
+
+
+def _organization_links():
+    """(model, field name) of every foreign key to ``Organization`` whose rows follow a merge.
+
+    The tree's own ``parent`` (children are moved instead) and the append-only audit log are left out.
+    """
+    for rel in Organization._meta.get_fields(include_hidden=True):
+        if rel.one_to_many and rel.auto_created and not rel.concrete:
+            model = rel.related_model
+            if model in (Organization, AuditEntry):
+                continue
+            yield model, rel.field.name
+
+
+@transaction.atomic
+def organization_merge(
+    *, acting_user, request=None, school: Organization, organization: Organization, target: Organization
+) -> dict[str, int]:
+    """Merge ``organization`` into ``target``: its members, records and sub-units move to ``target``,
+    then it is retired (kept for history); audited with the counts.
+
+    A sub-union merges into a sub-union; a group into a group or a sub-union. A role held at both is
+    kept once. Returns ``{model label: rows moved}``. Raises ``ValidationError`` (on ``target``) for
+    a target of the wrong kind, retired, inside ``organization``, or when a record cannot follow
+    (a unique rule such as one fund per sub-union and year); ``PermissionDenied`` as above.
+    """
+    from django.db import IntegrityError
+
+    require_school_chair(acting_user, school)
+    _require_unit_of(school, organization)
+    _require_unit_of(school, target)
+    allowed = {"sub_union": ("sub_union",), "group": ("group", "sub_union")}[organization.kind]
+    if target.kind not in allowed or target.is_within(organization) or target.is_retired:
+        raise ValidationError({"target": _("不能合并到该组织。")})
+    dupes = RoleAssignment.objects.filter(
+        organization=target, user__role_assignments__organization=organization
+    ).values_list("user_id", "role", "department_id")
+    for user_id, role, department_id in set(dupes):
+        RoleAssignment.objects.filter(
+            organization=organization, user_id=user_id, role=role, department_id=department_id
+        ).delete()
+    moved: dict[str, int] = {}
+    for model, name in _organization_links():
+        try:
+            with transaction.atomic():
+                n = model._base_manager.filter(**{name: organization}).update(**{name: target})
+        except IntegrityError as exc:
+            raise ValidationError(
+                {"target": _("%(model)s 有记录无法合并（目标已有同样的记录）。") % {"model": model._meta.verbose_name}}
+            ) from exc
+        if n:
+            moved[model._meta.label] = moved.get(model._meta.label, 0) + n
+    for child in list(organization.children.all()):
+        _rewrite_subtree(child, target)
+        moved["members.Organization"] = moved.get("members.Organization", 0) + 1
+    organization.retired_on = timezone.localdate()
+    organization.save(update_fields=["retired_on"])
+    detail = "，".join(f"{label} {n}" for label, n in sorted(moved.items())) or "无记录"
+    audit(request, AuditEntry.Action.UPDATE, organization, user=acting_user, organization=school,
+          summary=f"组织合并：{organization.name} 并入 {target.name}（{detail}）")  # fmt: skip
+    return moved
+
+
+@transaction.atomic
+def organization_retire(
+    *, acting_user, request=None, school: Organization, organization: Organization, on: dt.date | None = None
+) -> int:
+    """Retire (撤销) a sub-union or group and every unit below it on ``on`` (default today); audited.
+
+    Retired units take no new members or records and are hidden from choices; their history stays.
+    Returns the number of units retired. Raises ``ValidationError`` while active members remain
+    in the subtree (move them or merge the unit first); ``PermissionDenied`` as above.
+    """
+    require_school_chair(acting_user, school)
+    _require_unit_of(school, organization)
+    active = Member.objects.filter(organization__path__startswith=organization.path, status=MemberStatus.ACTIVE)
+    if active.exists():
+        raise ValidationError(
+            _("%(name)s 还有 %(n)d 名在职教职工，请先调整他们的所属单位或合并该单位。")
+            % {"name": organization.name, "n": active.count()}
+        )
+    on = on or timezone.localdate()
+    n = organization.subtree().filter(retired_on__isnull=True).update(retired_on=on)
+    organization.retired_on = on
+    audit(request, AuditEntry.Action.UPDATE, organization, user=acting_user, organization=school,
+          summary=f"撤销{organization.get_kind_display()} {organization.name}（含下级共{n}个）")  # fmt: skip
+    return n
+
+
+@transaction.atomic
+def department_save(
+    *, acting_user, request=None, school: Organization, department: Department | None = None,
+    name: str, code: str = "", sort_order: int = 0,
+) -> Department:  # fmt: skip
+    """Add a department (部门) to ``school`` (``department`` None) or change one; audited.
+
+    Raises ``ValidationError`` (on ``name``) when the school has another department of that name,
+    ``PermissionDenied`` unless ``acting_user`` is the school's chair or the department is another school's.
+    """
+    require_school_chair(acting_user, school)
+    if department is not None and department.pk and department.school_id != school.pk:
+        raise PermissionDenied(_("该部门不属于本校。"))
+    name = clean_name(name)
+    clash = Department.objects.filter(school=school, name=name)
+    if department is not None and department.pk:
+        clash = clash.exclude(pk=department.pk)
+    if clash.exists():
+        raise ValidationError({"name": _("本校已有同名部门。")})
+    creating = department is None or department.pk is None
+    department = department or Department(school=school)
+    old = department.name
+    department.school, department.name, department.code, department.sort_order = school, name, code, sort_order
+    department.save()
+    summary = f"新增部门 {name}" if creating else f"修改部门 {old}" + (f" → {name}" if old != name else "")
+    audit(request, AuditEntry.Action.CREATE if creating else AuditEntry.Action.UPDATE, department,
+          user=acting_user, organization=school, summary=summary)  # fmt: skip
+    return department
+
+
+def _login_for(member: Member):
+    """The member's login; a new one (unusable password, to be issued a one-time password) when missing."""
+    if member.user_id:
+        return member.user
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    base = f"{member.school.code}-{member.staff_no}".lower()
+    username, n = base, 1
+    while User.objects.filter(username=username).exists():
+        n += 1
+        username = f"{base}-{n}"
+    user = User(username=username, first_name=member.name[:150])
+    user.set_unusable_password()
+    user.save()
+    member.user = user
+    member.save(update_fields=["user"])
+    return user
+
+
+ROLE_NODE_KINDS = {
+    Role.CHAIR: ("school",),
+    Role.COMMITTEE: ("school",),
+    Role.PROPOSAL_COMMITTEE: ("school",),
+    Role.HANDLER: ("school",),
+    Role.REPRESENTATIVE: ("school",),
+    Role.SUB_UNION_CHAIR: ("sub_union",),
+    Role.MEMBER: ("school", "sub_union", "group"),
+}
+
+
+@transaction.atomic
+def role_grant(
+    *, acting_user, request=None, school: Organization, member: Member, role: str,
+    organization: Organization, department: Department | None = None,
+) -> RoleAssignment:  # fmt: skip
+    """Grant ``role`` over ``organization`` to ``member``'s login (created without a usable password
+    when missing); audited.
+
+    School-wide roles sit at the school, 分工会主席 at a sub-union; a handler (承办部门负责人) names
+    a department of the school. Raises ``ValidationError`` (keyed by field) for a node or department
+    that does not fit, a retired unit, or an assignment that exists; ``PermissionDenied`` unless
+    ``acting_user`` is the school's chair and the member belongs to ``school``.
+    """
+    require_school_chair(acting_user, school)
+    if member.school_id != school.pk or not organization.is_within(school):
+        raise PermissionDenied(_("只能为本校教职工分配本校的角色。"))
+    if organization.kind not in ROLE_NODE_KINDS[role] or organization.is_retired:
+        raise ValidationError({"organization": _("该角色不能设在这一级组织。")})
+    if role == Role.HANDLER and (department is None or department.school_id != school.pk):
+        raise ValidationError({"department": _("承办部门负责人须指定本校的部门。")})
+    if role != Role.HANDLER:
+        department = None
+    user = _login_for(member)
+    if RoleAssignment.objects.filter(user=user, role=role, organization=organization, department=department).exists():
+        raise ValidationError({"role": _("%(name)s 已有这个角色。") % {"name": member.name}})
+    assignment = RoleAssignment(user=user, role=role, organization=organization, department=department)
+    assignment.save()
+    where = organization.name + (f" · {department.name}" if department else "")
+    audit(request, AuditEntry.Action.CREATE, assignment, user=acting_user, organization=school,
+          summary=f"授予 {member.name}（{user.username}）{assignment.get_role_display()}：{where}")  # fmt: skip
+    return assignment
+
+
+@transaction.atomic
+def role_revoke(*, acting_user, request=None, school: Organization, assignment: RoleAssignment) -> None:
+    """Revoke one role assignment inside ``school``; audited.
+
+    Raises ``ValidationError`` when the chair would revoke their own last chair role (nobody could
+    manage the school any more), ``PermissionDenied`` as :func:`role_grant`.
+    """
+    require_school_chair(acting_user, school)
+    if not assignment.organization.is_within(school):
+        raise PermissionDenied(_("只能撤销本校的角色。"))
+    if assignment.role == Role.CHAIR and assignment.user_id == acting_user.pk:
+        others = RoleAssignment.objects.filter(user=acting_user, role=Role.CHAIR).exclude(pk=assignment.pk)
+        if not any(school.is_within(ra.organization) for ra in others.select_related("organization")):
+            raise ValidationError(_("不能撤销自己唯一的工会主席角色。"))
+    summary = f"撤销 {assignment.user.username} 的{assignment.get_role_display()}：{assignment.organization.name}"
+    audit(request, AuditEntry.Action.DELETE, assignment, user=acting_user, organization=school, summary=summary)
+    assignment.delete()

@@ -310,3 +310,11 @@ class ImportUploadForm(CleanTextMixin, forms.Form):
         f = self.cleaned_data["file"]
         tabular.validate_upload(f)  # the same size and type check as the roster upload
         return f
+
+
+class OccasionForm(forms.ModelForm):
+    """A school's own visit occasion (慰问事由); the code is a short slug such as ``graduation``."""
+
+    class Meta:
+        model = VisitOccasion
+        fields = ["name", "code", "is_mandatory", "is_sensitive", "concerns_relative", "sort_order"]

@@ -723,3 +723,70 @@ def service_record_create(
         summary=f"登记服务事项 {member.name}（{record.get_kind_display()}）",
     )
     return record
+
+
+# --- Visit occasions (慰问事由) -----------------------------------------------------------------
+# The shared list (``school`` empty) ships with a data migration and is read-only in the portal;
+# a school's chair adds, edits and deactivates the school's own occasions.
+
+
+def _require_chair(user, school: Organization) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from members.access import has_role
+    from members.models import Role
+
+    if not has_role(user, Role.CHAIR, within=school):
+        raise PermissionDenied("只有本校工会主席可以维护慰问事由。")
+
+
+@transaction.atomic
+def occasion_save(
+    *, acting_user, request=None, school: Organization, occasion: VisitOccasion | None = None,
+    code: str, name: str, is_mandatory: bool, is_sensitive: bool, concerns_relative: bool, sort_order: int,
+) -> VisitOccasion:  # fmt: skip
+    """Add an occasion of ``school`` (``occasion`` None) or change one of its own; audited.
+
+    Raises ``ValidationError`` (on ``code``/``name``) when the code or name is taken by another
+    active occasion of the school or the shared list, ``PermissionDenied`` unless ``acting_user`` is
+    the school's chair or when ``occasion`` is shared or another school's.
+    """
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    _require_chair(acting_user, school)
+    if occasion is not None and occasion.pk and occasion.school_id != school.pk:
+        raise PermissionDenied("通用事由和其他学校的事由不能在这里修改。")
+    others = VisitOccasion.objects.filter(Q(school__isnull=True) | Q(school=school))
+    if occasion is not None and occasion.pk:
+        others = others.exclude(pk=occasion.pk)
+    if others.filter(code=code).exists():
+        raise ValidationError({"code": "该编码已被使用。"})
+    if others.filter(name=name, is_active=True).exists():
+        raise ValidationError({"name": "已有同名的慰问事由。"})
+    creating = occasion is None or occasion.pk is None
+    occasion = occasion or VisitOccasion()
+    occasion.school, occasion.code, occasion.name = school, code, name
+    occasion.is_mandatory, occasion.is_sensitive = is_mandatory, is_sensitive
+    occasion.concerns_relative, occasion.sort_order = concerns_relative, sort_order
+    occasion.save()
+    audit(request, AuditEntry.Action.CREATE if creating else AuditEntry.Action.UPDATE, occasion, user=acting_user,
+          organization=school, summary=f"{'新增' if creating else '修改'}慰问事由 {name}")  # fmt: skip
+    return occasion
+
+
+@transaction.atomic
+def occasion_set_active(*, acting_user, request=None, school: Organization, occasion: VisitOccasion, active: bool):
+    """Deactivate (停用) or reactivate one of ``school``'s own occasions; audited. Past visits keep it.
+
+    Raises ``PermissionDenied`` as :func:`occasion_save`.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    _require_chair(acting_user, school)
+    if occasion.school_id != school.pk:
+        raise PermissionDenied("通用事由和其他学校的事由不能在这里修改。")
+    occasion.is_active = active
+    occasion.save(update_fields=["is_active"])
+    audit(request, AuditEntry.Action.UPDATE, occasion, user=acting_user, organization=school,
+          summary=f"{'启用' if active else '停用'}慰问事由 {occasion.name}")  # fmt: skip
+    return occasion

@@ -31,7 +31,15 @@ from .proposals import (
 )
 from .replies import proposal_acknowledge, proposal_close, proposal_rate, proposal_reply, proposal_return
 from .review import proposal_assign, proposal_decide
-from .sessions import categories, congress_settings, representatives, session_create, session_detail
+from .sessions import (
+    categories,
+    congress_settings,
+    representatives,
+    session_create,
+    session_detail,
+    session_edit,
+    term_create,
+)
 from .suggestions import suggestion_detail, suggestion_list
 
 __all__ = [
@@ -63,6 +71,8 @@ __all__ = [
     "representatives",
     "session_compilation",
     "session_create",
+    "session_edit",
+    "term_create",
     "session_detail",
     "session_export",
     "suggestion_detail",

@@ -1,5 +1,5 @@
-"""Congress terms and sessions: a session's page, new sessions, term settings, the roll of
-representatives, and the proposal categories."""
+"""Congress terms and sessions: a session's page, new and changed sessions (with their collection
+windows), new terms and term settings, the roll of representatives, and the proposal categories."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from members.models import Member
 
 from .. import selectors, services
-from ..forms import CategoryForm, CongressSettingsForm, RepresentativeForm, SessionForm
-from ..models import CongressSession, ProposalCategory
+from ..forms import CategoryForm, CongressForm, CongressSettingsForm, RepresentativeForm, SessionForm
+from ..models import Congress, CongressSession, ProposalCategory
 from ..permissions import can_admin_congress, require_congress_admin
 
 
@@ -56,6 +56,63 @@ def session_create(request, congress_pk: int):
         request,
         "congress/simple_form.html",
         {"form": form, "title": _("%(name)s · 新建会议") % {"name": congress.name}},
+    )
+
+
+def _service_errors(form, exc: ValidationError) -> None:
+    """Put a service's ``ValidationError`` on ``form`` (on the named field when the form has it)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_edit(request, pk: int):
+    """Change a session's number, date and proposal collection window (open and close dates)."""
+    session = selectors.get_session_for_user(request.user, pk)
+    require_congress_admin(request.user, session.congress.school)
+    form = SessionForm(request.POST or None, instance=CongressSession.objects.get(pk=session.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.session_update(acting_user=request.user, request=request, session=session, **form.cleaned_data)
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存%(name)s。") % {"name": session.name})
+            return redirect("congress:session_detail", pk=session.pk)
+    return render(
+        request,
+        "congress/simple_form.html",
+        {"form": form, "title": _("%(name)s · 修改") % {"name": session.name}},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def term_create(request):
+    """A new congress term (届) of the user's school: number, kind, dates and rules."""
+    school = selectors.school_or_404(request.user)
+    require_congress_admin(request.user, school)
+    form = CongressForm(request.POST or None, instance=Congress(school=school))
+    if request.method == "POST" and form.is_valid():
+        try:
+            congress = services.congress_create(
+                acting_user=request.user, request=request, school=school, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _service_errors(form, exc)
+        else:
+            messages.success(request, _("已创建%(name)s。") % {"name": congress.name})
+            return redirect("congress:index")
+    return render(
+        request,
+        "congress/simple_form.html",
+        {"form": form, "title": _("新建教代会届次")},
+        status=400 if request.method == "POST" else 200,
     )
 
 

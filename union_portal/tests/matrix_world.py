@@ -82,6 +82,8 @@ def build_school(code: str, name: str, tag: str, parent: Organization | None = N
     u["chair"] = _user(code, tag, "chair", Role.CHAIR, school, sub_a)
     o = w.obj
     o["dept"], o["dept_other"] = dept, dept_other
+    o["sub_b_unit"] = sub_b
+    o["member_role"] = u["member"].role_assignments.get()
     # A colleague in sub-union A whose private records nobody but managers (and they themselves) may read.
     colleague = MemberFactory(organization=sub_a, name=f"{tag}张三丰", staff_no=f"{code}-Z1",
                               id_number=SECRET_ID if tag == "甲校" else OTHER_ID,
@@ -122,6 +124,10 @@ def _welfare(w: School, colleague, spouse) -> None:
         member=other, occasion=services.occasion_by_code(None, "hospitalisation"), visited_on=dt.date(2021, 6, 11),
         cash_amount=Decimal("800"), acting_user=chair,
     ).visit
+    o["occasion"] = services.occasion_save(
+        acting_user=chair, school=w.school, code="graduation", name=f"{w.tag}子女升学", is_mandatory=False,
+        is_sensitive=False, concerns_relative=True, sort_order=90,
+    )
     o["welfare_batch"] = ImportBatch.objects.create(
         kind=ImportBatch.Kind.WELFARE, school=w.school, file=ContentFile(b"PK", name="welfare.xlsx"),
         original_name="welfare.xlsx", summary={}, uploaded_by=chair,
