@@ -309,6 +309,31 @@ class FamilyMember(models.Model):
         return f"{self.name}（{self.get_relation_display()}）"
 
 
+class PasswordChangeRequirement(models.Model):
+    """The user must choose a new password before using the portal (一次性密码, first-run logins).
+
+    Set by ``members.services.user_one_time_password_issue``; removed when the user changes or
+    resets the password (``members.services.user_password_changed``). While it exists,
+    ``union_portal.middleware.PasswordChangeRequiredMiddleware`` sends the user to the
+    password change page.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="password_change"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发放人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("发放时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("待修改密码")
+        verbose_name_plural = _("待修改密码")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
 class Role(models.TextChoices):
     """Portal roles. A user may hold several, each at one organisation node."""
 

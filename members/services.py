@@ -7,6 +7,7 @@ Service functions are keyword-only, typed and atomic (HackSoft style). They take
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -28,6 +29,7 @@ from .models import (
     Member,
     MemberStatus,
     Organization,
+    PasswordChangeRequirement,
 )
 from .pinyin import pinyin_fields
 
@@ -343,3 +345,64 @@ def member_export_log(*, organization: Organization | None, full_ids: bool, acti
         organization=organization,
         summary=f"导出会员名册（{'含完整身份证号' if full_ids else '身份证号已脱敏'}）",
     )
+
+
+# --- Accounts: one-time passwords and the "must change password" flag -------------------------
+
+# No 0/O, 1/l/I: read aloud or copied from a printout without mistakes.
+ONE_TIME_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 (an alphabet, not a password)
+ONE_TIME_PASSWORD_LENGTH = 12
+PASSWORD_CHANGE_SESSION_KEY = "must_change_password"  # noqa: S105 (a session key name)
+
+
+def one_time_password() -> str:
+    """A random 12-character password (about 69 bits) without look-alike characters."""
+    return "".join(secrets.choice(ONE_TIME_PASSWORD_ALPHABET) for _ in range(ONE_TIME_PASSWORD_LENGTH))
+
+
+@transaction.atomic
+def user_one_time_password_issue(*, user, acting_user, request=None) -> str:
+    """Give ``user`` a new one-time password and require a change at the next login; audited.
+
+    Returns the password in clear text: the caller shows it once (or puts it in a one-off
+    download) and never stores it. The user's other sessions are not ended here; the
+    requirement is read at login (``requires_password_change``) and enforced by
+    ``union_portal.middleware.PasswordChangeRequiredMiddleware`` until the user sets a
+    password of their own (``user_password_changed``). Used by the chair for a colleague who
+    forgot theirs and by the first-run wizard for new logins. The audit entry never holds the password.
+    """
+    password = one_time_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    PasswordChangeRequirement.objects.update_or_create(
+        user=user, defaults={"issued_by": acting_user, "issued_at": timezone.now()}
+    )
+    member = Member.objects.filter(user=user).select_related("school").first()
+    audit(
+        request,
+        AuditEntry.Action.UPDATE,
+        user,
+        user=acting_user,
+        organization=member.school if member else None,
+        summary=f"为用户 {user.username} 发放一次性密码（首次登录须修改）",
+    )
+    return password
+
+
+def requires_password_change(user) -> bool:
+    """True when ``user`` holds a one-time password that must be changed (one query)."""
+    return PasswordChangeRequirement.objects.filter(user_id=user.pk).exists()
+
+
+@transaction.atomic
+def user_password_changed(*, user, request=None, how: str = "修改") -> None:
+    """Record that ``user`` set a password of their own (change or e-mail reset); audited.
+
+    Removes the one-time-password requirement and its session flag. ``how`` names the way
+    (修改 / 重置) in the audit summary.
+    """
+    PasswordChangeRequirement.objects.filter(user_id=user.pk).delete()
+    session = getattr(request, "session", None)
+    if session is not None:
+        session.pop(PASSWORD_CHANGE_SESSION_KEY, None)
+    audit(request, AuditEntry.Action.UPDATE, user, user=user, summary=f"用户 {user.username} {how}了登录密码")

@@ -1,4 +1,4 @@
-"""Login, logout and failed-login entries in the audit trail."""
+"""Login, logout and failed-login entries in the audit trail; the one-time-password flag at login."""
 
 from __future__ import annotations
 
@@ -13,8 +13,12 @@ from .models import AuditEntry
 @receiver(user_logged_in)
 def _on_login(sender, request, user, **kwargs):
     from members.access import primary_node
+    from members.services import PASSWORD_CHANGE_SESSION_KEY, requires_password_change
 
     audit(request, AuditEntry.Action.LOGIN, user=user, summary="登录成功", organization=primary_node(user))
+    session = getattr(request, "session", None)
+    if session is not None and requires_password_change(user):
+        session[PASSWORD_CHANGE_SESSION_KEY] = True  # PasswordChangeRequiredMiddleware reads this, not the table
 
 
 @receiver(user_logged_out)

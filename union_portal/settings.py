@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "union_portal.middleware.QueryParameterGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "union_portal.middleware.PasswordChangeRequiredMiddleware",  # after auth and messages
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -230,6 +231,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3 * 24 * 3600, minimum=600)  # reset links, seconds
 
 # Login lockout (union_portal.lockout; README "Login lockout"): per user name and address, a pause of
 # 30 s after the 5th failure doubling to at most 15 min; per address (all user names) the same after 6 × that;
