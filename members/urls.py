@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import accounts
 
 app_name = "members"
 
@@ -17,4 +18,5 @@ urlpatterns = [
     path("<int:pk>/edit/", views.member_edit, name="edit"),
     path("<int:pk>/family/add/", views.family_add, name="family_add"),
     path("<int:pk>/consent/add/", views.consent_add, name="consent_add"),
+    path("<int:pk>/one-time-password/", accounts.one_time_password_issue, name="one_time_password"),
 ]

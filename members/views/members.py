@@ -204,6 +204,7 @@ def member_detail(request, pk: int):
             "consents": list(member.consents.all()),
             "consent_form": ConsentForm(initial={"consented_on": timezone.localdate()}),
             "years_of_service": member.years_of_service(),
+            "can_issue_password": member.user_id is not None and has_role(request.user, Role.CHAIR, within=member.organization),
         },
     )
 

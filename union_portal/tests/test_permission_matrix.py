@@ -47,6 +47,7 @@ OBJECTS = {
     "members:edit": "pk=member",
     "members:family_add": "pk=member",
     "members:consent_add": "pk=member",
+    "members:one_time_password": "pk=member",
     "members:import_preview": "pk=roster_batch",
     "members:import_confirm": "pk=roster_batch",
     "welfare:pending_cancel": "pk=pending",
@@ -213,6 +214,11 @@ MATRIX: dict[str, tuple[str, str]] = {
     "home":                                      ("L 200 200 200 200 200 200 200 200", "L 200 200 200 200 200 200 200 200"),
     "login":                                     ("200 R R R R R R R R", "200 R R R R R R R R"),
     "logout":                                    ("405 405 405 405 405 405 405 405 405", "L L L L L L L L L"),
+    "password_change":                           ("L 200 200 200 200 200 200 200 200", "L 200 200 200 200 200 200 200 200"),
+    "password_change_done":                      ("L 200 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405 405"),
+    "password_reset":                            ("200 200 200 200 200 200 200 200 200", "200 200 200 200 200 200 200 200 200"),
+    "password_reset_complete":                   ("200 200 200 200 200 200 200 200 200", "405 405 405 405 405 405 405 405 405"),
+    "password_reset_done":                       ("200 200 200 200 200 200 200 200 200", "405 405 405 405 405 405 405 405 405"),
     "whoami":                                    ("L 200 200 200 200 200 200 200 200", "L 405 405 405 405 405 405 405 405"),
     # --- members
     "members:audit":                             ("L 403 403 403 403 403 403 200 200", "L 405 405 405 405 405 405 405 405"),
@@ -227,6 +233,7 @@ MATRIX: dict[str, tuple[str, str]] = {
     "members:import_preview":                    ("L 403 403 403 403 403 403 200 404", "L 405 405 405 405 405 405 405 405"),
     "members:import_template":                   ("L 403 403 403 403 403 403 200 200", "L 405 405 405 405 405 405 405 405"),
     "members:list":                              ("L R R R 200 200 R 200 200", "L 405 405 405 405 405 405 405 405"),
+    "members:one_time_password":                 ("L 405 405 405 405 405 405 405 405", "L 404 404 404 403 404 404 200 404"),
     # --- reports
     "reports:create":                            ("L 405 405 405 405 405 405 405 405", "L 403 403 403 403 403 403 400 400"),
     "reports:detail":                            ("L 404 404 404 404 404 200 200 404", "L 405 405 405 405 405 405 405 405"),
