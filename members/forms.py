@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +35,7 @@ class MemberForm(forms.ModelForm):
             "birth_date",
             "id_number",
             "phone",
+            "address",
             "organization",
             "department",
             "title",
@@ -104,3 +107,45 @@ class ConsentForm(forms.ModelForm):
         model = Consent
         fields = ["purpose", "consented_on", "note"]
         widgets = {"consented_on": DateInput()}
+
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
+
+
+class ContactForm(forms.Form):
+    """A member's own contact details (self-service): 手机, 电子邮箱 (the login's, for password reset), 住址.
+
+    ID and bank numbers are not here: the union checks them against documents.
+    """
+
+    phone = forms.CharField(label=_("手机"), max_length=20, required=False)
+    email = forms.EmailField(
+        label=_("电子邮箱"), required=False, help_text=_("用于找回密码；不填则只能请工会主席发放一次性密码")
+    )
+    address = forms.CharField(label=_("住址"), max_length=200, required=False)
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not PHONE_RE.match(phone):
+            raise forms.ValidationError(_("请填写正确的电话号码（数字，可含区号、短横线）"))
+        return phone
+
+    def clean_address(self):
+        return " ".join(self.cleaned_data["address"].split())
+
+
+class MemberTransferForm(forms.Form):
+    """调动: the receiving school, the date and the staff number there."""
+
+    to_school = forms.ModelChoiceField(label=_("调入学校"), queryset=Organization.objects.none())
+    on = forms.DateField(label=_("调动日期"), widget=DateInput())
+    new_staff_no = forms.CharField(label=_("新工号"), max_length=32, help_text=_("在调入学校的工号"))
+
+    def __init__(self, *args, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_school"].queryset = Organization.objects.filter(kind=Organization.Kind.SCHOOL).exclude(
+            pk=member.school_id
+        )
+
+    def clean_new_staff_no(self):
+        return "".join(self.cleaned_data["new_staff_no"].split())

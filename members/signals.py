@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from union_portal.lib.audit import audit, client_ip
 
 from .models import AuditEntry
+
+# Sent by ``members.services.member_transfer`` inside its transaction, with ``member`` (already at the
+# new school) and ``transfer`` (the ``MemberTransfer``). Apps whose records carry a school move the
+# records dated on or after ``transfer.on``; earlier records stay where they happened.
+member_transferred = Signal()
 
 
 @receiver(user_logged_in)

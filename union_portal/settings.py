@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "axes",
+    "simple_history",
     "union_portal.lib",
     "members",
     "welfare",
@@ -121,6 +122,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",  # history rows name the signed-in user
     "union_portal.middleware.QueryParameterGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "union_portal.middleware.PasswordChangeRequiredMiddleware",  # after auth and messages

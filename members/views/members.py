@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import escape
@@ -29,10 +29,11 @@ from ..access import (
     require_manager,
 )
 from ..filters import MemberFilter
-from ..forms import ConsentForm, FamilyMemberForm, MemberForm
+from ..forms import ConsentForm, FamilyMemberForm, MemberForm, MemberTransferForm
+from ..history import member_change_history
 from ..models import EmploymentType, Gender, Member, MemberStatus, Organization, Role
 from ..selectors import member_list as select_members
-from ..services import consent_record, family_member_add, member_export_log, member_save
+from ..services import consent_record, family_member_add, member_export_log, member_save, member_transfer
 
 
 def _scope_for_list(user) -> tuple[Organization | None, Organization | None]:
@@ -191,10 +192,17 @@ def member_detail(request, pk: int):
     show_sensitive = can_see_sensitive_identity(request.user, member)
     if show_sensitive and (member.id_number or member.bank_account):
         audit_sensitive_read(request, member, member=member, summary=f"查看 {member.name} 的身份证号/银行账号")
+    is_chair = has_role(request.user, Role.CHAIR, within=member.organization)
     return render(
         request,
         "members/member_detail.html",
         {
+            "is_chair": is_chair,
+            "history": member_change_history(member) if is_chair else [],
+            "transfers": list(member.transfers.select_related("from_school", "to_school", "recorded_by")),
+            "transfer_form": MemberTransferForm(member=member, initial={"on": timezone.localdate()})
+            if is_chair
+            else None,
             "member": member,
             "family": list(member.family.all()),
             "show_sensitive": show_sensitive,
@@ -204,7 +212,7 @@ def member_detail(request, pk: int):
             "consents": list(member.consents.all()),
             "consent_form": ConsentForm(initial={"consented_on": timezone.localdate()}),
             "years_of_service": member.years_of_service(),
-            "can_issue_password": member.user_id is not None and has_role(request.user, Role.CHAIR, within=member.organization),
+            "can_issue_password": is_chair and member.user_id is not None,
         },
     )
 
@@ -288,5 +296,34 @@ def consent_add(request, pk: int):
         messages.error(
             request,
             _("同意记录有误：%(errors)s") % {"errors": "；".join(e for errs in form.errors.values() for e in errs)},
+        )
+    return redirect("members:detail", pk=member.pk)
+
+
+@login_required
+@require_POST
+def transfer(request, pk: int):
+    """调动: the chair (of the member's school or above) transfers the member to another school on a date."""
+    member = get_member_for_user(request.user, pk)
+    if not has_role(request.user, Role.CHAIR, within=member.organization):
+        raise PermissionDenied("只有工会主席可以办理调动。")
+    form = MemberTransferForm(request.POST, member=member)
+    if form.is_valid():
+        try:
+            member_transfer(member=member, acting_user=request.user, request=request, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _("调动未办理：%(error)s") % {"error": "；".join(exc.messages)})
+        else:
+            messages.success(
+                request,
+                _("已办理调动：%(name)s 调至 %(school)s。")
+                % {"name": member.name, "school": form.cleaned_data["to_school"].name},
+            )
+            if not has_role(request.user, Role.CHAIR, within=member.organization):
+                return redirect("members:list")  # the member now lies outside the chair's school
+    else:
+        messages.error(
+            request,
+            _("调动信息有误：%(errors)s") % {"errors": "；".join(e for errs in form.errors.values() for e in errs)},
         )
     return redirect("members:detail", pk=member.pk)
