@@ -408,7 +408,9 @@ def family_member_remove(*, relative: FamilyMember, acting_user, request=None) -
     relative: those records keep who was concerned, so the relative stays.
     """
     member = relative.member
-    for rel in FamilyMember._meta.related_objects:  # welfare visits, life events … (history tables aside)
+    # Every reverse relation, the hidden ones too (welfare's visits name relatives with related_name="+").
+    relations = [f for f in FamilyMember._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete]
+    for rel in relations:  # welfare visits, life events … (history tables aside)
         if rel.related_model._meta.model_name.startswith("historical"):
             continue
         if rel.related_model._default_manager.filter(**{rel.field.name: relative}).exists():
