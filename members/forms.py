@@ -135,17 +135,26 @@ class ContactForm(forms.Form):
 
 
 class MemberTransferForm(forms.Form):
-    """调动: the receiving school, the date and the staff number there."""
+    """调动: the receiving school (by its code: the page lists no other school's names), the date and
+    the staff number there. ``cleaned_data["to_school"]`` is the school ``Organization``."""
 
-    to_school = forms.ModelChoiceField(label=_("调入学校"), queryset=Organization.objects.none())
+    to_school_code = forms.CharField(
+        label=_("调入学校编码"), max_length=32, help_text=_("调入学校工会的编码，可向区教育工会或对方学校询问")
+    )
     on = forms.DateField(label=_("调动日期"), widget=DateInput())
     new_staff_no = forms.CharField(label=_("新工号"), max_length=32, help_text=_("在调入学校的工号"))
 
     def __init__(self, *args, member: Member, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_school"].queryset = Organization.objects.filter(kind=Organization.Kind.SCHOOL).exclude(
-            pk=member.school_id
-        )
+        self.member = member
+
+    def clean_to_school_code(self):
+        code = self.cleaned_data["to_school_code"].strip()
+        school = Organization.objects.filter(kind=Organization.Kind.SCHOOL, code__iexact=code).first()
+        if school is None:
+            raise forms.ValidationError(_("没有编码为 %(code)s 的学校工会") % {"code": code})
+        self.cleaned_data["to_school"] = school
+        return code
 
     def clean_new_staff_no(self):
         return "".join(self.cleaned_data["new_staff_no"].split())

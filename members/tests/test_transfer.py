@@ -93,14 +93,14 @@ def test_chair_transfers_from_the_member_page(login, chair, other_school, moving
     page = client.get(reverse("members:detail", args=[moving.pk])).content.decode()
     assert "办理调动" in page
     answer = client.post(reverse("members:transfer", args=[moving.pk]),
-                         {"to_school": other_school.pk, "on": "2021-09-01", "new_staff_no": "B7"})
+                         {"to_school_code": other_school.code, "on": "2021-09-01", "new_staff_no": "B7"})
     assert answer.status_code == 302
     assert MemberTransfer.objects.filter(member=moving).exists()
 
 
 def test_transfer_view_shows_errors_and_changes_nothing(login, chair, other_school, moving):
     answer = login(chair).post(reverse("members:transfer", args=[moving.pk]),
-                               {"to_school": other_school.pk, "on": "not a date", "new_staff_no": "B7"}, follow=True)
+                               {"to_school_code": other_school.code, "on": "not a date", "new_staff_no": "B7"}, follow=True)
     assert "调动信息有误" in answer.content.decode()
     assert not MemberTransfer.objects.exists()
 
@@ -108,7 +108,7 @@ def test_transfer_view_shows_errors_and_changes_nothing(login, chair, other_scho
 def test_only_the_chair_transfers(login, sub_union_chair, committee, other_school, moving):
     for user in (sub_union_chair, committee):
         answer = login(user).post(reverse("members:transfer", args=[moving.pk]),
-                                  {"to_school": other_school.pk, "on": "2021-09-01", "new_staff_no": "B7"})
+                                  {"to_school_code": other_school.code, "on": "2021-09-01", "new_staff_no": "B7"})
         assert answer.status_code == 403
     assert not MemberTransfer.objects.exists()
 
@@ -117,3 +117,10 @@ def test_transfer_is_shown_on_the_member_page(login, chair, other_school, moving
     member_transfer(member=moving, to_school=other_school, on=ON, new_staff_no="B7", acting_user=chair)
     page = login(outsider).get(reverse("members:detail", args=[moving.pk])).content.decode()
     assert "调动记录" in page and "A100" in page and "B7" in page
+
+
+def test_unknown_school_code_is_refused_with_the_input_named(login, chair, moving):
+    answer = login(chair).post(reverse("members:transfer", args=[moving.pk]),
+                               {"to_school_code": "NOPE", "on": "2021-09-01", "new_staff_no": "B7"}, follow=True)
+    assert "没有编码为 NOPE 的学校工会" in answer.content.decode()
+    assert not MemberTransfer.objects.exists()

@@ -310,7 +310,15 @@ def transfer(request, pk: int):
     form = MemberTransferForm(request.POST, member=member)
     if form.is_valid():
         try:
-            member_transfer(member=member, acting_user=request.user, request=request, **form.cleaned_data)
+            data = form.cleaned_data
+            member_transfer(
+                member=member,
+                to_school=data["to_school"],
+                on=data["on"],
+                new_staff_no=data["new_staff_no"],
+                acting_user=request.user,
+                request=request,
+            )
         except ValidationError as exc:
             messages.error(request, _("调动未办理：%(error)s") % {"error": "；".join(exc.messages)})
         else:
