@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
-from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +38,7 @@ class MemberForm(CleanTextMixin, forms.ModelForm):
             "birth_date",
             "id_number",
             "phone",
+            "address",
             "organization",
             "department",
             "title",
@@ -210,3 +212,54 @@ class RoleGrantForm(forms.Form):
             raise forms.ValidationError(_("本校没有工号为 %(no)s 的教职工。") % {"no": staff_no})
         self.cleaned_data["member"] = member
         return staff_no
+
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
+
+
+class ContactForm(forms.Form):
+    """A member's own contact details (self-service): 手机, 电子邮箱 (the login's, for password reset), 住址.
+
+    ID and bank numbers are not here: the union checks them against documents.
+    """
+
+    phone = forms.CharField(label=_("手机"), max_length=20, required=False)
+    email = forms.EmailField(
+        label=_("电子邮箱"), required=False, help_text=_("用于找回密码；不填则只能请工会主席发放一次性密码")
+    )
+    address = forms.CharField(label=_("住址"), max_length=200, required=False)
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"].strip()
+        if phone and not PHONE_RE.match(phone):
+            raise forms.ValidationError(_("请填写正确的电话号码（数字，可含区号、短横线）"))
+        return phone
+
+    def clean_address(self):
+        return " ".join(self.cleaned_data["address"].split())
+
+
+class MemberTransferForm(forms.Form):
+    """调动: the receiving school (by its code: the page lists no other school's names), the date and
+    the staff number there. ``cleaned_data["to_school"]`` is the school ``Organization``."""
+
+    to_school_code = forms.CharField(
+        label=_("调入学校编码"), max_length=32, help_text=_("调入学校工会的编码，可向区教育工会或对方学校询问")
+    )
+    on = forms.DateField(label=_("调动日期"), widget=DateInput())
+    new_staff_no = forms.CharField(label=_("新工号"), max_length=32, help_text=_("在调入学校的工号"))
+
+    def __init__(self, *args, member: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member = member
+
+    def clean_to_school_code(self):
+        code = self.cleaned_data["to_school_code"].strip()
+        school = Organization.objects.filter(kind=Organization.Kind.SCHOOL, code__iexact=code).first()
+        if school is None:
+            raise forms.ValidationError(_("没有编码为 %(code)s 的学校工会") % {"code": code})
+        self.cleaned_data["to_school"] = school
+        return code
+
+    def clean_new_staff_no(self):
+        return "".join(self.cleaned_data["new_staff_no"].split())

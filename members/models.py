@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .idcard import mask_id_number, validate_id_number
 from .pinyin import pinyin_fields
@@ -202,6 +203,7 @@ class Member(models.Model):
     )
     bank_account = models.CharField(_("银行账号"), max_length=32, blank=True)
     phone = models.CharField(_("手机"), max_length=20, blank=True)
+    address = models.CharField(_("住址"), max_length=200, blank=True)
     title = models.CharField(_("职称"), max_length=50, blank=True)
     is_teacher = models.BooleanField(_("专任教师"), default=True)
     hired_on = models.DateField(_("入职时间"), null=True, blank=True)
@@ -218,6 +220,9 @@ class Member(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = MemberQuerySet.as_manager()
+    # Field-level history (django-simple-history): who changed what and when. Bulk writes (the roster
+    # import's bulk_create/bulk_update) leave no history rows; the import's audit entry covers them.
+    history = HistoricalRecords(excluded_fields=["name_pinyin", "name_initials", "updated_at"])
 
     class Meta:
         verbose_name = _("教职工")
@@ -307,6 +312,8 @@ class FamilyMember(models.Model):
     gender = models.CharField(_("性别"), max_length=8, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("直系亲属")
         verbose_name_plural = _("直系亲属")
@@ -314,6 +321,69 @@ class FamilyMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_relation_display()}）"
+
+
+class MemberTransfer(models.Model):
+    """A dated transfer (调动) of a staff member from one school to another.
+
+    Records dated before ``on`` stay counted where they happened (the visits keep their
+    ``school``); the member gets ``new_staff_no`` at the new school, and ``old_staff_no`` is kept
+    here. Written by ``members.services.member_transfer`` only.
+    """
+
+    member = models.ForeignKey(Member, verbose_name=_("教职工"), on_delete=models.CASCADE, related_name="transfers")
+    on = models.DateField(_("调动日期"))
+    from_school = models.ForeignKey(
+        Organization, verbose_name=_("调出学校"), on_delete=models.PROTECT, related_name="transfers_out"
+    )
+    from_organization = models.ForeignKey(
+        Organization, verbose_name=_("原所属单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    old_staff_no = models.CharField(_("原工号"), max_length=32)
+    to_school = models.ForeignKey(
+        Organization, verbose_name=_("调入学校"), on_delete=models.PROTECT, related_name="transfers_in"
+    )
+    to_organization = models.ForeignKey(
+        Organization, verbose_name=_("新所属单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    new_staff_no = models.CharField(_("新工号"), max_length=32)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("调动记录")
+        verbose_name_plural = _("调动记录")
+        ordering = ["member", "-on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.member.name}：{self.from_school} → {self.to_school}（{self.on}）"
+
+
+class PasswordChangeRequirement(models.Model):
+    """The user must choose a new password before using the portal (一次性密码, first-run logins).
+
+    Set by ``members.services.user_one_time_password_issue``; removed when the user changes or
+    resets the password (``members.services.user_password_changed``). While it exists,
+    ``union_portal.middleware.PasswordChangeRequiredMiddleware`` sends the user to the
+    password change page.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="password_change"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发放人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("发放时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("待修改密码")
+        verbose_name_plural = _("待修改密码")
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 class Role(models.TextChoices):

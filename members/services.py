@@ -7,10 +7,12 @@ Service functions are keyword-only, typed and atomic (HackSoft style). They take
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +21,7 @@ from union_portal.lib.audit import audit
 from union_portal.lib.columns import OMIT, Column, ColumnSpec, Row, validate_rows
 from union_portal.lib.tabular import RowError, TableFileError, clean_name
 
-from .idcard import id_birth_date, id_gender, id_number_error, normalize_id_number
+from .idcard import id_birth_date, id_gender, id_number_error, mask_id_number, normalize_id_number
 from .models import (
     AuditEntry,
     Consent,
@@ -29,7 +31,9 @@ from .models import (
     Gender,
     Member,
     MemberStatus,
+    MemberTransfer,
     Organization,
+    PasswordChangeRequirement,
     Role,
     RoleAssignment,
 )
@@ -277,12 +281,66 @@ def roster_import(
     return result
 
 
+# --- Field-by-field change summaries (audit) and masking ------------------------------------------
+
+SENSITIVE_FIELDS = frozenset({"id_number", "bank_account"})
+
+
+def mask_value(field_name: str, value) -> str:
+    """``value`` as shown in an audit summary or the history panel: ID and bank numbers masked (PIPL)."""
+    if value in (None, ""):
+        return "（空）"
+    text_value = str(value)
+    if field_name == "id_number":
+        return mask_id_number(text_value)
+    if field_name in SENSITIVE_FIELDS:
+        return f"{'*' * max(len(text_value) - 4, 4)}{text_value[-4:]}"
+    return text_value
+
+
+def _display(instance, field_name: str, value) -> str:
+    field_obj = instance._meta.get_field(field_name)
+    if field_obj.choices and value not in (None, ""):
+        value = dict(field_obj.flatchoices).get(value, value)
+    elif field_obj.is_relation and value is not None:
+        value = field_obj.related_model._default_manager.filter(pk=value).first() or value
+    return mask_value(field_name, value)
+
+
+def field_changes(old, new, fields) -> list[str]:
+    """``["手机：138… → 139…", …]`` for each of ``fields`` whose value differs between two instances of a
+    model (verbose names as labels, choice labels, masked sensitive values). FK fields use ``<name>_id``
+    values and show the related object's name."""
+    changes = []
+    for name in fields:
+        field_obj = new._meta.get_field(name)
+        attr = field_obj.attname
+        before, after = getattr(old, attr), getattr(new, attr)
+        if before != after:
+            label = str(field_obj.verbose_name)
+            changes.append(f"{label}：{_display(new, name, before)} → {_display(new, name, after)}")
+    return changes
+
+
+def _summary(head: str, changes: list[str]) -> str:
+    """An audit summary of at most 500 characters: ``head`` then the changes, cut with "…" when too long."""
+    text_value = head + ("：" + "；".join(changes) if changes else "（无变化）")
+    return text_value if len(text_value) <= 500 else text_value[:499] + "…"
+
+
+MEMBER_AUDITED_FIELDS = (
+    "name", "staff_no", "gender", "birth_date", "id_number", "bank_account", "phone", "address", "organization",
+    "department", "title", "is_teacher", "hired_on", "employment_type", "is_union_member", "joined_union_on",
+    "left_union_on", "status", "status_changed_on", "notes",
+)  # fmt: skip
+
+
 @transaction.atomic
 def member_save(*, member: Member, acting_user, request=None, created: bool = False) -> Member:
-    """Save a member edited through a form and audit the write.
-
-    Derives birth date and gender from a valid ID number when they are blank.
+    """Save a member edited through a form and audit the write field by field (old → new, ID and bank
+    numbers masked). Derives birth date and gender from a valid ID number when they are blank.
     """
+    old = None if created or member.pk is None else Member.objects.filter(pk=member.pk).first()
     if member.id_number:
         member.id_number = normalize_id_number(member.id_number)
         if not id_number_error(member.id_number):
@@ -290,14 +348,18 @@ def member_save(*, member: Member, acting_user, request=None, created: bool = Fa
             member.gender = member.gender or id_gender(member.id_number)
     if member.is_union_member and not member.joined_union_on:
         member.joined_union_on = member.hired_on
+    member._history_user = acting_user
     member.save()
+    summary = f"新增教职工 {member.name}"
+    if old is not None:
+        summary = _summary(f"修改教职工 {member.name}", field_changes(old, member, MEMBER_AUDITED_FIELDS))
     audit(
         request,
         AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
         member,
         user=acting_user,
         organization=member.school,
-        summary=f"{'新增' if created else '修改'}教职工 {member.name}",
+        summary=summary,
     )
     return member
 
@@ -306,6 +368,7 @@ def member_save(*, member: Member, acting_user, request=None, created: bool = Fa
 def family_member_add(*, member: Member, relative: FamilyMember, acting_user, request=None) -> FamilyMember:
     """Attach an immediate family member (直系亲属, an unsaved form instance) to ``member``; audited."""
     relative.member = member
+    relative._history_user = acting_user
     relative.save()
     audit(
         request,
@@ -313,9 +376,142 @@ def family_member_add(*, member: Member, relative: FamilyMember, acting_user, re
         relative,
         user=acting_user,
         organization=member.school,
-        summary=f"为 {member.name} 添加直系亲属",
+        summary=f"为 {member.name} 添加直系亲属 {relative.name}（{relative.get_relation_display()}）",
     )
     return relative
+
+
+FAMILY_FIELDS = ("relation", "name", "gender", "birth_date")
+
+
+@transaction.atomic
+def family_member_update(*, relative: FamilyMember, acting_user, request=None) -> FamilyMember:
+    """Save an edited family member (a form instance whose ``pk`` exists); audited field by field."""
+    old = FamilyMember.objects.get(pk=relative.pk)
+    relative._history_user = acting_user
+    relative.save()
+    audit(
+        request,
+        AuditEntry.Action.UPDATE,
+        relative,
+        user=acting_user,
+        organization=relative.member.school,
+        summary=_summary(
+            f"修改 {relative.member.name} 的直系亲属 {relative.name}", field_changes(old, relative, FAMILY_FIELDS)
+        ),
+    )
+    return relative
+
+
+@transaction.atomic
+def family_member_remove(*, relative: FamilyMember, acting_user, request=None) -> None:
+    """Delete a family member record (entered by mistake, or no longer family); audited with what it held.
+
+    Raises ``django.db.models.ProtectedError`` when any record (a welfare visit, a life event …) names the
+    relative: those records keep who was concerned, so the relative stays.
+    """
+    member = relative.member
+    # Every reverse relation, the hidden ones too (welfare's visits name relatives with related_name="+").
+    relations = [f for f in FamilyMember._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete]
+    for rel in relations:  # welfare visits, life events … (history tables aside)
+        if rel.related_model._meta.model_name.startswith("historical"):
+            continue
+        if rel.related_model._default_manager.filter(**{rel.field.name: relative}).exists():
+            raise ProtectedError("records name this family member", {relative})
+    summary = f"删除 {member.name} 的直系亲属 {relative.name}（{relative.get_relation_display()}）"
+    relative._history_user = acting_user
+    audit(request, AuditEntry.Action.DELETE, relative, user=acting_user, organization=member.school, summary=summary)
+    relative.delete()
+
+
+# Contact details a member corrects themselves (self-service). ID and bank numbers are not among them:
+# they are checked against documents by the union (DOMAIN.md, Privacy), so a member asks the chair.
+SELF_SERVICE_MEMBER_FIELDS = ("phone", "address")
+
+
+@transaction.atomic
+def member_contact_update(
+    *, member: Member, phone: str, address: str, email: str, acting_user, request=None
+) -> list[str]:
+    """A member corrects their own contact details: 手机 and 住址 on the record, 电子邮箱 on their login
+    (used for password reset). Audited field by field (old → new). Returns the change lines (empty when
+    nothing changed; then nothing is written)."""
+    old = Member.objects.get(pk=member.pk)
+    member.phone, member.address = phone, address
+    changes = field_changes(old, member, SELF_SERVICE_MEMBER_FIELDS)
+    user = member.user
+    if user is not None and (user.email or "") != email:
+        changes.append(f"电子邮箱：{user.email or '（空）'} → {email or '（空）'}")
+        user.email = email
+        user.save(update_fields=["email"])
+    if not changes:
+        return []
+    member._history_user = acting_user
+    member.save(update_fields=["phone", "address", "updated_at"])
+    audit(
+        request,
+        AuditEntry.Action.UPDATE,
+        member,
+        user=acting_user,
+        organization=member.school,
+        summary=_summary(f"{member.name} 本人修改联系方式", changes),
+    )
+    return changes
+
+
+# --- Transfers between schools ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def member_transfer(
+    *,
+    member: Member,
+    to_school: Organization,
+    on: dt.date,
+    new_staff_no: str,
+    acting_user,
+    request=None,
+    to_organization: Organization | None = None,
+) -> MemberTransfer:
+    """Transfer (调动) ``member`` to ``to_school`` on date ``on`` with the staff number ``new_staff_no``.
+
+    The member's unit becomes ``to_organization`` (a unit of ``to_school``; default the school itself),
+    the department is cleared (departments belong to a school). A ``MemberTransfer`` keeps both schools,
+    units and staff numbers. Records dated before ``on`` stay counted where they happened: apps move only
+    later records (``members.signals.member_transferred``; welfare visits keep their recorded school).
+    Audited in both schools' logs. Raises ``ValidationError`` (Chinese message) when ``to_school`` is not
+    another school, the unit is outside it, or the staff number is blank or taken there.
+    """
+    from .signals import member_transferred
+
+    new_staff_no = (new_staff_no or "").strip()
+    unit = to_organization or to_school
+    if to_school.kind != Organization.Kind.SCHOOL:
+        raise ValidationError("调入单位必须是学校工会。")
+    if to_school.pk == member.school_id:
+        raise ValidationError("调入学校与现所在学校相同。")
+    if not unit.is_within(to_school):
+        raise ValidationError("新所属单位不在调入学校内。")
+    if not new_staff_no:
+        raise ValidationError("请填写在调入学校的新工号。")
+    if Member.objects.filter(school=to_school, staff_no=new_staff_no).exists():
+        raise ValidationError(f"工号 {new_staff_no} 在{to_school.name}已被使用。")
+    from_school, from_unit, old_staff_no = member.school, member.organization, member.staff_no
+    member.organization, member.staff_no, member.department = unit, new_staff_no, None
+    member._history_user = acting_user
+    member.save()
+    transfer = MemberTransfer.objects.create(
+        member=member, on=on, from_school=from_school, from_organization=from_unit, old_staff_no=old_staff_no,
+        to_school=to_school, to_organization=unit, new_staff_no=new_staff_no, recorded_by=acting_user,
+    )  # fmt: skip
+    member_transferred.send(sender=MemberTransfer, member=member, transfer=transfer)
+    summary = (
+        f"{member.name} 于 {on:%Y-%m-%d} 由{from_school.name}（工号 {old_staff_no}）"
+        f"调至{to_school.name}（工号 {new_staff_no}）"
+    )
+    for school in (from_school, to_school):
+        audit(request, AuditEntry.Action.UPDATE, transfer, user=acting_user, organization=school, summary=summary)
+    return transfer
 
 
 @transaction.atomic
@@ -685,3 +881,61 @@ def role_revoke(*, acting_user, request=None, school: Organization, assignment: 
     summary = f"撤销 {assignment.user.username} 的{assignment.get_role_display()}：{assignment.organization.name}"
     audit(request, AuditEntry.Action.DELETE, assignment, user=acting_user, organization=school, summary=summary)
     assignment.delete()
+
+
+ONE_TIME_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # noqa: S105 (an alphabet, not a password)
+ONE_TIME_PASSWORD_LENGTH = 12
+PASSWORD_CHANGE_SESSION_KEY = "must_change_password"  # noqa: S105 (a session key name)
+
+
+def one_time_password() -> str:
+    """A random 12-character password (about 69 bits) without look-alike characters."""
+    return "".join(secrets.choice(ONE_TIME_PASSWORD_ALPHABET) for _ in range(ONE_TIME_PASSWORD_LENGTH))
+
+
+@transaction.atomic
+def user_one_time_password_issue(*, user, acting_user, request=None) -> str:
+    """Give ``user`` a new one-time password and require a change at the next login; audited.
+
+    Returns the password in clear text: the caller shows it once (or puts it in a one-off
+    download) and never stores it. The user's other sessions are not ended here; the
+    requirement is read at login (``requires_password_change``) and enforced by
+    ``union_portal.middleware.PasswordChangeRequiredMiddleware`` until the user sets a
+    password of their own (``user_password_changed``). Used by the chair for a colleague who
+    forgot theirs and by the first-run wizard for new logins. The audit entry never holds the password.
+    """
+    password = one_time_password()
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    PasswordChangeRequirement.objects.update_or_create(
+        user=user, defaults={"issued_by": acting_user, "issued_at": timezone.now()}
+    )
+    member = Member.objects.filter(user=user).select_related("school").first()
+    audit(
+        request,
+        AuditEntry.Action.UPDATE,
+        user,
+        user=acting_user,
+        organization=member.school if member else None,
+        summary=f"为用户 {user.username} 发放一次性密码（首次登录须修改）",
+    )
+    return password
+
+
+def requires_password_change(user) -> bool:
+    """True when ``user`` holds a one-time password that must be changed (one query)."""
+    return PasswordChangeRequirement.objects.filter(user_id=user.pk).exists()
+
+
+@transaction.atomic
+def user_password_changed(*, user, request=None, how: str = "修改") -> None:
+    """Record that ``user`` set a password of their own (change or e-mail reset); audited.
+
+    Removes the one-time-password requirement and its session flag. ``how`` names the way
+    (修改 / 重置) in the audit summary.
+    """
+    PasswordChangeRequirement.objects.filter(user_id=user.pk).delete()
+    session = getattr(request, "session", None)
+    if session is not None:
+        session.pop(PASSWORD_CHANGE_SESSION_KEY, None)
+    audit(request, AuditEntry.Action.UPDATE, user, user=user, summary=f"用户 {user.username} {how}了登录密码")

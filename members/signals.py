@@ -1,20 +1,29 @@
-"""Login, logout and failed-login entries in the audit trail."""
+"""Login, logout and failed-login entries in the audit trail; the one-time-password flag at login."""
 
 from __future__ import annotations
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from union_portal.lib.audit import audit, client_ip
 
 from .models import AuditEntry
 
+# Sent by ``members.services.member_transfer`` inside its transaction, with ``member`` (already at the
+# new school) and ``transfer`` (the ``MemberTransfer``). Apps whose records carry a school move the
+# records dated on or after ``transfer.on``; earlier records stay where they happened.
+member_transferred = Signal()
+
 
 @receiver(user_logged_in)
 def _on_login(sender, request, user, **kwargs):
     from members.access import primary_node
+    from members.services import PASSWORD_CHANGE_SESSION_KEY, requires_password_change
 
     audit(request, AuditEntry.Action.LOGIN, user=user, summary="登录成功", organization=primary_node(user))
+    session = getattr(request, "session", None)
+    if session is not None and requires_password_change(user):
+        session[PASSWORD_CHANGE_SESSION_KEY] = True  # PasswordChangeRequiredMiddleware reads this, not the table
 
 
 @receiver(user_logged_out)

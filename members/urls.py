@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import accounts
 
 app_name = "members"
 
@@ -23,8 +24,14 @@ urlpatterns = [
     path("departments/", views.departments, name="departments"),
     path("roles/", views.roles, name="roles"),
     path("roles/<int:pk>/revoke/", views.role_revoke, name="role_revoke"),
+    path("me/", views.me, name="me"),
+    path("me/family/add/", views.me_family_add, name="me_family_add"),
+    path("me/family/<int:pk>/edit/", views.me_family_edit, name="me_family_edit"),
+    path("me/family/<int:pk>/remove/", views.me_family_remove, name="me_family_remove"),
     path("<int:pk>/", views.member_detail, name="detail"),
     path("<int:pk>/edit/", views.member_edit, name="edit"),
     path("<int:pk>/family/add/", views.family_add, name="family_add"),
     path("<int:pk>/consent/add/", views.consent_add, name="consent_add"),
+    path("<int:pk>/transfer/", views.transfer, name="transfer"),
+    path("<int:pk>/one-time-password/", accounts.one_time_password_issue, name="one_time_password"),
 ]

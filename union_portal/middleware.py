@@ -82,3 +82,40 @@ class TextGZipMiddleware(GZipMiddleware):
         if not (content_type.startswith("text/") or content_type in COMPRESSIBLE_TYPES):
             return response
         return super().process_response(request, response)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Send a user who logged in with a one-time password to the password change page until they change it.
+
+    The flag is the session key ``members.services.PASSWORD_CHANGE_SESSION_KEY``, set at login
+    when the user has a ``PasswordChangeRequirement`` (``members.signals``), so other requests cost
+    no query. The password change and reset pages, logout, the language switch and the health
+    check stay reachable; anything else answers a redirect (302) to ``password_change``.
+    Place after ``AuthenticationMiddleware`` and ``MessageMiddleware``.
+    """
+
+    ALLOWED_NAMES = ("password_change", "password_change_done", "logout", "login", "healthz", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._allowed: tuple[str, ...] | None = None
+
+    def allowed_paths(self) -> tuple[str, ...]:
+        if self._allowed is None:
+            from django.urls import reverse
+
+            self._allowed = tuple(reverse(name) for name in self.ALLOWED_NAMES)
+        return self._allowed
+
+    def __call__(self, request):
+        from members.services import PASSWORD_CHANGE_SESSION_KEY
+
+        session = getattr(request, "session", None)
+        if session is not None and session.get(PASSWORD_CHANGE_SESSION_KEY) and request.user.is_authenticated:
+            path = request.path_info
+            static = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+            if not (path in self.allowed_paths() or path.startswith(static)):
+                from django.shortcuts import redirect
+
+                return redirect("password_change")
+        return self.get_response(request)

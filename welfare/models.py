@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from members.models import FamilyMember, Member, Organization
 
@@ -74,10 +75,10 @@ class WelfareVisitQuerySet(models.QuerySet):
 class WelfareVisit(models.Model):
     """One welfare visit (慰问): who, why, when, who went, money and gift, who paid.
 
-    ``school`` is denormalised from ``member.school`` (set on save and bulk insert,
-    kept in step by ``welfare.signals`` when a member moves school) so that the
-    ledger filters and sorts on the (school, visited_on) index instead of joining
-    members and organisations for every row of the table.
+    ``school`` is the school the visit was recorded in: taken from ``member.school`` when the visit
+    is created (save and bulk insert) and kept afterwards, so that a transfer leaves the old school's
+    figures as they were (``welfare.signals`` moves only visits dated after a transfer). The ledger
+    filters and sorts on the (school, visited_on) index instead of joining members and organisations.
     """
 
     member = models.ForeignKey(
@@ -118,6 +119,8 @@ class WelfareVisit(models.Model):
 
     objects = WelfareVisitQuerySet.as_manager()
 
+    history = HistoricalRecords()  # field-level history (who changed what and when)
+
     class Meta:
         verbose_name = _("慰问记录")
         verbose_name_plural = _("慰问记录")
@@ -131,8 +134,20 @@ class WelfareVisit(models.Model):
     def __str__(self) -> str:
         return f"{self.visited_on:%Y-%m-%d} {self.member.name} {self.occasion.name}"
 
+    def _member_changed(self) -> bool:
+        """True when an existing visit was loaded for another member than it now names (no query)."""
+        loaded = getattr(self, "_loaded_member_id", None)
+        return loaded is not None and loaded != self.member_id
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_member_id = instance.__dict__.get("member_id")
+        return instance
+
     def save(self, *args, **kwargs):
-        if self.member_id and (self.school_id is None or "member" in self._state.fields_cache):
+        # A new visit, or its member changed: the member's school. An edit keeps the recorded school.
+        if self.member_id and (self.school_id is None or self._state.adding or self._member_changed()):
             self.school_id = self.member.school_id
         super().save(*args, **kwargs)
 
@@ -241,6 +256,8 @@ class DistributionRecipient(models.Model):
     member = models.ForeignKey(Member, verbose_name=_("领取人"), on_delete=models.PROTECT, related_name="+")
     value = models.DecimalField(_("价值（元）"), **MONEY)
     signed = models.BooleanField(_("已签领"), default=False)
+
+    history = HistoricalRecords()  # field-level history (who changed what and when)
 
     class Meta:
         verbose_name = _("发放对象")
@@ -366,6 +383,8 @@ class AidClaim(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    history = HistoricalRecords()  # field-level history (who changed what and when)
+
     class Meta:
         verbose_name = _("理赔")
         verbose_name_plural = _("理赔")
@@ -446,6 +465,8 @@ class HardshipAid(models.Model):
     )
     notes = models.CharField(_("备注"), max_length=200, blank=True)
 
+    history = HistoricalRecords()  # field-level history (who changed what and when)
+
     class Meta:
         ordering = ["paid_on", "pk"]
 
@@ -483,6 +504,8 @@ class Donation(models.Model):
     member = models.ForeignKey(Member, verbose_name=_("捐助人"), on_delete=models.PROTECT, related_name="+")
     amount = models.DecimalField(_("金额（元）"), default=0, **MONEY)
     blood_ml = models.PositiveIntegerField(_("献血量（毫升）"), null=True, blank=True)
+
+    history = HistoricalRecords()  # field-level history (who changed what and when)
 
     def __str__(self) -> str:
         return f"{self.drive_id}:{self.member_id} {self.amount}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import escape
@@ -30,10 +30,11 @@ from ..access import (
     require_manager,
 )
 from ..filters import MemberFilter
-from ..forms import ConsentForm, FamilyMemberForm, MemberForm
+from ..forms import ConsentForm, FamilyMemberForm, MemberForm, MemberTransferForm
+from ..history import member_change_history
 from ..models import EmploymentType, Gender, Member, MemberStatus, Organization, Role
 from ..selectors import member_list as select_members
-from ..services import consent_record, family_member_add, member_export_log, member_save
+from ..services import consent_record, family_member_add, member_export_log, member_save, member_transfer
 
 
 def _scope_for_list(user) -> tuple[Organization | None, Organization | None]:
@@ -192,10 +193,17 @@ def member_detail(request, pk: int):
     show_sensitive = can_see_sensitive_identity(request.user, member)
     timeline = registry.member_timeline(request, member)
     _audit_member_page(request, member, show_ids=show_sensitive, timeline=timeline)
+    is_chair = has_school_role(request.user, Role.CHAIR, within=member.organization)
     return render(
         request,
         "members/member_detail.html",
         {
+            "is_chair": is_chair,
+            "history": member_change_history(member) if is_chair else [],
+            "transfers": list(member.transfers.select_related("from_school", "to_school", "recorded_by")),
+            "transfer_form": MemberTransferForm(member=member, initial={"on": timezone.localdate()})
+            if is_chair
+            else None,
             "member": member,
             "family": list(member.family.all()),
             "show_sensitive": show_sensitive,
@@ -205,6 +213,7 @@ def member_detail(request, pk: int):
             "consents": list(member.consents.all()),
             "consent_form": ConsentForm(initial={"consented_on": timezone.localdate()}),
             "years_of_service": member.years_of_service(),
+            "can_issue_password": is_chair and member.user_id is not None,
         },
     )
 
@@ -300,5 +309,42 @@ def consent_add(request, pk: int):
         messages.error(
             request,
             _("同意记录有误：%(errors)s") % {"errors": "；".join(e for errs in form.errors.values() for e in errs)},
+        )
+    return redirect("members:detail", pk=member.pk)
+
+
+@login_required
+@require_POST
+def transfer(request, pk: int):
+    """调动: the chair (of the member's school or above) transfers the member to another school on a date."""
+    member = get_member_for_user(request.user, pk)
+    if not has_school_role(request.user, Role.CHAIR, within=member.organization):  # a district does not run schools
+        raise PermissionDenied("只有本校工会主席可以办理调动。")
+    form = MemberTransferForm(request.POST, member=member)
+    if form.is_valid():
+        try:
+            data = form.cleaned_data
+            member_transfer(
+                member=member,
+                to_school=data["to_school"],
+                on=data["on"],
+                new_staff_no=data["new_staff_no"],
+                acting_user=request.user,
+                request=request,
+            )
+        except ValidationError as exc:
+            messages.error(request, _("调动未办理：%(error)s") % {"error": "；".join(exc.messages)})
+        else:
+            messages.success(
+                request,
+                _("已办理调动：%(name)s 调至 %(school)s。")
+                % {"name": member.name, "school": form.cleaned_data["to_school"].name},
+            )
+            if not has_role(request.user, Role.CHAIR, within=member.organization):
+                return redirect("members:list")  # the member now lies outside the chair's school
+    else:
+        messages.error(
+            request,
+            _("调动信息有误：%(errors)s") % {"errors": "；".join(e for errs in form.errors.values() for e in errs)},
         )
     return redirect("members:detail", pk=member.pk)

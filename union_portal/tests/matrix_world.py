@@ -90,6 +90,9 @@ def build_school(code: str, name: str, tag: str, parent: Organization | None = N
                               bank_account=SECRET_BANK if tag == "甲校" else "6222020200199887766")
     o["member"] = colleague
     spouse = FamilyMember.objects.create(member=colleague, relation=FamilyMember.Relation.SPOUSE, name=f"{tag}李四")
+    o["relative"] = spouse  # the colleague's: nobody's 我的 page may change it
+    o["own_relative"] = FamilyMember.objects.create(  # the ``member`` user's own, for 我的
+        member=u["member"].member, relation=FamilyMember.Relation.CHILD, name=f"{tag}小五")
     _welfare(w, colleague, spouse)
     _congress(w, colleague)
     _activities(w, colleague)
