@@ -136,7 +136,8 @@ def section_edit(request, pk):
         return response
     blocks = list(section.blocks.all())
     options = editor.block_options(report)
-    form = SectionEditForm(request.POST or None, blocks=blocks, figures=report.figures, block_options=options)
+    data = request.POST if request.method == "POST" else None
+    form = SectionEditForm(data, blocks=blocks, figures=report.figures, block_options=options)
     if request.method == "POST":
         if form.is_valid():
             changes = form.changes()

@@ -155,6 +155,7 @@ def test_a_text_the_request_did_not_send_is_left_alone(login, report, chair):
     block = section.blocks.first()
     before = block.text
     assert login(chair).post(reverse("reports:section_edit", args=[section.pk]), {"title": "不足"}).status_code == 302
+    assert login(chair).post(reverse("reports:section_edit", args=[section.pk]), {}).status_code == 302
     block.refresh_from_db()
     assert block.text == before
 
