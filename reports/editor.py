@@ -19,6 +19,7 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import Max
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from . import document, providers, services
 from . import figures as F
@@ -37,6 +38,23 @@ class BlockOption:
     key: str
     caption: str
     has_data: bool
+
+
+def js_strings() -> dict[str, str]:
+    """The words ``editor.js`` shows, in the user's language (rendered with ``json_script``)."""
+    return {
+        "unknown": _("未知数据项"),
+        "unknownTitle": _("报告中没有这项数据，请删除它"),
+        "previous": _("（上期）"),
+        "compare": _("（比较）"),
+        "notComparable": _("不可比，不打印"),
+        "none": _("暂无"),
+        "unit": _("单位："),
+        "zeroTitle": _("本期为零或暂无，所在句子打印时略去"),
+        "empty": _("（本段不打印：没有文字，或其中的数据本期为零、暂无）"),
+        "placeholder": _("在此输入文字，需要数字时点“插入数据”"),
+        "previewFailed": _("预览暂时无法更新，保存后可在报告中查看。"),
+    }
 
 
 def editor_snapshot(report: AnnualReport, blocks: list[dict] | None = None) -> dict:

@@ -157,7 +157,8 @@ def section_edit(request, pk):
 def _picker(report, texts: list[str], options=()) -> dict:
     """The picker's figures (grouped), its tables and charts, and the chips' catalogue (JSON)."""
     catalogue = editor.figure_catalogue(report, editor.placeholder_keys(*texts))
-    return {"catalogue": catalogue, "picker_groups": editor.picker_groups(catalogue), "options": options}
+    return {"catalogue": catalogue, "picker_groups": editor.picker_groups(catalogue), "options": options,
+            "editor_strings": editor.js_strings()}
 
 
 def _block_row(report, form, block) -> dict:

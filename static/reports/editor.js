@@ -18,6 +18,7 @@
 
   var PLACEHOLDER = /\{([a-z_][a-z0-9_.]*)(?::(yoy|num|prev|cmp))?\}/g;
   var ZW = "\u200B";
+  var T = JSON.parse(document.getElementById("editor-strings").textContent);
   var catalogue = new Map(JSON.parse(dataEl.textContent).map(function (f) { return [f.key, f]; }));
   var csrf = form.querySelector("[name=csrfmiddlewaretoken]").value;
   var previewUrl = form.dataset.previewUrl;
@@ -33,13 +34,13 @@
 
   function chipParts(key, mode) {
     var f = catalogue.get(key);
-    if (!f) return { label: "未知数据项", value: key, cls: "is-unknown", title: "报告中没有这项数据，请删除它" };
+    if (!f) return { label: T.unknown, value: key, cls: "is-unknown", title: T.unknownTitle };
     var label = f.label, value = f.value, zero = f.zero;
     if (mode === "num") value = f.num;
-    if (mode === "prev") { label += "（上期）"; value = f.prev; zero = !f.prev; }
-    if (mode === "cmp" || mode === "yoy") { label += "（比较）"; value = f.cmp || "不可比，不打印"; zero = !f.cmp; }
-    return { label: label, value: value || "暂无", cls: zero ? "is-zero" : "",
-             title: f.label + (f.unit ? "（单位：" + f.unit + "）" : "") + (zero ? "：本期为零或暂无，所在句子打印时略去" : "") };
+    if (mode === "prev") { label += T.previous; value = f.prev; zero = !f.prev; }
+    if (mode === "cmp" || mode === "yoy") { label += T.compare; value = f.cmp || T.notComparable; zero = !f.cmp; }
+    return { label: label, value: value || T.none, cls: zero ? "is-zero" : "",
+             title: f.label + (f.unit ? " · " + T.unit + f.unit : "") + (zero ? " · " + T.zeroTitle : "") };
   }
 
   function chip(key, mode) {
@@ -108,7 +109,12 @@
 
   // --- preview ------------------------------------------------------------------------------------
 
-  var EMPTY = "<p class=\"editor-empty\">（本段不打印：没有文字，或其中的数据本期为零、暂无）</p>";
+  function showEmpty(preview) {
+    var p = document.createElement("p");
+    p.className = "editor-empty";
+    p.textContent = T.empty;
+    preview.replaceChildren(p);
+  }
 
   function errorBox(textarea) {
     var id = "live-error-" + textarea.id;
@@ -136,11 +142,12 @@
       .then(function (resp) { if (!resp.ok) throw new Error(String(resp.status)); return resp.json(); })
       .then(function (data) {
         if (preview.dataset.ticket !== String(ticket)) return;
-        preview.innerHTML = data.html || EMPTY;  // escaped by the server (reports.document)
+        if (data.html) preview.innerHTML = data.html;  // escaped by the server (reports.document)
+        else showEmpty(preview);
         errorBox(textarea).textContent = data.error || "";
         editors.get(textarea.id).classList.toggle("is-invalid", Boolean(data.error));
       })
-      .catch(function () { errorBox(textarea).textContent = "预览暂时无法更新，保存后可在报告中查看。"; })
+      .catch(function () { errorBox(textarea).textContent = T.previewFailed; })
       .finally(function () { if (preview.dataset.ticket === String(ticket)) preview.classList.remove("is-loading"); });
   }
 
@@ -155,7 +162,7 @@
 
   function label(textarea) {
     var l = document.querySelector("label[for='" + textarea.id + "']");
-    return l ? l.textContent.trim() : "内容";
+    return l ? l.textContent.trim() : "";
   }
 
   document.querySelectorAll("textarea[data-figure-editor]").forEach(function (textarea) {
@@ -165,7 +172,7 @@
     box.setAttribute("role", "textbox");
     box.setAttribute("aria-multiline", "true");
     box.setAttribute("aria-label", label(textarea));
-    box.dataset.placeholder = textarea.dataset.generated ? "" : "在此输入文字，需要数字时点“插入数据”";
+    box.dataset.placeholder = textarea.dataset.generated ? "" : T.placeholder;
     box.dataset.for = textarea.id;
     render(box, textarea.value);
     textarea.hidden = true;
