@@ -80,6 +80,18 @@ def test_chair_inserts_a_figure_from_the_picker_and_finds_it_in_the_pdf(
     text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
     assert f"{typed}{value}，还要更细致。" in text
 
+    # "改为手写": the generated sentence, figures as chips, round-trips to the same stored text.
+    section = report.sections.get(kind="welfare")
+    page.goto(f"{page.base_url}/reports/sections/{section.pk}/")
+    button = page.locator("[data-handwrite]").first
+    textarea_id = button.get_attribute("data-handwrite")
+    generated = page.locator(f"#{textarea_id}").get_attribute("data-generated")
+    button.click()
+    editor_box = page.locator(f".figure-editor[data-for='{textarea_id}']")
+    expect(editor_box).to_be_visible()
+    assert editor_box.locator(".fig-chip").count() >= 1 and "{" not in editor_box.inner_text()
+    assert page.locator(f"#{textarea_id}").input_value() == generated.strip()
+
     phone = phone_page
     browser_login(phone, "chair", DEMO_PASSWORD)
     section = report.sections.get(kind="welfare")
