@@ -5,7 +5,20 @@ from django.utils.translation import gettext_lazy as _
 
 from union_portal.lib.text import CleanTextMixin
 
-from .models import AnnualReport, PeriodKind
+from . import document
+from .editor import unknown_message
+from .models import AnnualReport, PeriodKind, ReportBlock
+
+TEXT_MAX = 20000
+TEXT_KINDS = (ReportBlock.Kind.NARRATIVE, ReportBlock.Kind.SENTENCE)
+
+
+def _check_figures(text: str, figures: dict) -> str:
+    """``text`` unchanged, or a ValidationError in Chinese naming the figures the report does not have."""
+    unknown = document.unknown_placeholders(text, figures or {})
+    if unknown:
+        raise forms.ValidationError(unknown_message(unknown), code="unknown_figure")
+    return text
 
 
 class ReportCreateForm(CleanTextMixin, forms.Form):
@@ -52,9 +65,74 @@ class ReportHeaderForm(CleanTextMixin, forms.ModelForm):
         fields = ["title", "subtitle", "speaker", "report_date", "salutation", "opening", "show_cover", "show_toc"]
         widgets = {
             "report_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "opening": forms.Textarea(attrs={"rows": 5}),
+            "opening": forms.Textarea(attrs={"rows": 5, "data-figure-editor": ""}),
         }
+
+    def clean_opening(self):
+        """The opening may hold figures too: one the report does not have is refused, the text kept."""
+        return _check_figures(self.cleaned_data.get("opening", ""), self.instance.figures)
 
 
 class SectionAddForm(CleanTextMixin, forms.Form):
     title = forms.CharField(label=_("标题"), max_length=100)
+
+
+class SectionEditForm(CleanTextMixin, forms.Form):
+    """A section's title and its blocks: ``text-<pk>`` and ``delete-<pk>`` per block, a new paragraph
+    (``add_text``) and the tables and charts chosen in the picker (``add_block``: "table:<key>").
+
+    A text naming a figure the report does not have is refused with a Chinese message on that text,
+    and the form keeps what was typed. ``blocks``: the section's blocks in order; ``figures``: the
+    report's figures; ``block_options``: ``editor.block_options(report)``.
+    """
+
+    title = forms.CharField(label=_("标题"), max_length=100, required=False)
+    show_heading = forms.BooleanField(label=_("显示标题（自动编号 一、二、…）"), required=False)
+    add_text = forms.CharField(label=_("新增一段文字"), max_length=TEXT_MAX, required=False, strip=False,
+                               widget=forms.Textarea(attrs={"rows": 3}))
+    add_block = forms.MultipleChoiceField(label=_("添加表格或图表"), required=False,
+                                          widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, blocks, figures, block_options, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.blocks = blocks
+        self.figures = figures or {}
+        self.fields["add_block"].choices = [(o.value, o.caption) for o in block_options]
+        for block in blocks:
+            self.fields[f"delete-{block.pk}"] = forms.BooleanField(label=_("删除"), required=False)
+            if block.kind in TEXT_KINDS:
+                self.fields[f"text-{block.pk}"] = forms.CharField(
+                    label=_("内容"), max_length=TEXT_MAX, required=False, strip=False, initial=block.text,
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                )
+
+    def clean(self):
+        data = super().clean()
+        for name, value in list(data.items()):
+            if (name.startswith("text-") or name == "add_text") and value:
+                try:
+                    _check_figures(value, self.figures)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        if data.get("show_heading") and not (data.get("title") or "").strip():
+            self.add_error("title", "请填写标题，或取消“显示标题”。")
+        return data
+
+    def text_field(self, block):
+        return self[f"text-{block.pk}"] if f"text-{block.pk}" in self.fields else None
+
+    def delete_field(self, block):
+        return self[f"delete-{block.pk}"]
+
+    def changes(self) -> dict:
+        """Keyword arguments of ``editor.section_edit_save`` from the cleaned data."""
+        data = self.cleaned_data
+        delete = {b.pk for b in self.blocks if data.get(f"delete-{b.pk}")}
+        # A text the request did not send is left as it is.
+        texts = {b.pk: data[f"text-{b.pk}"] for b in self.blocks
+                 if b.pk not in delete and f"text-{b.pk}" in data and f"text-{b.pk}" in self.data}
+        add_blocks = [tuple(value.split(":", 1)) for value in data.get("add_block") or []]
+        return {
+            "title": data["title"].strip(), "show_heading": data["show_heading"], "texts": texts,
+            "delete": delete, "add_text": data.get("add_text") or "", "add_blocks": add_blocks,
+        }

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/finalise/", views.report_finalise_view, name="finalise"),
     path("<int:pk>/sections/add/", views.section_add_view, name="section_add"),
     path("<int:pk>/export/", views.export_start, name="export"),
+    path("<int:pk>/preview/", views.report_preview, name="preview"),
     path("sections/<int:pk>/", views.section_edit, name="section_edit"),
     path("sections/<int:pk>/move/", views.section_move_view, name="section_move"),
     path("sections/<int:pk>/delete/", views.section_delete_view, name="section_delete"),

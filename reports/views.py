@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from members.models import AuditEntry
 from union_portal.lib.audit import audit
 
-from . import document, services
-from .forms import ReportCreateForm, ReportHeaderForm, SectionAddForm
+from . import document, editor, services
+from .forms import TEXT_MAX, ReportCreateForm, ReportHeaderForm, SectionAddForm, SectionEditForm
 from .models import ExportFormat, ReportBlock, ReportExport
 from .output import CONTENT_TYPES, render_html
 from .selectors import (
@@ -119,48 +119,78 @@ def report_edit(request, pk):
         form.save()
         messages.success(request, "已保存报告标题和开头。")
         return redirect("reports:detail", pk=report.pk)
-    return render(request, "reports/edit.html", {"report": report, "form": form}, status=400 if form.errors else 200)
+    opening = form["opening"].value() or ""
+    return render(request, "reports/edit.html", {
+        "report": report, "form": form, "preview": editor.preview_block(report, opening), **_picker(report, [opening]),
+    }, status=400 if form.errors else 200)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def section_edit(request, pk):
+    """The section editor: texts with figures as chips (editor.js), a picker, previews as printed."""
     section = get_section_for_user(request.user, pk)
     report = section.report
     _require_edit(request.user, report)
     if response := _require_draft(request, report):
         return response
     blocks = list(section.blocks.all())
-    errors: list[str] = []
+    options = editor.block_options(report)
+    data = request.POST if request.method == "POST" else None
+    form = SectionEditForm(data, blocks=blocks, figures=report.figures, block_options=options)
     if request.method == "POST":
-        title = request.POST.get("title", "").strip()[:100]
-        show_heading = request.POST.get("show_heading") == "on"
-        texts, delete = {}, set()
-        for block in blocks:
-            if request.POST.get(f"delete-{block.pk}") == "on":
-                delete.add(block.pk)
-                continue
-            if block.kind in (ReportBlock.Kind.NARRATIVE, ReportBlock.Kind.SENTENCE):
-                text = request.POST.get(f"text-{block.pk}", "")[:20000]
-                unknown = document.unknown_placeholders(text, report.figures or {})
-                if unknown:
-                    errors.append("数据语句中有未知的数据项：" + "、".join("{" + u + "}" for u in unknown))
-                texts[block.pk] = text
-                block.text = text  # keep what the user typed when re-showing the form
-        add_text = request.POST.get("add_text", "")[:20000]
-        if not title and show_heading:
-            errors.append("请填写标题，或取消“显示标题”。")
-        if not errors:
-            services.section_update(section=section, title=title, show_heading=show_heading, texts=texts,
-                                    delete=delete, add_text=add_text)
-            messages.success(request, f"已保存“{title or '结尾'}”。")
+        if form.is_valid():
+            changes = form.changes()
+            editor.section_edit_save(section=section, **changes)
+            messages.success(request, f"已保存“{changes['title'] or '结尾'}”。")
             return redirect(reverse("reports:detail", args=[report.pk]) + f"#sec-{_section_index(report, section)}")
-        section.title, section.show_heading = title, show_heading
-    keys = sorted(document.F.flatten((report.figures or {}).get("current", {})))
+        section.title = form.data.get("title", "")[:100]
+        section.show_heading = form.data.get("show_heading") == "on"
+    rows = [_block_row(report, form, block) for block in blocks]
+    texts = [r["text"] for r in rows] + [r["generated"] for r in rows] + [request.POST.get("add_text", "")]
     return render(request, "reports/section_edit.html", {
-        "report": report, "section": section, "blocks": blocks, "errors": errors,
-        "figure_keys": [(k, document.F.figure_meta(k).label) for k in keys],
-    }, status=400 if errors else 200)
+        "report": report, "section": section, "form": form, "rows": rows,
+        "empty": not any(r["preview"] for r in rows), **_picker(report, texts, options),
+    }, status=400 if form.errors else 200)
+
+
+def _picker(report, texts: list[str], options=()) -> dict:
+    """The picker's figures (grouped), its tables and charts, and the chips' catalogue (JSON)."""
+    catalogue = editor.figure_catalogue(report, editor.placeholder_keys(*texts))
+    return {"catalogue": catalogue, "picker_groups": editor.picker_groups(catalogue), "options": options,
+            "editor_strings": editor.js_strings()}
+
+
+def _block_row(report, form, block) -> dict:
+    """What the editor shows for a block: its fields, its text now, and its preview as printed."""
+    field = form.text_field(block)
+    text = (field.value() or "") if field is not None else ""
+    generated = editor.generated_text(report, block.source) if block.kind == ReportBlock.Kind.SENTENCE else ""
+    return {
+        "block": block, "field": field, "delete": form.delete_field(block), "text": text,
+        "generated": generated, "is_generated": bool(generated) and not text.strip(),
+        "preview": editor.preview_items(report, [{"kind": block.kind, "text": text, "source": block.source}]),
+    }
+
+
+@login_required
+@require_POST
+def report_preview(request, pk):
+    """JSON ``{"html", "error"}``: a paragraph's text (``text``; ``block`` for a generated sentence's
+    source) rendered as it will print, for the editor's live preview."""
+    report = get_report_for_user(request.user, pk)
+    _require_edit(request.user, report)
+    text = request.POST.get("text", "")[:TEXT_MAX]
+    kind, source = ReportBlock.Kind.NARRATIVE, ""
+    if request.POST.get("block", "").isdigit():
+        block = ReportBlock.objects.filter(pk=request.POST["block"], section__report=report).first()
+        if block is not None and block.kind == ReportBlock.Kind.SENTENCE:
+            kind, source = block.kind, block.source
+    unknown = document.unknown_placeholders(text, report.figures or {})
+    return JsonResponse({
+        "html": editor.preview_block(report, text, kind=kind, source=source),
+        "error": editor.unknown_message(unknown) if unknown else "",
+    })
 
 
 def _section_index(report, section) -> int:

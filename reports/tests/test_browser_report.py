@@ -30,7 +30,7 @@ def test_committee_edits_shortcomings_exports_pdf_and_downloads(browser_page, sc
 
     page.get_by_role("link", name="修改存在的不足").click()
     edited = "一是对青年教师的关心还不够细致，下一步将建立青年教职工谈心制度。"
-    page.locator("textarea[name^=text-]").first.fill(edited)
+    page.locator(".figure-editor").first.fill(edited)  # the editor shows figures as chips over the textarea
     page.get_by_role("button", name="保存").click()
     page.wait_for_load_state("networkidle")
     assert edited in page.content()

@@ -38,7 +38,7 @@ def test_state_changing_views_reject_get(login, report, committee):
 
 def test_figures_link_to_the_records_they_count(login, report, chair):
     html = login(chair).get(reverse("reports:detail", args=[report.pk])).content.decode()
-    assert 'class="fig" href="/members/?status=active&amp;is_union_member=true"' in html
+    assert 'class="fig" href="/members/?status=active&amp;is_union_member=true&amp;on=2021-12-31"' in html  # as of the period end
 
 
 def test_committee_edits_a_section_and_bad_placeholder_keeps_the_text(login, report, committee):
