@@ -501,3 +501,38 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("审计日志只能追加，不能删除。")
+
+
+class OneTimePassword(models.Model):
+    """A password someone else issued to ``user`` (first-run set-up): it must be changed at first login.
+
+    Outstanding while ``user.password`` is still the hash stored here; any change of the password
+    (Django's password change view, the admin) ends it. ``union_portal.middleware.PasswordChangeRequired``
+    sends a user with an outstanding one-time password to the password change page.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="one_time_password"
+    )
+    password_hash = models.CharField(max_length=128, editable=False)
+    issued_at = models.DateTimeField(_("发放时间"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发放人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("一次性密码")
+        verbose_name_plural = _("一次性密码")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.issued_at:%Y-%m-%d}"
+
+    @property
+    def is_outstanding(self) -> bool:
+        """True while the user still has the issued password."""
+        return self.user.password == self.password_hash
