@@ -227,6 +227,9 @@ class _RosterCheck:
 
     def __call__(self, row: Row) -> None:
         values = row.values
+        for key in ("name", "staff_no"):
+            if values.get(key) in ("(清空)", "（清空）"):
+                row.error(key, f"“{ROSTER_COLUMNS.labels[key]}”不能清空")
         staff_no = values.get("staff_no", "")
         if "staff_no" not in row.error_keys():
             if staff_no in self.seen:
