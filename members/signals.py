@@ -29,3 +29,16 @@ def _on_login_failed(sender, credentials, request=None, **kwargs):
     AuditEntry.objects.create(
         action=AuditEntry.Action.LOGIN_FAILED, username=name, summary="登录失败", ip_address=client_ip(request)
     )
+
+
+@receiver(user_logged_in)
+def _flag_one_time_password(sender, request, user, **kwargs):
+    """Flag the session when the user logs in with a one-time password still unchanged (see
+    ``union_portal.middleware.PasswordChangeRequiredMiddleware``)."""
+    from union_portal.middleware import MUST_CHANGE_PASSWORD
+
+    from .models import OneTimePassword
+
+    if request is not None and hasattr(request, "session"):
+        if OneTimePassword.objects.filter(user=user, password_hash=user.password).exists():
+            request.session[MUST_CHANGE_PASSWORD] = True

@@ -82,3 +82,75 @@ class TextGZipMiddleware(GZipMiddleware):
         if not (content_type.startswith("text/") or content_type in COMPRESSIBLE_TYPES):
             return response
         return super().process_response(request, response)
+
+
+MUST_CHANGE_PASSWORD = "must_change_password"  # noqa: S105 (a session key)
+
+
+class PasswordChangeRequiredMiddleware:
+    """Send a user who logged in with a one-time password to Django's password change page until changed.
+
+    ``members.signals`` sets the session flag ``must_change_password`` at login when the user has an
+    outstanding ``members.OneTimePassword`` (issued at set-up). Only flagged sessions cost a query: each
+    request checks whether the password is still the issued one; once changed (on the password change
+    page, or by anyone in the admin) the flag and the record go. The password change pages, logout, the
+    language switch and static files stay reachable. Place after ``AuthenticationMiddleware`` and
+    ``MessageMiddleware``.
+    """
+
+    ALLOWED = ("password_change", "password_change_done", "logout", "set_language")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.get(MUST_CHANGE_PASSWORD) and request.user.is_authenticated:
+            redirect_to = self._redirect(request)
+            if redirect_to is not None:
+                return redirect_to
+        return self.get_response(request)
+
+    def _redirect(self, request):
+        from django.contrib import messages
+        from django.shortcuts import redirect
+        from django.urls import resolve, reverse
+        from django.urls.exceptions import Resolver404
+
+        from members.models import OneTimePassword
+
+        otp = OneTimePassword.objects.filter(user=request.user).first()
+        if otp is None or otp.password_hash != request.user.password:
+            if otp is not None:
+                otp.delete()
+            request.session.pop(MUST_CHANGE_PASSWORD, None)
+            return None
+        try:
+            name = resolve(request.path_info).url_name
+        except Resolver404:
+            name = None
+        if name in self.ALLOWED or request.path_info.startswith(settings.STATIC_URL):
+            return None
+        messages.warning(request, "您正在使用管理员发放的一次性密码，请先修改密码。")
+        return redirect(reverse("password_change"))
+
+
+class FirstRunMiddleware:
+    """On an install with no school union, send a superuser opening the home page to the set-up (``setup:start``).
+
+    Costs one query on the home page, for superusers only.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if request.path_info == "/" and user is not None and user.is_superuser:
+            from django.shortcuts import redirect
+
+            from members.models import Organization
+
+            if not Organization.objects.filter(kind=Organization.Kind.SCHOOL).exists():
+                return redirect("setup:start")
+        return self.get_response(request)

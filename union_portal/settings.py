@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "union_portal.middleware.QueryParameterGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "union_portal.middleware.PasswordChangeRequiredMiddleware",  # after auth and messages
+    "union_portal.middleware.FirstRunMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

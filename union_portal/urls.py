@@ -12,8 +12,12 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/whoami", portal_views.whoami, name="whoami"),
+    # Minimal password change (first login with a one-time password); h/accounts owns the accounts pages.
+    path("accounts/password_change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", portal_views.healthz, name="healthz"),
+    path("setup/", include("members.setup_urls")),
     path("members/", include("members.urls")),
     path("welfare/", include("welfare.urls")),
     path("congress/", include("congress.urls")),

@@ -91,6 +91,8 @@ class Importer:
     template_example: list
     template_title: str
     template_filename: str
+    steps_template: str = ""
+    """A fragment above both pages (gets ``step``: 2 upload, 3 preview), e.g. the set-up's steps."""
     detail_template: str = ""
     """A fragment shown on a clean preview above the confirm button (gets ``result``), e.g. the changes."""
     confirm_template: str = ""
