@@ -73,19 +73,29 @@ def test_preview_shows_old_to_new_before_anything_is_written(imported, login, ch
     client.post(reverse("members:import_confirm", args=[ImportBatch.objects.get().pk]))
     wu.refresh_from_db()
     assert wu.phone == "13900000009" and wu.organization.name == "数学分工会"
-    assert Member.objects.filter(school=imported).count() == 7  # the five missing from the file (four staff and the chair) are kept
+    assert (
+        Member.objects.filter(school=imported).count() == 7
+    )  # the five missing from the file (four staff and the chair) are kept
     entry = AuditEntry.objects.get(action="update", object_id=str(wu.pk))
     assert "手机 13800000002 → 13900000009" in entry.summary and "所属分工会/小组" in entry.summary
     assert AuditEntry.objects.filter(action="create", object_type="members.member").count() == 5 + 1
 
 
-def test_new_units_need_the_box_ticked(school, login, chair):
+def test_new_units_are_errors_in_the_school_flow_and_need_the_box_in_the_setup(school, login, chair, client):
     client = login(chair)
     response = client.post(reverse("members:import"), {"file": SimpleUploadedFile("n.xlsx", roster_file())})
     body = client.get(response["Location"]).content.decode()
+    assert "分工会“行政分工会”不存在" in body and 'name="create_units"' not in body
+
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_superuser("root", password="Root-pass-2026"))
+    client.post(reverse("setup:resume", args=[school.pk]))
+    response = client.post(reverse("setup:import"), {"file": SimpleUploadedFile("n.xlsx", roster_file())})
+    body = client.get(response["Location"]).content.decode()
     assert "语文分工会 / 初一小组" in body and 'name="create_units"' in body
-    batch = ImportBatch.objects.get()
-    client.post(reverse("members:import_confirm", args=[batch.pk]))  # box not ticked
-    assert not Member.objects.filter(school=school).exclude(user__isnull=False).exists()
-    client.post(reverse("members:import_confirm", args=[batch.pk]), {"create_units": "on"})
+    batch = ImportBatch.objects.filter(kind="roster").latest("pk")
+    client.post(reverse("setup:import_confirm", args=[batch.pk]))  # box not ticked: row errors, nothing written
+    assert not Member.objects.filter(school=school, staff_no__startswith="N").exists()
+    client.post(reverse("setup:import_confirm", args=[batch.pk]), {"create_units": "on"})
     assert Member.objects.filter(school=school, staff_no__startswith="N").count() == 5

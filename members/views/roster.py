@@ -37,18 +37,13 @@ class RosterImport(imports.Importer):
     template_title = "会员名册模板"
     template_filename = "roster-template.xlsx"
     detail_template = "imports/_roster_changes.html"
-    confirm_template = "imports/_roster_confirm.html"
 
     def validate(self, *, school: Organization, data: bytes, filename: str) -> RosterResult:
-        """The preview plans unknown sub-unions and groups as new units (the confirm form's checkbox)."""
-        return roster_validate(school=school, data=data, filename=filename, create_units=True)
+        """Unknown sub-unions and groups are row errors here (the set-up flow offers to create them)."""
+        return roster_validate(school=school, data=data, filename=filename)
 
     def apply(self, *, school: Organization, data: bytes, filename: str, acting_user, request) -> RosterResult:
-        """Import; new sub-unions and groups only when the preview's box "创建以上分工会和工会小组" is ticked."""
-        return roster_import(
-            school=school, data=data, filename=filename, acting_user=acting_user, request=request,
-            create_units=request.POST.get("create_units") == "on",
-        )  # fmt: skip
+        return roster_import(school=school, data=data, filename=filename, acting_user=acting_user, request=request)
 
     def done_message(self, result: RosterResult) -> str:
         return _("导入完成：新增 %(created)d 人，更新 %(updated)d 人。") % {

@@ -33,7 +33,7 @@ from union_portal.lib.exports import xlsx_response
 from ..access import nodes_for
 from ..forms import OfficersForm, SchoolSetupForm
 from ..models import Member, Organization, Role
-from ..services import IssuedLogin, officers_appoint, school_setup
+from ..services import IssuedLogin, RosterResult, officers_appoint, roster_import, roster_validate, school_setup
 from .roster import RosterImport
 
 SESSION_SCHOOL = "setup_school"
@@ -82,8 +82,21 @@ class SetupRosterImport(RosterImport):
     title = gettext_lazy("初始设置 · 第2步：上传会员名册")
     preview_title = gettext_lazy("初始设置 · 第3步：检查名册并确认")
 
+    confirm_template = "imports/_roster_confirm.html"
+
     def school_for_request(self, request) -> Organization:
         return session_school(request)
+
+    def validate(self, *, school: Organization, data: bytes, filename: str) -> RosterResult:
+        """The preview plans unknown sub-unions and groups as new units (the confirm form's checkbox)."""
+        return roster_validate(school=school, data=data, filename=filename, create_units=True)
+
+    def apply(self, *, school: Organization, data: bytes, filename: str, acting_user, request) -> RosterResult:
+        """Import; new sub-unions and groups only when the preview's box "创建以上分工会和工会小组" is ticked."""
+        return roster_import(
+            school=school, data=data, filename=filename, acting_user=acting_user, request=request,
+            create_units=request.POST.get("create_units") == "on",
+        )  # fmt: skip
 
 
 SETUP_ROSTER = SetupRosterImport()
