@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0002_add_consent_records'),
+        ('members', '0003_organization_retired_on'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
