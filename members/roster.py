@@ -193,7 +193,8 @@ class UnitIndex:
         self.school = school
         self.by_ref: dict[tuple, Organization] = {}
         self.sub_names: dict[str, str] = {}  # cleaned name or lower-case code → cleaned name
-        for node in school.subtree().exclude(pk=school.pk).select_related("parent"):
+        live = school.subtree().exclude(pk=school.pk).filter(retired_on__isnull=True)  # retired units take no rows
+        for node in live.select_related("parent"):
             if node.kind in (Organization.Kind.SUB_UNION, Organization.Kind.GROUP):
                 self.by_ref[unit_ref(node)] = node
             if node.kind == Organization.Kind.SUB_UNION:

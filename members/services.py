@@ -113,6 +113,17 @@ def school_setup(
 # --- Roster import -------------------------------------------------------------------------------
 
 
+def _org_lookup(school: Organization) -> tuple[dict[str, Organization], dict[tuple[str, str], Organization]]:
+    """The school's live (not retired) sub-unions by cleaned name and lower-case code, and groups by
+    (sub-union code, cleaned name): the units a roster row may name (``members.roster.UnitIndex``)."""
+    index = UnitIndex(school)
+    subs = {key: index.by_ref[("sub", name)] for key, name in index.sub_names.items()}
+    groups = {
+        (index.by_ref[("sub", ref[1])].code, ref[2]): node for ref, node in index.by_ref.items() if ref[0] == "group"
+    }
+    return subs, groups
+
+
 def _member_entry(member: Member, summary: str, action: str, *, user, ip, school) -> AuditEntry:
     return AuditEntry(
         user=user, username=getattr(user, "username", "") if user else "", action=action,
