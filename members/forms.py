@@ -263,3 +263,69 @@ class MemberTransferForm(forms.Form):
 
     def clean_new_staff_no(self):
         return "".join(self.cleaned_data["new_staff_no"].split())
+
+
+class SchoolSetupForm(forms.Form):
+    """First-run step 1: a school union's name and code, and the district above it.
+
+    ``districts`` are the district unions the user may create schools under; a district chair
+    must pick one (``parent_required``), a superuser may leave it empty.
+    """
+
+    name = forms.CharField(label=_("学校工会名称"), max_length=100, help_text=_("例如：某某中学工会"))
+    code = forms.RegexField(
+        label=_("编码"),
+        regex=r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$",
+        max_length=32,
+        help_text=_("字母、数字或短横线，例如 S01；分工会编码将以它开头"),
+        error_messages={"invalid": _("编码只能包含字母、数字和短横线（最多32个字符），且不能以短横线开头")},
+    )
+    parent = forms.ModelChoiceField(label=_("上级区教育工会"), queryset=Organization.objects.none(), required=False)
+
+    def __init__(self, *args, districts=None, parent_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        parent = self.fields["parent"]
+        parent.queryset = districts if districts is not None else Organization.objects.none()
+        parent.required = parent_required
+        if not parent.queryset.exists():
+            del self.fields["parent"]
+
+
+class OfficersForm(forms.Form):
+    """First-run step 5: the chair, committee members and each sub-union's chair, from the school's staff.
+
+    ``grants()`` (after ``is_valid()``) returns ``(member, role, node)`` triples for
+    ``members.services.officers_appoint``.
+    """
+
+    chair = forms.ModelChoiceField(label=_("工会主席"), queryset=Member.objects.none())
+    committee = forms.ModelMultipleChoiceField(
+        label=_("工会委员"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_("按住 Ctrl（手机上直接点选）可选多人"),
+    )
+
+    def __init__(self, *args, school: Organization, sub_unions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        staff = Member.objects.filter(school=school).select_related("organization").order_by("staff_no")
+        self.fields["chair"].queryset = staff
+        self.fields["committee"].queryset = staff
+        self.sub_unions = list(sub_unions)
+        for sub in self.sub_unions:
+            self.fields[f"sub_{sub.pk}"] = forms.ModelChoiceField(
+                label=_("%(name)s 主席") % {"name": sub.name},
+                queryset=staff.filter(organization__path__startswith=sub.path),
+                required=False,
+            )
+
+    def grants(self) -> list[tuple[Member, str, Organization]]:
+        from .models import Role
+
+        data = self.cleaned_data
+        grants = [(data["chair"], Role.CHAIR, self.school)]
+        grants += [(m, Role.COMMITTEE, self.school) for m in data["committee"] if m != data["chair"]]
+        grants += [(data[f"sub_{s.pk}"], Role.SUB_UNION_CHAIR, s) for s in self.sub_unions if data.get(f"sub_{s.pk}")]
+        return grants

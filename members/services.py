@@ -1,34 +1,34 @@
-"""Writes to the member registry: roster import, member create/update, family, consents, export log.
+"""Writes to the member registry: roster import, first-run set-up (school, units, officers' logins),
+member create/update, family, consents, export log.
 
 Service functions are keyword-only, typed and atomic (HackSoft style). They take
-``acting_user`` when the write is audited.
+``acting_user`` when the write is audited. The roster file's columns, validation and preview
+(what an import changes) live in ``members.roster``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from union_portal.lib import columns
-from union_portal.lib.audit import audit
-from union_portal.lib.columns import OMIT, Column, ColumnSpec, Row, validate_rows
-from union_portal.lib.tabular import RowError, TableFileError, clean_name
+from union_portal.lib.audit import audit, client_ip
+from union_portal.lib.tabular import clean_name
 
 from .idcard import id_birth_date, id_gender, id_number_error, mask_id_number, normalize_id_number
 from .models import (
     AuditEntry,
     Consent,
     Department,
-    EmploymentType,
     FamilyMember,
-    Gender,
     Member,
     MemberStatus,
     MemberTransfer,
@@ -38,246 +38,175 @@ from .models import (
     RoleAssignment,
 )
 from .pinyin import pinyin_fields
+from .roster import FIELDS, ROSTER_ALIASES, ROSTER_COLUMNS, RosterResult, RosterRow, UnitIndex, roster_validate
 
-GENDER_ALIASES = {Gender.MALE: ["男", "男性", "m", "male"], Gender.FEMALE: ["女", "女性", "f", "female"]}
-EMPLOYMENT_ALIASES = {
-    EmploymentType.ESTABLISHED: ["在编", "编制内", "事业编制", "正式"],
-    EmploymentType.CONTRACT: ["合同制", "合同", "合同工", "合同用工", "编外合同"],
-    EmploymentType.AGENCY: ["人事代理", "代理"],
-    EmploymentType.DISPATCHED: ["劳务派遣", "派遣"],
-    EmploymentType.TEMPORARY: ["临时", "临时工", "临聘"],
-}
-STATUS_ALIASES = {
-    MemberStatus.ACTIVE: ["在职", "在岗"],
-    MemberStatus.RETIRED: ["退休", "离退休", "离休"],
-    MemberStatus.LEFT: ["调离", "离职", "调出"],
-    MemberStatus.DECEASED: ["去世", "已故", "死亡"],
-}
+__all__ = ["ROSTER_ALIASES", "ROSTER_COLUMNS", "RosterResult", "RosterRow", "roster_validate"]  # re-exported
 
 
-def _plausible_day(day: dt.date) -> bool:
-    """Roster dates lie between 1900-01-01 and a year from today (a hire date may be announced ahead)."""
-    return dt.date(1900, 1, 1) <= day <= timezone.localdate() + dt.timedelta(days=366)
+# --- Organisation units and schools --------------------------------------------------------------
+
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")
 
 
-# Validation order is the order errors are listed within a row.
-ROSTER_COLUMNS = ColumnSpec(
-    Column("name", "姓名", ("教职工姓名", "职工姓名", "名字"), required=True,
-           parse=columns.name(max_length=50, too_long="姓名过长（最多50个字）"), blank_error="姓名不能为空"),
-    Column("staff_no", "工号", ("职工号", "编号", "教工号", "人员编号", "工作证号"), required=True,
-           parse=columns.code(max_length=32, too_long="工号过长（最多32个字符）"), blank_error="工号不能为空"),
-    Column("birth_date", "出生日期", ("出生年月", "出生年月日", "生日"), parse=columns.date(valid=_plausible_day)),
-    Column("hired_on", "入职时间", ("入职日期", "参加工作时间", "来校时间", "入校时间"),
-           parse=columns.date(valid=_plausible_day)),
-    Column("joined_union_on", "入会时间", ("入会日期",), parse=columns.date(valid=_plausible_day)),
-    Column("gender", "性别", parse=columns.choice(GENDER_ALIASES, "性别"), blank=""),
-    Column("id_number", "身份证号", ("身份证号码", "身份证", "证件号码"), parse=columns.id_number()),
-    Column("employment_type", "用工形式", ("用工性质", "人员类别", "编制"),
-           parse=columns.choice(EMPLOYMENT_ALIASES, "用工形式"), blank=OMIT),
-    Column("status", "状态", ("在职状态", "人员状态"), parse=columns.choice(STATUS_ALIASES, "状态"), blank=OMIT),
-    Column("is_union_member", "是否会员", ("会员", "工会会员"), parse=columns.yes_no("是否会员"), blank=OMIT),
-    Column("phone", "手机", ("手机号", "手机号码", "联系电话", "电话"), parse=columns.code(max_length=20)),
-    Column("title", "职称", ("专业技术职务",), parse=columns.text(max_length=50)),
-    Column("sub_union", "分工会", ("二级工会", "部门工会", "所属分工会"), parse=columns.name()),
-    Column("group", "工会小组", ("小组",), parse=columns.name()),
-    Column("department", "部门", ("所在部门", "科室", "处室"),
-           parse=columns.name(max_length=100, too_long="部门名称过长")),
-)  # fmt: skip
-ROSTER_ALIASES: dict[str, list[str]] = ROSTER_COLUMNS.aliases()
+def _free_code(prefix: str, width: int = 2) -> str:
+    taken = set(Organization.objects.filter(code__startswith=prefix).values_list("code", flat=True))
+    n = 1
+    while f"{prefix}{n:0{width}d}" in taken:
+        n += 1
+    return f"{prefix}{n:0{width}d}"
 
 
-@dataclass
-class RosterRow:
-    """One validated roster row: the member's values keyed by model field name."""
+def org_units_create(*, school: Organization, refs: list[tuple]) -> dict[tuple, Organization]:
+    """Create the sub-unions and groups named by ``refs`` (``("sub", 名)``, ``("group", 分工会名, 名)``,
+    see ``members.roster``) under ``school``; return every unit of the school by reference.
 
-    row: int
-    values: dict
-
-
-@dataclass
-class RosterResult:
-    """Outcome of a roster import or its preview.
-
-    ``errors`` lists every problem by row and column; when it is non-empty
-    nothing was written. ``created``/``updated`` count members (人), and
-    ``new_departments`` names departments the import creates.
+    Codes are generated: ``<school code>-01``… for sub-unions, ``<sub-union code>-G1``… for groups.
+    Called inside ``roster_import``'s transaction (audited there).
     """
+    index = UnitIndex(school)
+    units = dict(index.by_ref)
+    for ref in sorted(refs, key=len):  # sub-unions before their groups
+        if ref in units:
+            continue
+        if ref[0] == "sub":
+            code = _free_code(f"{school.code[:26]}-")
+            node = Organization(kind=Organization.Kind.SUB_UNION, code=code, name=ref[1], parent=school)
+        else:
+            parent = units[("sub", ref[1])]
+            node = Organization(kind=Organization.Kind.GROUP, code=_free_code(f"{parent.code[:26]}-G", 1),
+                                name=ref[2], parent=parent)  # fmt: skip
+        node.save()
+        units[ref] = node
+    return units
 
-    file_error: str = ""
-    errors: list[RowError] = field(default_factory=list)
-    rows: list[RosterRow] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
-    new_departments: list[str] = field(default_factory=list)
-    written: bool = False
 
-    @property
-    def ok(self) -> bool:
-        return not self.file_error and not self.errors
+@transaction.atomic
+def school_setup(
+    *, code: str, name: str, parent: Organization | None = None, kind: str = Organization.Kind.SCHOOL,
+    acting_user=None, request=None,
+) -> tuple[Organization, bool]:  # fmt: skip
+    """Create a school union (or, with ``kind="district"``, a district union) unless it exists.
 
-    def as_summary(self) -> dict:
-        return {
-            "file_error": self.file_error,
-            "errors": [e.as_dict() for e in self.errors],
-            "created": self.created,
-            "updated": self.updated,
-            "new_departments": self.new_departments,
-            "rows": len(self.rows),
-            "written": self.written,
-        }
+    Idempotent: a node with the same ``code``, kind, name and parent is returned unchanged
+    (``(node, False)``); a new one is created and audited (``(node, True)``). ``parent`` is the
+    district union above a school (optional). Raises ``ValueError`` (Chinese message) for a
+    malformed code, a blank name, a parent that is not a district union, or a code already used
+    by another node.
+    """
+    code, name = code.strip(), name.strip()
+    if not CODE_PATTERN.match(code):
+        raise ValueError("编码只能包含字母、数字和短横线（最多32个字符），且不能以短横线开头")
+    if not name or len(name) > 100:
+        raise ValueError("请填写名称（最多100个字）")
+    if parent is not None and (kind != Organization.Kind.SCHOOL or parent.kind != Organization.Kind.DISTRICT):
+        raise ValueError("学校工会的上级只能是区教育工会")
+    existing = Organization.objects.filter(code=code).first()
+    if existing is not None:
+        if (existing.kind, existing.name, existing.parent_id) == (kind, name, parent.pk if parent else None):
+            return existing, False
+        raise ValueError(f"编码 {code} 已被“{existing.name}”使用")
+    node = Organization(kind=kind, code=code, name=name, parent=parent)
+    node.save()
+    audit(request, AuditEntry.Action.CREATE, node, user=acting_user, organization=node,
+          summary=f"初始设置：新建{node.get_kind_display()} {name}（{code}）")  # fmt: skip
+    return node, True
+
+
+# --- Roster import -------------------------------------------------------------------------------
 
 
 def _org_lookup(school: Organization) -> tuple[dict[str, Organization], dict[tuple[str, str], Organization]]:
-    subs: dict[str, Organization] = {}
-    groups: dict[tuple[str, str], Organization] = {}
-    nodes = list(school.subtree().exclude(pk=school.pk).filter(retired_on__isnull=True).select_related("parent"))
-    for node in nodes:
-        if node.kind == Organization.Kind.SUB_UNION:
-            subs[clean_name(node.name)] = node
-            subs[node.code.lower()] = node
-    for node in nodes:
-        if node.kind == Organization.Kind.GROUP and node.parent_id:
-            groups[(node.parent.code, clean_name(node.name))] = node
+    """The school's live (not retired) sub-unions by cleaned name and lower-case code, and groups by
+    (sub-union code, cleaned name): the units a roster row may name (``members.roster.UnitIndex``)."""
+    index = UnitIndex(school)
+    subs = {key: index.by_ref[("sub", name)] for key, name in index.sub_names.items()}
+    groups = {
+        (index.by_ref[("sub", ref[1])].code, ref[2]): node for ref, node in index.by_ref.items() if ref[0] == "group"
+    }
     return subs, groups
 
 
-class _RosterCheck:
-    """The roster's domain checks on a parsed row (``columns.validate_rows`` calls it per row).
-
-    工号 unique within the file; birth date and gender from a valid ID number when blank;
-    分工会/小组 must name existing units of the school (the row's ``organization``); 部门 names
-    an existing department or one the import will create (``new_departments``).
-    """
-
-    def __init__(self, school: Organization):
-        self.school = school
-        self.subs, self.groups = _org_lookup(school)
-        self.departments = {clean_name(d.name) for d in Department.objects.filter(school=school)}
-        self.seen: dict[str, int] = {}
-        self.new_departments: list[str] = []
-
-    def __call__(self, row: Row) -> None:
-        values = row.values
-        staff_no = values.get("staff_no", "")
-        if "staff_no" not in row.error_keys():
-            if staff_no in self.seen:
-                row.error("staff_no", f"工号 {staff_no} 与第 {self.seen[staff_no]} 行重复")
-            else:
-                self.seen[staff_no] = row.number
-        idn = values.get("id_number")
-        if idn:
-            if not values.get("birth_date"):
-                values["birth_date"] = id_birth_date(idn)
-            if not values.get("gender"):
-                values["gender"] = id_gender(idn)
-        values["organization"] = self._organization(row, values.pop("sub_union", ""), values.pop("group", ""))
-        if "department" in row.headers:
-            dept_name = values.pop("department", "")
-            if dept_name and dept_name not in self.departments and dept_name not in self.new_departments:
-                self.new_departments.append(dept_name)
-            values["department_name"] = dept_name
-
-    def _organization(self, row: Row, sub_name: str, group_name: str) -> Organization:
-        if not sub_name:
-            return self.school
-        sub = self.subs.get(sub_name) or self.subs.get(sub_name.lower())
-        if sub is None:
-            known = "、".join(sorted({n.name for n in self.subs.values()})[:8])
-            row.error("sub_union", f"分工会“{sub_name}”不存在（已有：{known}…）")
-            return self.school
-        if not group_name:
-            return sub
-        group = self.groups.get((sub.code, group_name))
-        if group is None:
-            row.error("group", f"工会小组“{group_name}”不在分工会“{sub.name}”中")
-            return sub
-        return group
+def _member_entry(member: Member, summary: str, action: str, *, user, ip, school) -> AuditEntry:
+    return AuditEntry(
+        user=user, username=getattr(user, "username", "") if user else "", action=action,
+        object_type=Member._meta.label_lower, object_id=str(member.pk), summary=summary[:500],
+        ip_address=ip, organization=school,
+    )  # fmt: skip
 
 
-def roster_validate(*, school: Organization, data: bytes, filename: str) -> RosterResult:
-    """Read and validate a roster file for ``school`` without writing anything.
-
-    Checks every row (``ROSTER_COLUMNS`` and ``_RosterCheck``): required 姓名 and 工号, 工号
-    unique within the file, GB 11643 ID numbers, dates, gender, employment type, status, and
-    that 分工会/小组 name existing units of the school. Birth date and gender are derived from a
-    valid ID number when their columns are blank. Returns a ``RosterResult`` whose ``errors``
-    list every problem (Chinese messages, spreadsheet row numbers).
-    """
-    result = RosterResult()
-    try:
-        table = ROSTER_COLUMNS.read(data, filename)
-    except TableFileError as exc:
-        result.file_error = str(exc)
-        return result
-    check = _RosterCheck(school)
-    rows, result.errors = validate_rows(table, ROSTER_COLUMNS, check=check)
-    existing = set(Member.objects.filter(school=school).values_list("staff_no", flat=True))
-    for row in rows:
-        result.rows.append(RosterRow(row.number, row.values))
-        if row.values["staff_no"] in existing:
-            result.updated += 1
-        else:
-            result.created += 1
-    result.new_departments = check.new_departments
-    return result
+def _apply_row(member: Member, values: dict) -> set[str]:
+    """Set the row's values that differ on ``member``; return the changed field names."""
+    changed = set()
+    for key in FIELDS:
+        if key in values and getattr(member, key) != values[key]:
+            setattr(member, key, values[key])
+            changed.add(key)
+    for key in ("organization", "department"):
+        if key in values:
+            target = values[key]
+            if getattr(member, f"{key}_id") != (target.pk if target else None):
+                setattr(member, key, target)
+                changed.add(key)
+    if "name" in changed:
+        member.name_pinyin, member.name_initials = pinyin_fields(member.name)
+        changed |= {"name_pinyin", "name_initials"}
+    return changed
 
 
 @transaction.atomic
 def roster_import(
-    *, school: Organization, data: bytes, filename: str, acting_user, dry_run: bool = False, request=None
-) -> RosterResult:
+    *, school: Organization, data: bytes, filename: str, acting_user, dry_run: bool = False, request=None,
+    create_units: bool = False,
+) -> RosterResult:  # fmt: skip
     """Validate and, when every row is clean, write the roster in one transaction.
 
-    All-or-nothing: with any row error (or ``dry_run``) nothing is written.
-    Members are matched by 工号 within ``school``: matched rows update the
-    columns present in the file, others are created. Unknown departments are
-    created. Writes use ``bulk_create``/``bulk_update`` (a few queries for
-    thousands of rows). One audit entry records the import.
+    All-or-nothing: with any row error (or ``dry_run``) nothing is written. Members are matched by
+    工号 within ``school``: matched rows change only the fields the file gives and that differ (a
+    blank cell or a missing column keeps the stored value, see ``members.roster``), others are
+    created. Unknown departments are created; unknown sub-unions and groups too with
+    ``create_units`` (else they are row errors). Writes use ``bulk_create``/``bulk_update``. The
+    audit gets one ``import`` summary entry plus one entry per person added (``create``) or
+    changed (``update``, listing each field old → new, ID numbers masked).
     """
-    result = roster_validate(school=school, data=data, filename=filename)
+    result = roster_validate(school=school, data=data, filename=filename, create_units=create_units)
     if not result.ok or dry_run:
         return result
-
+    units = org_units_create(school=school, refs=result.new_unit_refs)
     for name in result.new_departments:
         Department.objects.get_or_create(school=school, name=name)
-    departments = {d.name: d for d in Department.objects.filter(school=school)}
+    departments = {clean_name(d.name): d for d in Department.objects.filter(school=school)}
     existing = {m.staff_no: m for m in Member.objects.filter(school=school).select_for_update()}
     to_create: list[Member] = []
     to_update: list[Member] = []
     update_fields: set[str] = set()
     for row in result.rows:
         values = dict(row.values)
-        dept_name = values.pop("department_name", None)
-        if dept_name is not None:
-            values["department"] = departments.get(dept_name) if dept_name else None
+        ref = values.pop("unit")
+        values["organization"] = school if ref is None else units[ref]
+        if "department" in values:
+            values["department"] = departments[values["department"]] if values["department"] else None
         member = existing.get(values["staff_no"])
         if member is None:
-            member = Member(school=school, **values)
+            member = Member(school=school, **{k: v for k, v in values.items() if k != "staff_no"},
+                            staff_no=values["staff_no"])  # fmt: skip
             if member.is_union_member and not member.joined_union_on:
                 member.joined_union_on = member.hired_on
+            member.name_pinyin, member.name_initials = pinyin_fields(member.name)
             to_create.append(member)
-        else:
-            for key, value in values.items():
-                setattr(member, key, value)
-            update_fields.update(values)
+            continue
+        changed = _apply_row(member, values)
+        if changed:
+            update_fields |= changed
             to_update.append(member)
-        member.name_pinyin, member.name_initials = pinyin_fields(member.name)
-
     Member.objects.bulk_create(to_create, batch_size=500)
     if to_update:
-        fields = sorted(update_fields | {"name_pinyin", "name_initials", "updated_at"})
         now = timezone.now()
         for m in to_update:
             m.updated_at = now
-        Member.objects.bulk_update(to_update, fields, batch_size=500)
+        Member.objects.bulk_update(to_update, sorted(update_fields | {"updated_at"}), batch_size=500)
     result.written = True
-    audit(
-        request,
-        AuditEntry.Action.IMPORT,
-        user=acting_user,
-        organization=school,
-        summary=f"导入会员名册 {filename}：新增{len(to_create)}人，更新{len(to_update)}人",
-    )
+    _audit_roster(result, school=school, filename=filename, created=to_create, updated=to_update,
+                  acting_user=acting_user, request=request)  # fmt: skip
     return result
 
 
@@ -333,6 +262,97 @@ MEMBER_AUDITED_FIELDS = (
     "department", "title", "is_teacher", "hired_on", "employment_type", "is_union_member", "joined_union_on",
     "left_union_on", "status", "status_changed_on", "notes",
 )  # fmt: skip
+
+
+def _audit_roster(result: RosterResult, *, school, filename, created, updated, acting_user, request) -> None:
+    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    ip = client_ip(request)
+    changes = {c.staff_no: c for c in result.changes}
+    entries = [
+        _member_entry(m, f"导入会员名册 {filename}：新增 {m.name}（{m.staff_no}）", AuditEntry.Action.CREATE,
+                      user=user, ip=ip, school=school)
+        for m in created
+    ]  # fmt: skip
+    for m in updated:
+        fields = "；".join(f"{f.label} {f.old} → {f.new}" for f in changes[m.staff_no].fields)
+        entries.append(_member_entry(m, f"导入会员名册 {filename}：修改 {m.name}（{m.staff_no}）：{fields}",
+                                     AuditEntry.Action.UPDATE, user=user, ip=ip, school=school))  # fmt: skip
+    AuditEntry.objects.bulk_create(entries, batch_size=500)
+    extra = f"，新建分工会/小组 {len(result.new_units)} 个" if result.new_units else ""
+    audit(request, AuditEntry.Action.IMPORT, user=acting_user, organization=school,
+          summary=f"导入会员名册 {filename}：新增{len(created)}人，更新{len(updated)}人{extra}")  # fmt: skip
+
+
+# --- Officers and their first logins -------------------------------------------------------------
+
+@dataclass
+class IssuedLogin:
+    """A login handed out at set-up: the person, their username, roles (Chinese, 、-joined) and the
+    one-time ``password`` (empty when the person already had a login, which is kept)."""
+
+    name: str
+    staff_no: str
+    username: str
+    roles: str
+    password: str
+
+
+def _free_username(school: Organization, staff_no: str) -> str:
+    user_model = get_user_model()
+    for candidate in (staff_no.lower(), f"{school.code}-{staff_no}".lower()):
+        if not user_model.objects.filter(username=candidate).exists():
+            return candidate
+    n = 2
+    while user_model.objects.filter(username=f"{school.code}-{staff_no}-{n}".lower()).exists():
+        n += 1
+    return f"{school.code}-{staff_no}-{n}".lower()
+
+
+def _setup_login_for(member: Member, school: Organization, acting_user) -> tuple[object, str]:
+    if member.user_id:
+        return member.user, ""
+    user = get_user_model().objects.create_user(username=_free_username(school, member.staff_no), password=None)
+    member.user = user
+    member.save(update_fields=["user"])
+    # One mechanism for every one-time password (set-up logins and the chair's reset): a
+    # PasswordChangeRequirement that the login hook turns into a forced password change.
+    password = user_one_time_password_issue(user=user, acting_user=acting_user)
+    return user, password
+
+
+@transaction.atomic
+def officers_appoint(
+    *, school: Organization, grants: list[tuple[Member, str, Organization]], acting_user, request=None
+) -> list[IssuedLogin]:
+    """Give each ``(member, role, node)`` of ``grants`` its role, creating logins where needed.
+
+    ``grants`` come from the set-up's officers step: the chair and committee members at ``school``,
+    sub-union chairs at their sub-union; every member must belong to ``school`` (``ValueError``
+    otherwise). A member without a login gets one (username = 工号, lower case, or
+    ``<school code>-<工号>`` if taken) with a one-time password (``user_one_time_password_issue``: to be
+    changed at first login). Each grant is audited. Returns one ``IssuedLogin`` per person, in grant order.
+    """
+    issued: dict[int, IssuedLogin] = {}
+    for member, role, node in grants:
+        if member.school_id != school.pk or not node.is_within(school):
+            raise ValueError("只能从本校教职工中任命")
+        if member.pk not in issued:
+            user, password = _setup_login_for(member, school, acting_user)
+            issued[member.pk] = IssuedLogin(member.name, member.staff_no, user.username, "", password)
+        login = issued[member.pk]
+        user = member.user
+        RoleAssignment.objects.get_or_create(user=user, role=role, organization=node, department=None)
+        label = str(Role(role).label)
+        login.roles = "、".join(filter(None, [login.roles, f"{label}（{node.name}）"]))
+        audit(
+            request,
+            AuditEntry.Action.CREATE,
+            member,
+            user=acting_user,
+            organization=school,
+            summary=f"初始设置：任命 {member.name}（{member.staff_no}）为{label}（{node.name}），登录名 {user.username}",
+        )
+    return list(issued.values())
 
 
 @transaction.atomic

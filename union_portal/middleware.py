@@ -119,3 +119,24 @@ class PasswordChangeRequiredMiddleware:
 
                 return redirect("password_change")
         return self.get_response(request)
+
+
+class FirstRunMiddleware:
+    """On an install with no school union, send a superuser opening the home page to the set-up (``setup:start``).
+
+    Costs one query on the home page, for superusers only.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if request.path_info == "/" and user is not None and user.is_superuser:
+            from django.shortcuts import redirect
+
+            from members.models import Organization
+
+            if not Organization.objects.filter(kind=Organization.Kind.SCHOOL).exists():
+                return redirect("setup:start")
+        return self.get_response(request)

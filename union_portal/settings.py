@@ -126,6 +126,7 @@ MIDDLEWARE = [
     "union_portal.middleware.QueryParameterGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "union_portal.middleware.PasswordChangeRequiredMiddleware",  # after auth and messages
+    "union_portal.middleware.FirstRunMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]

@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", portal_views.healthz, name="healthz"),
+    path("setup/", include("members.setup_urls")),
     path("members/", include("members.urls")),
     path("welfare/", include("welfare.urls")),
     path("congress/", include("congress.urls")),

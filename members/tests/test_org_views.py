@@ -109,12 +109,16 @@ def test_revoke_other_school_is_404(login, outsider, member):
     assert login(outsider).post(reverse("members:role_revoke", args=[ra.pk])).status_code == 404
 
 
-def test_district_chair_chooses_school(login, db):
+def test_district_chair_does_not_run_a_schools_tree(login, db):
+    """A district supervises its schools and does not run them (README, "What the district union sees"):
+    its chair gets 403 on a school's 组织管理, while a school's own chair picks among the schools it chairs."""
     district = OrganizationFactory(kind="district", code="D1", name="区教育工会")
     s1 = OrganizationFactory(kind="school", parent=district, code="S1", name="一中工会")
     s2 = OrganizationFactory(kind="school", parent=district, code="S2", name="二中工会")
     from conftest import make_role_user
 
     boss = make_role_user("district", Role.CHAIR, district, s1)
-    resp = login(boss).get(reverse("members:org") + f"?school={s2.pk}")
+    assert login(boss).get(reverse("members:org") + f"?school={s2.pk}").status_code == 403
+    chair = make_role_user("s2chair", Role.CHAIR, s2, s2)
+    resp = login(chair).get(reverse("members:org") + f"?school={s2.pk}")
     assert resp.status_code == 200 and "二中工会" in resp.content.decode()

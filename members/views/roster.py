@@ -23,6 +23,7 @@ class RosterImport(imports.Importer):
     title = gettext_lazy("导入会员名册")
     upload_note = gettext_lazy(
         "上传后先逐行检查，确认无误后才会写入；有任何错误时一条也不会写入。按工号匹配：已有的教职工更新，新的教职工新增，不会重复。"
+        "空白单元格和文件中没有的列保留原有信息；要清空某项，请在单元格中填写“（清空）”。"
     )
     columns_help = gettext_lazy(
         "姓名；工号/职工号/编号；性别；出生日期/出生年月；身份证号；部门；分工会；工会小组；手机/联系电话；职称；入职时间；"
@@ -35,8 +36,14 @@ class RosterImport(imports.Importer):
                         "在编", "在职", "13800000000"]  # fmt: skip
     template_title = "会员名册模板"
     template_filename = "roster-template.xlsx"
-    validate = staticmethod(roster_validate)
-    apply = staticmethod(roster_import)
+    detail_template = "imports/_roster_changes.html"
+
+    def validate(self, *, school: Organization, data: bytes, filename: str) -> RosterResult:
+        """Unknown sub-unions and groups are row errors here (the set-up flow offers to create them)."""
+        return roster_validate(school=school, data=data, filename=filename)
+
+    def apply(self, *, school: Organization, data: bytes, filename: str, acting_user, request) -> RosterResult:
+        return roster_import(school=school, data=data, filename=filename, acting_user=acting_user, request=request)
 
     def done_message(self, result: RosterResult) -> str:
         return _("导入完成：新增 %(created)d 人，更新 %(updated)d 人。") % {
@@ -51,12 +58,9 @@ class RosterImport(imports.Importer):
 
     def ready_summary(self, result: RosterResult) -> str:
         return imports.fill(
-            _("共 %(n)s 行，全部通过检查：将新增 %(c)s 人，更新 %(u)s 人。"),
-            n=len(result.rows), c=result.created, u=result.updated,
+            _("共 %(n)s 行，全部通过检查：将新增 %(c)s 人，更新 %(u)s 人，%(k)s 人不变。"),
+            n=len(result.rows), c=result.created, u=result.updated, k=result.unchanged,
         )  # fmt: skip
-
-    def ready_note(self, result: RosterResult) -> str:
-        return _("将新建部门：") + "、".join(result.new_departments) if result.new_departments else ""
 
     def upload_context(self, school: Organization) -> dict:
         return {"aliases": ROSTER_ALIASES}

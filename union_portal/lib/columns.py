@@ -27,6 +27,11 @@ value). ``blank_error`` makes a blank cell (``None`` or ``""``) an error.
 Errors are ``tabular.RowError`` (spreadsheet row number, the header text found in the file or
 the column's standard header, message), listed row by row and, within a row, in column order of
 the spec, whether a parser or the importer's ``check`` raised them.
+
+Re-imports that must never lose data (the roster) mark their columns ``keep_blank``: a blank cell
+(parser result ``None`` or ``""``) leaves the key out, so the stored value stays; clearing takes the
+explicit cell text ``（清空）`` (``CLEAR_TEXT``, half-width ``(清空)`` too), which puts the column's
+``cleared`` value in the row (``OMIT``: the column cannot be cleared, and the cell is an error).
 """
 
 from __future__ import annotations
@@ -45,6 +50,19 @@ class _Omit:
 
 OMIT = _Omit()
 """Marker for ``Column.default``/``Column.blank``: leave the key out of the cleaned values."""
+
+
+class _Clear:
+    def __repr__(self) -> str:
+        return "CLEAR"
+
+
+CLEAR = _Clear()
+"""A ``Column.cleared`` value for columns whose importer decides what clearing means (move a member up
+from their sub-union, drop their department): the row holds ``CLEAR`` under the key."""
+
+CLEAR_TEXT = "（清空）"
+"""The cell text that clears a ``keep_blank`` column's stored value (folded: ``(清空)`` is the same)."""
 
 Parser = Callable[[object], object]
 
@@ -161,7 +179,8 @@ class Column:
     ``parse`` turns a raw cell into a value or raises ``ValueError`` (message shown as is);
     ``blank_error`` (optional) is the message for a blank cell; ``blank`` is the value of a cell
     the parser reads as ``None``; ``default`` the value when the column is absent (``OMIT``:
-    no key).
+    no key). ``keep_blank`` leaves a blank cell out of the row (an update keeps the stored value)
+    and reads ``CLEAR_TEXT`` as ``cleared`` (``OMIT``: "cannot be cleared", an error).
     """
 
     key: str
@@ -172,6 +191,8 @@ class Column:
     blank_error: str = ""
     blank: object = None
     default: object = OMIT
+    keep_blank: bool = False
+    cleared: object = OMIT
 
 
 class ColumnSpec:
@@ -236,7 +257,33 @@ class CleanRow:
     values: dict
 
 
+def _is_clear(raw: object) -> bool:
+    return isinstance(raw, str) and "".join(fold(raw).split()) == fold(CLEAR_TEXT)
+
+
+def _clean_kept_cell(row: Row, column: Column, raw: object) -> None:
+    if _is_clear(raw):
+        if column.cleared is OMIT:
+            row.error(column.key, f"“{column.label}”不能清空")
+        else:
+            row.values[column.key] = column.cleared
+        return
+    try:
+        value = column.parse(raw)
+    except ValueError as exc:
+        row.error(column.key, str(exc))
+        return
+    if value in (None, ""):
+        if column.blank_error:
+            row.error(column.key, column.blank_error)
+        return
+    row.values[column.key] = value
+
+
 def _clean_cell(row: Row, column: Column, raw: object) -> None:
+    if column.keep_blank:
+        _clean_kept_cell(row, column, raw)
+        return
     try:
         value = column.parse(raw)
     except ValueError as exc:

@@ -91,6 +91,12 @@ class Importer:
     template_example: list
     template_title: str
     template_filename: str
+    steps_template: str = ""
+    """A fragment above both pages (gets ``step``: 2 upload, 3 preview), e.g. the set-up's steps."""
+    detail_template: str = ""
+    """A fragment shown on a clean preview above the confirm button (gets ``result``), e.g. the changes."""
+    confirm_template: str = ""
+    """A fragment inside the confirm form (options the importer's ``apply`` reads from ``request.POST``)."""
 
     @property
     def urls(self) -> dict[str, str]:
@@ -112,6 +118,11 @@ class Importer:
         if school is None:
             raise PermissionDenied(self.denied)
         return school
+
+    def school_for_request(self, request) -> Organization:
+        """The school this request imports into; ``school_for(request.user)`` unless a flow (the
+        first-run set-up) keeps its school elsewhere. Raises ``PermissionDenied``."""
+        return self.school_for(request.user)
 
     def validate(self, *, school: Organization, data: bytes, filename: str):
         """Check the file without writing; return the result (see the module docstring).
@@ -202,9 +213,9 @@ def recent_batches(*, kind: str, school: Organization, limit: int = 5) -> list[I
     return list(ImportBatch.objects.filter(kind=kind, school=school).select_related("uploaded_by")[:limit])
 
 
-def get_batch_for_user(importer: Importer, user, pk: int) -> ImportBatch:
-    """The batch ``pk`` of the importer's kind in the user's school; 403 for non-importers, else 404."""
-    school = importer.school_for(user)
+def get_batch_for_user(importer: Importer, request, pk: int) -> ImportBatch:
+    """The batch ``pk`` of the importer's kind in the request's school; 403 for non-importers, else 404."""
+    school = importer.school_for_request(request)
     return get_object_or_404(ImportBatch, pk=pk, kind=importer.kind, school=school)
 
 
@@ -218,7 +229,7 @@ def _read(batch: ImportBatch) -> bytes:
 
 def upload(request, importer: Importer) -> HttpResponse:
     """GET: the upload page; POST: keep a valid upload as a batch and go to its preview."""
-    school = importer.school_for(request.user)
+    school = importer.school_for_request(request)
     form = importer.form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         batch = import_batch_create(
@@ -233,7 +244,7 @@ def upload(request, importer: Importer) -> HttpResponse:
 
 def preview(request, importer: Importer, pk: int) -> HttpResponse:
     """Every problem by row and column, or a summary of what confirming will write."""
-    batch = get_batch_for_user(importer, request.user, pk)
+    batch = get_batch_for_user(importer, request, pk)
     context = {"importer": importer, "batch": batch, "result": None, "done": True, "note": ""}
     if batch.status == ImportBatch.Status.DONE:
         context["summary_line"] = importer.done_summary(batch.summary)
@@ -249,7 +260,7 @@ def preview(request, importer: Importer, pk: int) -> HttpResponse:
 
 def confirm(request, importer: Importer, pk: int) -> HttpResponse:
     """Write a clean, previewed file in one transaction; a file with errors writes nothing."""
-    batch = get_batch_for_user(importer, request.user, pk)
+    batch = get_batch_for_user(importer, request, pk)
     if batch.status == ImportBatch.Status.DONE:
         messages.info(request, _("该文件已经导入过了。"))
         return redirect(importer.done_url)
@@ -267,7 +278,7 @@ def confirm(request, importer: Importer, pk: int) -> HttpResponse:
 
 def template(request, importer: Importer) -> HttpResponse:
     """A blank .xlsx template (standard headers, one example row) for users who may import."""
-    importer.school_for(request.user)
+    importer.school_for_request(request)
     return xlsx_response(
         importer.template_headers,
         [importer.template_example],

@@ -81,6 +81,7 @@ def build_school(code: str, name: str, tag: str, parent: Organization | None = N
     u["proposals"] = _user(code, tag, "proposals", Role.PROPOSAL_COMMITTEE, school, sub_b)
     u["chair"] = _user(code, tag, "chair", Role.CHAIR, school, sub_a)
     o = w.obj
+    o["school"] = school
     o["dept"], o["dept_other"] = dept, dept_other
     o["sub_b_unit"] = sub_b
     o["member_role"] = u["member"].role_assignments.get()
