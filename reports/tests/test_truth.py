@@ -288,7 +288,7 @@ def test_district_wording_and_by_school_table(db):
     snap = _snapshot({"members": {"union_members": 180, "by_school": rows}}, org_kind="district")
     assert _say("members.membership", snap) == "全区2所学校工会共有在职会员180人。"
     doc = document.build(snap)
-    table = doc.sections[-1].items[0]
+    table = doc.appendix[-1]  # the by-school table is in the appendix (附件：主要数据), after the speech
     assert table.caption == "各校主要数据" and table.rows[0][:2] == ["一中", "100"]
     layout = services.default_layout(services.voice("district"), periods.words("calendar_year", dt.date(2021, 1, 1),
                                                                                dt.date(2021, 12, 31)))
