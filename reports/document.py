@@ -671,6 +671,11 @@ def to_docx(doc: Document) -> bytes:
             w.heading([section.heading], 1)
         for item in section.items:
             w.item(item)
+    if doc.appendix:  # 附件：主要数据, on a page of its own after the speech
+        out.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        w.para([doc.APPENDIX_TITLE], font="黑体", indent=False)
+        for item in doc.appendix:
+            w.item(item)
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()
