@@ -221,7 +221,7 @@ FIGURES = {
 # Blocks of the default report, by section kind: generated sentences (``SENTENCES``), tables and charts.
 B = ReportBlock.Kind
 DEFAULT_BLOCKS = {
-    ReportSection.Kind.SELF: ((B.SENTENCE, "members.roll"),),
+    ReportSection.Kind.SELF: ((B.SENTENCE, "members.membership"),),
 }
 
 

@@ -627,7 +627,7 @@ def visiting_sentence(ctx) -> str:
                 if elderly else "")
     aid = ""
     if ctx.n("welfare.hardship.aid_persons"):
-        aid = "对困难教职工建档帮扶，帮扶困难教职工{welfare.hardship.aid_persons}，帮助他们渡过难关。"
+        aid = "对困难教职工建档帮扶，及时发放帮扶金，帮助他们渡过难关。"
     return subhead("坚持走访慰问，把温暖送到教职工心坎上", practice + totals + retirees + aid)
 
 
@@ -691,7 +691,7 @@ def services_work_sentence(ctx) -> str:
     school = next((r for r in _rows(ctx, "welfare.services") if r.get("code") == "child_school" and r.get("count")),
                   None)
     if school:
-        parts.append(f"协调解决教职工子女入学入托问题{school['count']}件")
+        parts.append("积极协调解决教职工子女入学入托问题")
     others = names([r.get("label", "") for r in _rows(ctx, "welfare.services")
                     if r.get("code") != "child_school" and r.get("count")], 3)
     if others:
