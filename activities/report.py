@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 
 from members.models import Organization
 from reports.models import ReportBlock, ReportSection
@@ -29,7 +29,7 @@ from reports.providers import (
     coverage_figures,
     month_coverage,
 )
-from reports.sentences import join, listing, sentence
+from reports.sentences import join, listing, names, sentence, subhead
 
 from .models import Activity, Award, GroupSession, Honor, InterestGroup, Level, Match, Registration, SubUnionFund, Team
 
@@ -106,24 +106,74 @@ def participant_stats(live: QuerySet[Activity], live_ids: list[int]) -> dict:
 
 
 def sub_union_stats(path: str, live_ids: list[int]) -> dict:
-    """``sub_unions`` (keys in :func:`report_stats`): those organising or fielding a team. One query."""
-    taking = list(
+    """``sub_unions`` (keys in :func:`report_stats`): those organising or fielding a team, and those
+    that organised nothing. One query (one row per sub-union of the subtree)."""
+    every = list(
         Organization.objects.filter(kind=Organization.Kind.SUB_UNION, path__startswith=path)
         .annotate(
             organised=Count("activities", filter=Q(activities__id__in=live_ids), distinct=True),
             fielded=Count("teams", filter=Q(teams__activity_id__in=live_ids), distinct=True),
         )
-        .filter(Q(organised__gt=0) | Q(fielded__gt=0))
         .order_by("path")
         .values("name", "organised", "fielded")
     )
+    taking = [t for t in every if t["organised"] or t["fielded"]]
     return {
+        "total": len(every),
+        "idle": sum(1 for t in every if not t["organised"]),
+        "idle_names": [t["name"] for t in every if not t["organised"]],
         "taking_part": len(taking),
         "organising": sum(1 for t in taking if t["organised"]),
         "organizing": sum(1 for t in taking if t["organised"]),
         "fielding_teams": sum(1 for t in taking if t["fielded"]),
         "names": [t["name"] for t in taking],
     }
+
+
+HIGHLIGHTS = 40  # the largest events listed for the speech (a constant: one query whatever the data size)
+
+
+def highlight_stats(live: QuerySet[Activity]) -> list[dict]:
+    """``highlights`` (keys in :func:`report_stats`): the largest live events, named. One query.
+
+    Each ``{"title", "date", "month", "type", "audience", "organizer_kind", "organizer", "staff"
+    (人次: staff registered for themselves), "family" (人次), "headcount" (人次 counted on the spot, or
+    None), "note" (how it was counted), "teams", "players" (人), "matches", "days", "reach"}``;
+    ``reach`` = the largest of headcount, registrations and players, the order (largest first), at
+    most :data:`HIGHLIGHTS` rows. Counted by correlated subqueries (joins would multiply rows).
+    """
+    def count(qs, expr="pk", distinct=False):
+        template = "COUNT(DISTINCT %(expressions)s)" if distinct else "COUNT(%(expressions)s)"
+        return Coalesce(Subquery(qs.order_by().annotate(
+            _n=Func(F(expr), template=template, output_field=IntegerField())).values("_n")), 0)
+
+    act = OuterRef("pk")
+    regs = Registration.objects.filter(activity=act, status=Registration.Status.REGISTERED)
+    players = Team.players.through.objects.filter(team__activity=act)
+    rows = (
+        live.annotate(
+            n_staff=count(regs.filter(family_member__isnull=True)),
+            n_family=count(regs.filter(family_member__isnull=False)),
+            n_teams=count(Team.objects.filter(activity=act)),
+            n_players=count(players, "member_id", distinct=True),
+            n_matches=count(Match.objects.filter(activity=act)),
+        )
+        .annotate(reach=Greatest(Coalesce("headcount", 0), F("n_staff") + F("n_family"), F("n_players")))
+        .order_by("-reach", "starts_at", "pk")
+        .values("title", "starts_at", "ends_at", "type", "audience", "organizer__kind", "organizer__name",
+                "headcount", "headcount_note", "n_staff", "n_family", "n_teams", "n_players", "n_matches", "reach")
+    )[:HIGHLIGHTS]
+    return [
+        {
+            "title": r["title"], "date": r["starts_at"].date(), "month": r["starts_at"].month, "type": r["type"],
+            "audience": r["audience"], "organizer_kind": r["organizer__kind"], "organizer": r["organizer__name"],
+            "staff": r["n_staff"], "family": r["n_family"], "headcount": r["headcount"],
+            "note": r["headcount_note"], "teams": r["n_teams"], "players": r["n_players"],
+            "matches": r["n_matches"], "days": (r["ends_at"].date() - r["starts_at"].date()).days + 1,
+            "reach": r["reach"],
+        }
+        for r in rows
+    ]
 
 
 def team_stats(live: QuerySet[Activity], live_ids: list[int]) -> dict:
@@ -350,7 +400,7 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
     their date; interest-group sessions by date; sub-union funds for the
     calendar years ``start.year``..``end.year``. Cancelled activities are left
     out of every figure except ``activities["cancelled"]``.
-    All aggregation runs in SQL: 18 queries, whatever the data size.
+    All aggregation runs in SQL: 19 queries, whatever the data size.
 
     Keys (counts are ``int``, money is ``Decimal`` yuan):
 
@@ -372,7 +422,9 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
       ``staff_persons`` (人: distinct staff members who registered for themselves),
       ``guest_head_count`` (人次 head-counted and not registered one by one: parents, pupils, guests,
       unregistered staff; per activity the headcount less its registrations, never below 0).
-    - ``sub_unions``: ``taking_part`` (distinct sub-unions that organised an activity or fielded a team),
+    - ``highlights``: the largest events by name (:func:`highlight_stats`), for the speech.
+    - ``sub_unions``: ``total`` (sub-unions in the subtree), ``idle`` and ``idle_names`` (those that
+      organised no activity), ``taking_part`` (distinct sub-unions that organised an activity or fielded a team),
       ``organizing`` (sub-unions that organised at least one activity; ``organising``: the same, older key),
       ``fielding_teams`` (sub-unions that sent a team), ``names`` (taking part).
     - ``coverage``: ``{"months", "period_months"}``: calendar months of [start, end] with a live
@@ -409,6 +461,7 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
         "activities": activity_stats(acts),
         "participants": participant_stats(live, live_ids),
         "sub_unions": sub_union_stats(path, live_ids),
+        "highlights": highlight_stats(live),
         "teams": team_stats(live, live_ids),
         "awards": award_stats(path, start, end),
         "honors": honor_stats(path, start, end),
@@ -489,29 +542,20 @@ CHARTS = {
 B = ReportBlock.Kind
 DEFAULT_BLOCKS = {
     ReportSection.Kind.ETHICS: (
-        (B.SENTENCE, "activities.honours"),
+        (B.SENTENCE, "activities.honours_short"),
+        (B.SENTENCE, "activities.named_honours"),
+        (B.SENTENCE, "activities.named_awards"),
         (B.TABLE, "activities.awards.by_level"),
     ),
     ReportSection.Kind.CULTURE: (
-        (B.SENTENCE, "activities.activities"),
-        (B.SENTENCE, "activities.teams"),
+        (B.SENTENCE, "activities.scale"),
+        (B.SENTENCE, "activities.events"),
+        (B.SENTENCE, "activities.festivals"),
+        (B.SENTENCE, "activities.groups"),
+        (B.SENTENCE, "activities.sub_union_work"),
         (B.CHART, "activities.activities.by_type"),
     ),
 }
-
-
-def honours_sentence(ctx) -> str:
-    """"全年教职工获得各级各类荣誉12项，其中个人荣誉9项、集体荣誉3项；在各级竞赛中获奖20项。" """
-    honours = ""
-    if ctx.n("activities.honors.total"):
-        honours = f"{ctx.words.this}教职工获得各级各类荣誉{{activities.honors.total}}"
-        split = listing(ctx, [("个人荣誉", "activities.honors.individual"), ("集体荣誉", "activities.honors.collective")])
-        if split:
-            honours += f"，其中{split}"
-    awards = "在各级竞赛中获奖{activities.awards.total}" if ctx.n("activities.awards.total") else ""
-    if awards and not honours:
-        awards = f"{ctx.words.this}教职工{awards}"
-    return sentence(honours, awards, sep="；")
 
 
 def _participants(ctx) -> str:
@@ -562,10 +606,239 @@ def teams_sentence(ctx) -> str:
     return sentence(teams, groups, sep="；")
 
 
+def _quote(title: str) -> str:
+    """An event or honour title as the seeds quote it: in “ ” unless it already carries quotes."""
+    return title if ("“" in title or "《" in title) else f"“{title}”"
+
+
+def _highlights(ctx) -> list[dict]:
+    rows = ctx.value("activities.highlights")
+    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+
+
+def _event_clause(row: dict) -> str:
+    """One named event with who took part, in the seeds' words; "" when nobody is recorded."""
+    title = _quote(row["title"])
+    if row.get("headcount"):
+        note = row.get("note") or ""
+        who = "教师、家长、学生" if "家长" in note else "教职工和来宾"
+        return f"成功举办{title}，{who}{row['headcount']}人次现场参与"
+    if row.get("teams") and row.get("players"):
+        clause = f"举办{title}，{row['teams']}支队伍、{row['players']}名队员参赛"
+        if row.get("matches"):
+            clause += f"，进行了{row['matches']}场比赛"
+        return clause
+    if row.get("staff"):
+        return f"举办{title}，{row['staff']}名教职工参加"
+    return ""
+
+
+def scale_sentence(ctx) -> str:
+    """"全年组织各类活动23项，教职工参加1199人次（276人）。" (staff only: family and guests are named
+    with the events they came to)."""
+    if not ctx.n("activities.activities.total"):
+        return ""
+    p = "activities.participants."
+    staff = ""
+    if ctx.n(p + "staff_person_times"):
+        staff = f"教职工参加{{{p}staff_person_times:num}}人次"
+        if ctx.n(p + "staff_persons"):
+            staff += f"（{{{p}staff_persons:num}}人）"
+    return sentence(f"{ctx.words.this}组织各类活动{{activities.activities.total}}", staff)
+
+
+def honours_short_sentence(ctx) -> str:
+    """"全年教职工获得各级各类荣誉25项、在各级竞赛中获奖30项。" """
+    honours = "获得各级各类荣誉{activities.honors.total}" if ctx.n("activities.honors.total") else ""
+    awards = "在各级竞赛中获奖{activities.awards.total}" if ctx.n("activities.awards.total") else ""
+    both = join(honours, awards, sep="、")
+    return f"{ctx.words.this}教职工{both}。" if both else ""
+
+
+def honours_sentence(ctx) -> str:
+    """"全年教职工获得各级各类荣誉12项，其中个人荣誉9项、集体荣誉3项；在各级竞赛中获奖20项。" """
+    honours = ""
+    if ctx.n("activities.honors.total"):
+        honours = f"{ctx.words.this}教职工获得各级各类荣誉{{activities.honors.total}}"
+        split = listing(ctx, [("个人荣誉", "activities.honors.individual"), ("集体荣誉", "activities.honors.collective")])
+        if split:
+            honours += f"，其中{split}"
+    awards = "在各级竞赛中获奖{activities.awards.total}" if ctx.n("activities.awards.total") else ""
+    if awards and not honours:
+        awards = f"{ctx.words.this}教职工{awards}"
+    return sentence(honours, awards, sep="；")
+
+
+def _titled(title: str) -> str:
+    """“河南省模范职工之家”称号; medals and citations keep their own name (“郑州市五一劳动奖章”)."""
+    quoted = _quote(title)
+    return quoted if title.endswith(("奖章", "奖状", "奖", "标兵")) else f"{quoted}称号"
+
+
+def named_honours_sentence(ctx) -> str:
+    """Honours above school level by level, name and grantor, as the seeds write them: "省级荣誉中，
+    学校工会被河南省总工会授予“河南省模范职工之家”称号，顾婷丹、向雨嘉被河南省教育厅授予“河南省教学标兵”。"
+    Recipients are named (public honours; the school's own union is "学校工会"); at most four honours a
+    level, four names an honour ("等N人" beyond)."""
+    rows = ctx.value("activities.honors.list")
+    if not isinstance(rows, list):
+        return ""
+    by_level: dict[str, dict[tuple, list[str]]] = {level: {} for level in ("国家级", "省级", "市级", "区级")}
+    for r in rows:
+        if isinstance(r, dict) and r.get("level_label") in by_level:
+            who = r.get("recipient") or ""
+            who = ctx.unit if who and who == ctx.org_name else who
+            by_level[r["level_label"]].setdefault((r["title"], r.get("grantor") or ""), []).append(who)
+    parts = []
+    for level, honours in by_level.items():
+        clauses = []
+        for (title, grantor), recipients in list(honours.items())[:4]:
+            who = names(recipients, 4) + (f"等{len(set(recipients))}人" if len(set(recipients)) > 4 else "")
+            clauses.append(f"{who}被{grantor}授予{_titled(title)}" if grantor else f"{who}获得{_titled(title)}")
+        if clauses:
+            parts.append(f"{level}荣誉中，" + "，".join(clauses))
+    return "；".join(parts) + "。" if parts else ""
+
+
+def named_awards_sentence(ctx) -> str:
+    """Competitions above school level by name with their winners ("在河南省教学技能竞赛中，顾婷丹、向雨嘉获一等奖")."""
+    rows = ctx.value("activities.awards.above_school")
+    if not isinstance(rows, list):
+        return ""
+    contests: dict[str, dict[str, list[str]]] = {}
+    for r in rows:
+        if isinstance(r, dict) and r.get("competition"):
+            contests.setdefault(r["competition"], {}).setdefault(r.get("prize_label") or "奖项", []).append(
+                r.get("winner") or "")
+    clauses = []
+    for contest, prizes in list(contests.items())[:5]:
+        won = "，".join(f"{names(winners, 4)}获{prize}" for prize, winners in prizes.items())
+        clauses.append(f"在{contest}中，{won}")
+    if not clauses:
+        return ""
+    return ("工会积极组织教职工参加各级工会和教育部门组织的竞赛活动，让教职工在比赛中锻炼提高。" + "；".join(clauses)
+            + "，展示了我校教职工的良好风貌。")
+
+
+def events_sentence(ctx) -> str:
+    """（一）The largest events by name with who took part (the gala's head count, the tournament's teams,
+    players and matches), then the other school-wide events by name only."""
+    rows = [r for r in _highlights(ctx) if r.get("organizer_kind") != "sub_union"]
+    counted = [r for r in rows if r.get("audience") in ("all", "families") and r.get("headcount")][:1]
+    teams = sorted((r for r in rows if r.get("teams") and r.get("players")), key=lambda r: -(r.get("matches") or 0))[:1]
+    big = counted + [r for r in teams if r not in counted]
+    named = [_event_clause(r) for r in big]
+    others = names([_quote(r["title"]) for r in rows if r not in big and r.get("audience") == "all"
+                    and r.get("type") in ("sports", "performance", "lecture", "visit", "skills")], 5)
+    body = []
+    if named:
+        body.append("学校工会每年年初制定文体活动计划，协同各方、合理安排，开展了大量有益教职工身心健康的文体活动。"
+                    + "；".join(named) + "。活动形式多样、参与面广，充分展示了教职工积极向上的精神风貌。")
+    if others:
+        body.append(f"此外，还组织了{others}等活动，丰富了教职工的业余文化生活，增强了团队凝聚力。")
+    return subhead("精心组织全校性文体活动", *body)
+
+
+def festivals_sentence(ctx) -> str:
+    """（二）Women's, family and retirees' events by name (三八, 六一, 重阳), with the women taking part."""
+    rows = _highlights(ctx)
+    women = [r for r in rows if r.get("audience") == "women"]
+    families = [r for r in rows if r.get("audience") == "families" and not r.get("headcount")]
+    retirees = [r for r in rows if r.get("audience") == "retirees"]
+    body = []
+    if women:
+        lead = women[0]
+        who = f"，{lead['staff']}名女教职工参加" if lead.get("staff") else ""
+        body.append(f"关心女教职工的身心健康，组织开展{names([_quote(r['title']) for r in women], 3)}{who}，"
+                    "让女教职工度过了愉快的节日。")
+    if families:
+        body.append(f"组织开展{names([_quote(r['title']) for r in families], 3)}等亲子活动，"
+                    "教职工和家属子女共同参与，增进了家庭和学校的联系。")
+    if retirees:
+        body.append(f"组织开展{names([_quote(r['title']) for r in retirees], 2)}，"
+                    "让离退休老同志感受到学校大家庭的温暖。")
+    return subhead("开展节日和特色活动", *body)
+
+
+def groups_sentence(ctx) -> str:
+    """（三）Interest groups by name, with how often they met."""
+    rows = ctx.value("activities.interest_groups.groups")
+    groups = [r for r in rows if isinstance(r, dict) and r.get("sessions")] if isinstance(rows, list) else []
+    if not groups:
+        return ""
+    listed = names([r["name"] for r in groups], 8)
+    text = ("学校工会积极探索满足教职工多元化文化需求的途径，支持教职工按兴趣爱好组建兴趣小组。"
+            f"{listed}等教职工兴趣小组常态化开展活动"
+            + ("，{activities.interest_groups.members:num}名教职工参加" if ctx.n("activities.interest_groups.members") else "")
+            + "。兴趣小组活动时间灵活、形式多样，成为教职工强身健体、陶冶情操的重要平台。")
+    return subhead("推动兴趣小组常态化活动", text)
+
+
+def sub_union_work_sentence(ctx) -> str:
+    """（四）Sub-unions' own activities by name, and the activity funds allocated to them."""
+    rows = [r for r in _highlights(ctx) if r.get("organizer_kind") == "sub_union"]
+    # Allocations are per calendar year: only a calendar-year report can state the period's sum.
+    funds = ("学校工会划拨二级工会活动经费合计{activities.spending.sub_union_funds.allocated}，"
+             if ctx.n("activities.spending.sub_union_funds.allocated") and ctx.words.kind == "calendar_year" else "")
+    if not rows:
+        return subhead("支持分工会开展活动", sentence(funds.rstrip("，")) if funds else "")
+    text = (f"{funds}鼓励各分工会结合自身特点开展活动。{names([r['title'] for r in rows], 5)}等活动贴近教职工、"
+            "形式灵活，广受欢迎，增进了同事间的友谊。")
+    return subhead("支持分工会开展活动", text)
+
+
+def summary_sentence(ctx) -> str:
+    """The overview's clause: activities and honours (for ``reports.overview``)."""
+    acts = "广泛开展群众性文体活动" if ctx.n("activities.activities.total") else ""
+    honours = "大力选树先进典型" if ctx.n("activities.honors.total") else ""
+    return join(acts, honours)
+
+
+def shortcomings_sentence(ctx) -> str:
+    """Points for 存在的不足 from the records: sub-unions that organised nothing, fewer staff taking part
+    (when comparable), sub-union funds left largely unspent. One line per point."""
+    out = []
+    idle, total = ctx.n("activities.sub_unions.idle"), ctx.n("activities.sub_unions.total")
+    if idle and total:
+        out.append(f"分工会工作开展还不够均衡，有{idle}个分工会{ctx.words.this}没有自主组织活动，"
+                   "分工会的作用有待进一步发挥。")
+    change = ctx.change("activities.participants.staff_persons")
+    if change and "下降" in change:
+        out.append(f"文体活动的吸引力有待增强，参加活动的教职工人数{change}，活动的内容和形式还需创新。")
+    allocated = ctx.n("activities.spending.sub_union_funds.allocated")
+    spent = ctx.n("activities.spending.sub_union_funds.spent")
+    if allocated and spent * 2 < allocated and ctx.words.kind == "calendar_year":
+        out.append("分工会活动经费使用不够充分，已用于分工会活动的经费不足划拨经费的一半，经费使用效益有待提高。")
+    return "\n".join(out)
+
+
+def plans_sentence(ctx) -> str:
+    """Points for 今后工作思路 answering the records (one line per point)."""
+    out = []
+    if ctx.n("activities.sub_unions.idle"):
+        out.append("加强对分工会的指导和支持，推动每个分工会结合自身特点至少开展一项活动，建设好“职工小家”。")
+    if ctx.n("activities.activities.total"):
+        out.append("继续办好元旦联欢、教职工运动会等品牌活动，支持兴趣小组常态化开展活动，不断满足教职工的精神文化需求。")
+    if ctx.n("activities.honors.total") or ctx.n("activities.awards.total"):
+        out.append("大力弘扬劳模精神、劳动精神、工匠精神，做好各级各类先进的推荐评选，选树宣传身边的先进典型。")
+    return "\n".join(out)
+
+
 SENTENCES = {
     "honours": honours_sentence,
+    "honours_short": honours_short_sentence,
+    "scale": scale_sentence,
+    "named_honours": named_honours_sentence,
+    "named_awards": named_awards_sentence,
     "activities": activities_sentence,
     "teams": teams_sentence,
+    "events": events_sentence,
+    "festivals": festivals_sentence,
+    "groups": groups_sentence,
+    "sub_union_work": sub_union_work_sentence,
+    "summary": summary_sentence,
+    "shortcomings": shortcomings_sentence,
+    "plans": plans_sentence,
 }
 
 PROVIDER = ReportProvider(

@@ -8,22 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q
+from django.db.models import Count, Max, Min, Q
 from django.db.models.functions import TruncDate
 
 from members.models import Organization
 from reports.models import ReportBlock, ReportSection
 from reports.providers import Chart, Column, Figure, Link, ReportProvider, Table, coverage_figures, month_coverage
-from reports.sentences import join, listing, sentence
+from reports.sentences import join, listing, names, sentence, subhead
 
-from .models import CongressSession, ProposalTransition, Suggestion
+from .models import ACCEPTED_STATUSES, CongressSession, Motion, Proposal, ProposalTransition, Suggestion
 from .selectors import proposal_stats
 
 
 def report_stats(*, organization: Organization, start: dt.date, end: dt.date) -> dict:
     """Congress figures for the annual report: sessions held in [start, end] in ``organization``'s subtree.
 
-    Seven queries whatever the data size. Counts are numbers of proposals (件):
+    Ten queries whatever the data size. Counts are numbers of proposals (件):
 
     - ``sessions``: congress sessions whose meeting date falls in the range.
     - ``collected``: proposals that reached the committee (submitted, or reviewed
@@ -60,6 +60,11 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
       (every clause voted and passed), ``min_approval_rate`` and
       ``max_approval_rate`` (赞成/实到, % Decimal, None if not voted).
     - ``motions_passed``: how many motions passed in full.
+    - ``session_list``: the sessions held, named, with what they passed (:func:`session_list`).
+    - ``overdue_unreplied``: accepted proposals whose reply deadline fell before ``end`` and which had no
+      reply by ``end`` (as of the period's end: a later reply does not change a finished period).
+      ``late_replies`` (added by :func:`derive`): replied, but the first reply after the deadline
+      (``replied - on_time``).
     - ``coverage``: ``{"months", "period_months"}``: calendar months of [start, end] with a session,
       a suggestion or any proposal step (``ProposalTransition``), and the months the period touches
       (``reports.providers.month_coverage``).
@@ -69,6 +74,11 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
         Q(congress__school__path__startswith=path, date__range=(start, end)),
         Q(school__path__startswith=path, submitted_on__range=(start, end)),
     )
+    stats["session_list"] = session_list(path, start, end)  # 2 queries
+    stats["overdue_unreplied"] = Proposal.objects.filter(  # 1 query
+        session__congress__school__path__startswith=path, session__date__range=(start, end),
+        status__in=ACCEPTED_STATUSES, deadline__lt=end,
+    ).filter(Q(first_reply_on__isnull=True) | Q(first_reply_on__gt=end)).count()
     stats["coverage"] = month_coverage(  # 1 query
         [
             (CongressSession.objects.filter(congress__school__path__startswith=path, date__range=(start, end)), "date"),
@@ -89,8 +99,50 @@ _OUTCOMES = (("accepted", "立案"), ("merged", "并案"), ("to_suggestion", "�
 _RATINGS = (("satisfied", "满意"), ("basically_satisfied", "基本满意"), ("dissatisfied", "不满意"))
 
 
+def session_list(path: str, start: dt.date, end: dt.date) -> list[dict]:
+    """The sessions held in [start, end] in the subtree, named, with the motions each passed. Two queries.
+
+    ``[{"name": "第三届教职工代表大会第二次会议", "date", "month", "school", "motions": [{"title",
+    "clauses", "passed_clauses", "passed", "min_approval_rate", "max_approval_rate"}]}]`` (rates:
+    赞成/实到 %, one decimal, as text; None when not voted), by date.
+    """
+    sessions = list(
+        CongressSession.objects.filter(congress__school__path__startswith=path, date__range=(start, end))
+        .select_related("congress", "congress__school")
+        .order_by("date", "pk")
+    )
+    motions = (
+        Motion.objects.filter(session__in=[s.pk for s in sessions])
+        .annotate(
+            clause_count=Count("clauses", distinct=True),
+            voted=Count("clauses__tally"),
+            passed_clauses=Count("clauses__tally", filter=Q(clauses__tally__passed=True)),
+            min_approval=Min("clauses__tally__approval_rate"),
+            max_approval=Max("clauses__tally__approval_rate"),
+        )
+        .order_by("pk")
+        .values("session_id", "title", "clause_count", "voted", "passed_clauses", "min_approval", "max_approval")
+    )
+    by_session: dict[int, list[dict]] = {}
+    for m in motions:
+        by_session.setdefault(m["session_id"], []).append({
+            "title": m["title"], "clauses": m["clause_count"], "passed_clauses": m["passed_clauses"],
+            "passed": m["voted"] > 0 and m["passed_clauses"] == m["clause_count"],
+            "min_approval_rate": None if m["min_approval"] is None else f"{m['min_approval']:.1f}",
+            "max_approval_rate": None if m["max_approval"] is None else f"{m['max_approval']:.1f}",
+        })
+    return [
+        {"name": s.name, "date": s.date, "month": s.date.month, "school": s.congress.school.name,
+         "motions": by_session.get(s.pk, [])}
+        for s in sessions
+    ]
+
+
 def derive(stats: dict) -> dict:
-    """Add ``by_outcome`` and ``by_rating``: ``[{"label", "count"}]`` from the counts (no query)."""
+    """Add ``by_outcome`` and ``by_rating``: ``[{"label", "count"}]`` from the counts, and ``late_replies``
+    (no query)."""
+    if "on_time" in stats and "replied" in stats:
+        stats["late_replies"] = max((stats.get("replied") or 0) - (stats.get("on_time") or 0), 0)
     stats["by_outcome"] = [{"label": label, "count": stats.get(key) or 0} for key, label in _OUTCOMES]
     stats["by_rating"] = [{"label": label, "count": stats.get(key) or 0} for key, label in _RATINGS]
     return stats
@@ -160,9 +212,8 @@ CHARTS = {
 B = ReportBlock.Kind
 DEFAULT_BLOCKS = {
     ReportSection.Kind.DEMOCRACY: (
-        (B.SENTENCE, "congress.proposals"),
-        (B.SENTENCE, "congress.handling"),
-        (B.SENTENCE, "congress.ratings"),
+        (B.SENTENCE, "congress.sessions"),
+        (B.SENTENCE, "congress.proposal_work"),
         (B.TABLE, "congress.accepted_by_category"),
         (B.CHART, "congress.by_rating"),
     ),
@@ -239,7 +290,119 @@ def ratings_sentence(ctx) -> str:
     return sentence(f"目前已评价的提案中，{latest}" if latest else "")
 
 
-SENTENCES = {"proposals": proposals_sentence, "handling": handling_sentence, "ratings": ratings_sentence}
+def _motion_clause(m: dict) -> str:
+    """"表决通过了《…》，8条条款均以93.8%以上的赞成率通过" (only what the tallies establish)."""
+    title = m["title"] if "《" in m["title"] else f"《{m['title']}》"
+    if not m.get("passed"):
+        return f"对{title}进行了表决" if m.get("passed_clauses") else ""
+    rate = m.get("min_approval_rate")
+    if m.get("clauses", 0) > 1 and rate:
+        return f"表决通过了{title}，{m['clauses']}条条款均以{rate}%以上的赞成率通过"
+    return f"表决通过了{title}" + (f"，赞成率{rate}%" if rate else "")
+
+
+def sessions_sentence(ctx) -> str:
+    """（一）The sessions held, by name (届次), and the documents they passed with their approval rates."""
+    rows = ctx.value("congress.session_list")
+    rows = [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+    if not rows:
+        return ""
+    out = []
+    for r in rows[:3]:
+        school = f"{r['school'].removesuffix('工会')}" if ctx.is_district else "学校"
+        month = f"{r['month']}月，" if r.get("month") else ""
+        motions = "，".join(c for c in (_motion_clause(m) for m in r.get("motions") or []) if c)
+        heard = "听取审议了学校工作报告、工会工作报告和提案工作报告"
+        out.append(f"{month}{school}召开{r['name']}，{heard}" + (f"，{motions}" if motions else "") + "。")
+    out.append("与会代表认真履职，谈问题、提建议，大会切实起到了发扬民主、汇聚民智、凝聚人心的重要作用，"
+               "保障了教职工对涉及切身利益事项的知情权、参与权、表达权和监督权。")
+    return subhead("坚持教代会制度，开好教职工代表大会", "".join(out))
+
+
+def _categories(ctx) -> str:
+    rows = ctx.value("congress.accepted_by_category")
+    if not isinstance(rows, list):
+        return ""
+    cats = names([r[0] for r in rows if isinstance(r, list) and r and r[0] != "未分类"], 4)
+    return f"立案提案涉及{cats}等教职工关心的热点和难点问题" if cats else ""
+
+
+def _departments(ctx) -> str:
+    rows = ctx.value("congress.accepted_by_department")
+    if not isinstance(rows, list):
+        return ""
+    depts = names([r[0] for r in rows if isinstance(r, list) and r and r[0] != "尚未交办"], 4)
+    return f"由{depts}等部门牵头办理" if depts else ""
+
+
+def proposal_work_sentence(ctx) -> str:
+    """（二）The proposals' path: collected and reviewed, what they concern, handed over, replied, rated by
+    round; suggestions forwarded. Each clause only with records (the truth rules of each part)."""
+    review = proposals_sentence(ctx)
+    about = sentence(_categories(ctx), _departments(ctx))
+    handled = handling_sentence(ctx)
+    ratings = ratings_sentence(ctx)
+    suggestions = ""
+    if ctx.n("congress.suggestions_forwarded"):
+        suggestions = "对教职工提出的意见建议，及时转交有关部门办理"
+        if ctx.n("congress.suggestions_replied") == ctx.n("congress.suggestions_forwarded"):
+            suggestions += "，均已答复"
+        suggestions += "。"
+    body = "".join(p for p in (review, about, handled, ratings, suggestions) if p)
+    if not body:
+        return ""
+    return subhead("高效推动提案办理，做好意见建议征集", "工会参与提案的征集、审查、交办、督办等各个环节。" + body)
+
+
+def summary_sentence(ctx) -> str:
+    """The overview's clause (for ``reports.overview``): the sessions held and the proposals accepted."""
+    rows = ctx.value("congress.session_list")
+    named = names([r["name"] for r in rows if isinstance(r, dict)], 2) if isinstance(rows, list) else ""
+    held = f"召开{named}" if named and not ctx.is_district else (
+        "召开教职工代表大会{congress.sessions}" if ctx.n("congress.sessions") else "")
+    accepted = "认真做好提案工作" if ctx.n("congress.accepted") else ""
+    return join(held, accepted)
+
+
+def shortcomings_sentence(ctx) -> str:
+    """Points for 存在的不足: proposals answered late or not yet, re-handled, not yet handed over."""
+    parts = []
+    late = int(ctx.n("congress.late_replies"))
+    overdue = int(ctx.n("congress.overdue_unreplied"))
+    if late:
+        parts.append(f"有{late}项提案未能在答复期限内答复")
+    if overdue:
+        parts.append(f"有{overdue}项提案超过答复期限仍未答复")
+    if ctx.n("congress.rehandled"):
+        parts.append(f"有{int(ctx.n('congress.rehandled'))}项提案首轮评价不满意、经重新办理")
+    if ctx.n("congress.unassigned"):
+        parts.append(f"尚有{int(ctx.n('congress.unassigned'))}项立案提案未交办")
+    if not parts:
+        return ""
+    return "提案办理的质量和效率还需提高，" + "，".join(parts) + "，提案督办和跟踪问效还需加强。"
+
+
+def plans_sentence(ctx) -> str:
+    """Points for 今后工作思路 on democratic management, answering the records."""
+    out = []
+    if ctx.n("congress.sessions") or ctx.n("congress.accepted"):
+        out.append("坚持和完善教职工代表大会制度，开好教代会，凡涉及教职工切身利益的重要事项，"
+                   "均提交教代会审议，推进校务公开，保障教职工的民主权利。")
+    if ctx.n("congress.late_replies") or ctx.n("congress.overdue_unreplied") or ctx.n("congress.rehandled"):
+        out.append("进一步规范提案办理，严格落实答复期限，加强督办和回访，提高提案办理的质量和满意度。")
+    return "\n".join(out)
+
+
+SENTENCES = {
+    "proposals": proposals_sentence,
+    "handling": handling_sentence,
+    "ratings": ratings_sentence,
+    "sessions": sessions_sentence,
+    "proposal_work": proposal_work_sentence,
+    "summary": summary_sentence,
+    "shortcomings": shortcomings_sentence,
+    "plans": plans_sentence,
+}
 
 PROVIDER = ReportProvider(
     label="congress",

@@ -244,7 +244,22 @@ def membership_sentence(ctx) -> str:
     return sentence(first, joined, sep="；")
 
 
-SENTENCES = {"membership": membership_sentence}
+def roll_sentence(ctx) -> str:
+    """"学校工会现有在职会员267人，其中女会员162人，下设分工会16个。" (the speech's lighter membership line)."""
+    if not ctx.n("members.union_members"):
+        return ""
+    schools = ctx.schools() if ctx.is_district else None
+    who = f"全区{schools}所学校工会共有" if schools else f"{ctx.unit}现有"
+    text = f"{who}在职会员{{members.union_members}}"
+    if ctx.n("members.women_members"):
+        text += "，其中女会员{members.women_members:num}人"
+    if ctx.n("members.sub_unions") and not ctx.is_district:
+        text += "，下设分工会{members.sub_unions}"
+    joined = f"{ctx.words.this}新入会{{members.joined}}" if ctx.n("members.joined") else ""
+    return sentence(text, joined, sep="；") + "组织健全、运转规范，为开展各项工作提供了有力的组织保证。"
+
+
+SENTENCES = {"membership": membership_sentence, "roll": roll_sentence}
 
 TABLES = {
     "by_school": Table("各校主要数据", (

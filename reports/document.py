@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from . import figures as F
 from . import providers
+from . import sentences as S
 from .sentences import SentenceContext, drop_empty_clauses
 
 # {key}: the figure with its unit; {key:num}: the bare number; {key:prev}: the previous period's;
@@ -41,8 +42,17 @@ class Run:
 
 @dataclass
 class Paragraph:
+    """One printed line: ``level`` 1–4 for headings (一、/（一）/1./（1）), 0 for body text.
+
+    ``note``: a note to the chair (``sentences.CHAIR_NOTE``), in the document only when built with
+    ``notes=True`` (the editor's preview), never printed. ``subhead``: a generated （一） sub-heading,
+    numbered per section by :func:`build`.
+    """
+
     level: int
     runs: list[Run]
+    note: bool = False
+    subhead: bool = False
 
     @property
     def text(self) -> str:
@@ -83,6 +93,11 @@ class Document:
     sections: list[Section]
     show_cover: bool
     show_toc: bool
+    appendix: list = field(default_factory=list)
+    """Tables and charts (``Table``/``Chart``) of the 附件：主要数据 after the speech, in the order the
+    sections name them, then a district's by-school table. The speech itself has no tables."""
+
+    APPENDIX_TITLE = "附件：主要数据"
 
 
 def text_level(line: str) -> int:
@@ -102,7 +117,8 @@ def unknown_placeholders(text: str, figures: dict) -> list[str]:
 
 
 class _Ctx:
-    def __init__(self, snapshot: dict, links: bool):
+    def __init__(self, snapshot: dict, links: bool, notes: bool = False):
+        self.notes = notes
         self.figures = snapshot.get("figures") or {}
         self.current = self.figures.get("current", {})
         self.previous = self.figures.get("previous", {})
@@ -136,9 +152,19 @@ class _Ctx:
         return runs
 
     def paragraphs(self, text: str) -> list[Paragraph]:
+        """One paragraph per non-empty line; generated sub-headings (``sentences.SUBHEAD``) marked for
+        numbering; chair's notes (``sentences.CHAIR_NOTE``) kept only when building with ``notes``."""
         out = []
         for raw in (text or "").splitlines():
-            line = drop_empty_clauses(raw.strip(), self.sentences)
+            stripped = raw.strip()
+            if stripped.startswith(S.CHAIR_NOTE):
+                if self.notes:
+                    out.append(Paragraph(0, [Run(stripped.removeprefix(S.CHAIR_NOTE))], note=True))
+                continue
+            if stripped.startswith(S.SUBHEAD):
+                out.append(Paragraph(2, [Run(stripped.removeprefix(S.SUBHEAD))], subhead=True))
+                continue
+            line = drop_empty_clauses(stripped, self.sentences)
             if line:
                 out.append(Paragraph(text_level(line), self.runs(line)))
         return out
@@ -149,7 +175,7 @@ class _Ctx:
         if block.get("kind") != "sentence":
             return text
         # A text that is only a generator's name is a source written where the text goes (older callers).
-        generate = providers.sentence(text.strip()) if text.strip() else providers.sentence(block.get("source", ""))
+        generate = generator(text.strip()) if text.strip() else generator(block.get("source", ""))
         if text.strip() and generate is None:
             return text
         return generate(self.sentences) if generate else ""
@@ -220,6 +246,22 @@ BY_SCHOOL_COLUMNS = (
     ("activities", "组织活动", "项"),
     ("honours", "荣誉", "项"),
 )
+
+
+def generator(source: str):
+    """The sentence generator of a SENTENCE block's source: a provider's, or a composite of all."""
+    return providers.sentence(source) or S.composite(source)
+
+
+def number_subheads(items: list) -> list:
+    """Generated sub-headings numbered （一）（二）… in order; a lone one is dropped (one topic needs none)."""
+    heads = [item for item in items if isinstance(item, Paragraph) and item.subhead]
+    if len(heads) == 1:
+        return [item for item in items if item is not heads[0]]
+    for i, head in enumerate(heads):
+        numeral = CN_NUMERALS[i] if i < len(CN_NUMERALS) else str(i + 1)
+        head.runs = [Run(f"（{numeral}）{head.text.lstrip('（）一二三四五六七八九十0123456789')}")]
+    return items
 
 
 def _field(row, name: str):
@@ -312,33 +354,48 @@ def _text_width(text: str) -> int:
     return int(sum(CHART_FONT if ord(c) > 0x2E80 else CHART_FONT * 0.6 for c in text)) + 1
 
 
-def build(snapshot: dict, *, links: bool = False) -> Document:
-    ctx = _Ctx(snapshot, links)
+def _section_items(ctx: _Ctx, sec: dict, appendix: list) -> list:
+    """A section's paragraphs; its tables and charts go to ``appendix`` (the speech has none)."""
+    items: list = []
+    for block in sec.get("blocks", []):
+        kind = block.get("kind")
+        if kind in ("narrative", "sentence"):
+            items.extend(ctx.paragraphs(ctx.generated(block)))
+        elif kind == "table":
+            table = ctx.table(block.get("source", ""))
+            if table:
+                appendix.append(table)
+        elif kind == "chart":
+            chart = ctx.chart(block.get("source", ""))
+            if chart:
+                appendix.append(chart)
+    return number_subheads(items)
+
+
+def build(snapshot: dict, *, links: bool = False, notes: bool = False) -> Document:
+    """The document of a snapshot: the speech (opening, numbered sections) and its appendix.
+
+    ``links``: figures link to the list pages of their records (the screen view). ``notes``: keep the
+    chair's notes (``sentences.CHAIR_NOTE`` lines, for the editor's preview); never in print. A
+    section left with nothing to print (no paragraph) prints no heading and takes no number.
+    """
+    ctx = _Ctx(snapshot, links, notes)
     sections = []
+    appendix: list = []
     number = 0
     for index, sec in enumerate(snapshot.get("sections", [])):
+        items = _section_items(ctx, sec, appendix)
+        if not items:
+            continue
         heading = ""
         if sec.get("show_heading", True) and sec.get("title"):
             number += 1
             numeral = CN_NUMERALS[number - 1] if number <= 10 else str(number)
             heading = f"{numeral}、{sec['title']}"
-        section = Section(heading=heading, anchor=f"sec-{index + 1}")
-        for block in sec.get("blocks", []):
-            kind = block.get("kind")
-            if kind in ("narrative", "sentence"):
-                section.items.extend(ctx.paragraphs(ctx.generated(block)))
-            elif kind == "table":
-                table = ctx.table(block.get("source", ""))
-                if table:
-                    section.items.append(table)
-            elif kind == "chart":
-                chart = ctx.chart(block.get("source", ""))
-                if chart:
-                    section.items.append(chart)
-        sections.append(section)
-    appendix = ctx.by_school()
-    if appendix is not None:
-        sections.append(Section(heading="附表", anchor=f"sec-{len(sections) + 1}", items=[appendix]))
+        sections.append(Section(heading=heading, anchor=f"sec-{index + 1}", items=items))
+    by_school = ctx.by_school()
+    if by_school is not None:
+        appendix.append(by_school)
     return Document(
         title=snapshot.get("title", ""),
         subtitle=snapshot.get("subtitle", ""),
@@ -351,6 +408,7 @@ def build(snapshot: dict, *, links: bool = False) -> Document:
         sections=sections,
         show_cover=bool(snapshot.get("show_cover")),
         show_toc=bool(snapshot.get("show_toc")),
+        appendix=appendix,
     )
 
 
@@ -365,7 +423,7 @@ def paragraph_html(p: Paragraph) -> SafeString:
         for r in p.runs
     ))
     tag = {1: "h2", 2: "h3"}.get(p.level, "p")
-    css = {3: ' class="l3"', 4: ' class="l4"'}.get(p.level, "")
+    css = ' class="chair-note"' if p.note else {3: ' class="l3"', 4: ' class="l4"'}.get(p.level, "")
     return mark_safe(f"<{tag}{css}>{inner}</{tag}>")  # noqa: S308
 
 
@@ -612,6 +670,11 @@ def to_docx(doc: Document) -> bytes:
         if section.heading:
             w.heading([section.heading], 1)
         for item in section.items:
+            w.item(item)
+    if doc.appendix:  # 附件：主要数据, on a page of its own after the speech
+        out.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        w.para([doc.APPENDIX_TITLE], font="黑体", indent=False)
+        for item in doc.appendix:
             w.item(item)
     buffer = io.BytesIO()
     out.save(buffer)

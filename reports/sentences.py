@@ -204,3 +204,110 @@ def drop_empty_clauses(line: str, ctx: SentenceContext) -> str:
 
 
 F_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_.]*)(?::(yoy|num|prev|cmp))?\}")
+
+
+# --- the speech: sub-headings, numbered points, composites across providers -----------------------
+
+SUBHEAD = "（）"
+"""A generator starts a line with ``SUBHEAD`` for a （一） sub-heading; ``document.build`` numbers the
+generated sub-headings of a section in order (and drops a lone one: a section with one topic needs none)."""
+
+CHAIR_NOTE = "【请撰写】"
+"""A line starting with this is a note to the chair (shown in the editor's preview, never printed):
+the records give nothing to draft from, so the chair writes the part."""
+
+POINT_ORDINALS = ("一是", "二是", "三是", "四是", "五是", "六是", "七是", "八是", "九是", "十是")
+
+
+def subhead(title: str, *body: str) -> str:
+    """A （一） sub-heading line followed by its non-empty body lines; "" when the body is empty."""
+    lines = [line for line in body if line]
+    return "\n".join([SUBHEAD + title, *lines]) if lines else ""
+
+
+def lines(*parts: str) -> str:
+    """Non-empty parts, one paragraph each."""
+    return "\n".join(p for p in parts if p)
+
+
+def names(items, limit: int = 6, sep: str = "、") -> str:
+    """Up to ``limit`` distinct non-empty names joined by ``sep``, in order."""
+    seen: list[str] = []
+    for item in items:
+        if item and item not in seen:
+            seen.append(item)
+    return sep.join(seen[:limit])
+
+
+def points(ctx: SentenceContext, name: str) -> list[str]:
+    """Every provider's ``name`` generator (``"shortcomings"``, ``"plans"``), each line one point, in
+    provider order (``reports.providers``): the records speak through their own apps."""
+    from . import providers as P
+
+    out: list[str] = []
+    for provider in P.providers():
+        generate = provider.sentences.get(name)
+        if generate is not None:
+            out.extend(line for line in (generate(ctx) or "").splitlines() if line.strip())
+    return out
+
+
+def numbered(intro: str, items: list[str]) -> str:
+    """``intro`` and one paragraph per item led by "一是" "二是" …; "" without items."""
+    if not items:
+        return ""
+    body = [f"{POINT_ORDINALS[i] if i < len(POINT_ORDINALS) else ''}{item}" for i, item in enumerate(items)]
+    return "\n".join([intro, *body]) if intro else "\n".join(body)
+
+
+def overview_sentence(ctx: SentenceContext) -> str:
+    """The 总述 paragraph after "请予审议": what the period's work came to, from every provider's
+    ``summary`` clause (each "" without records), in the seeds' words."""
+    from .services import voice
+
+    v = voice(ctx.org_kind)
+    clauses = points(ctx, "summary")
+    head = (f"{ctx.words.looking_back}，{v.unit}{v.led_by}，{v.centre}，团结带领广大教职工，"
+            "积极履行“维护、建设、参与、教育”四项基本职能")
+    if not clauses:
+        return sentence(head, "圆满完成了各项工作任务") + f"现将{ctx.words.this}主要工作报告如下。"
+    body = "；".join(clauses)
+    return (sentence(head, f"{body}") + "工会组织的凝聚力和吸引力不断增强。"
+            f"现将{ctx.words.this}主要工作报告如下。")
+
+
+def shortcomings_sentence(ctx: SentenceContext) -> str:
+    """存在的不足, drafted from the records (every provider's ``shortcomings`` lines), as starting
+    text for the chair; a chair's note when the records show nothing to name."""
+    items = points(ctx, "shortcomings")
+    if not items:
+        return (f"{CHAIR_NOTE}记录中没有可据以起草“存在的不足”的情况（如未开展活动的分工会、逾期答复的提案、"
+                "逾期的必访慰问）。请主席结合实际撰写本部分，或取消显示本部分标题。")
+    return numbered(f"回顾{ctx.words.looking_back}的工作，我们也清醒地看到，对照上级工会的要求和广大教职工的期待，"
+                    "工作中还存在一些不足：", items)
+
+
+def plans_sentence(ctx: SentenceContext) -> str:
+    """今后工作思路, drafted from the records (every provider's ``plans`` lines) as starting text."""
+    from .services import voice
+
+    v = voice(ctx.org_kind)
+    items = points(ctx, "plans")
+    if not items:
+        return (f"{CHAIR_NOTE}记录中没有可据以起草“今后工作思路”的内容。请主席结合上级工会部署和学校工作撰写本部分。")
+    return numbered(f"{ctx.words.next}，{v.unit}将继续{v.led_by}，{v.centre}，针对存在的不足，重点做好以下几方面工作：",
+                    items)
+
+
+COMPOSITES = {
+    "reports.overview": overview_sentence,
+    "reports.shortcomings": shortcomings_sentence,
+    "reports.plans": plans_sentence,
+}
+"""Generators that gather every provider's contributions (``summary``, ``shortcomings``, ``plans``):
+a SENTENCE block with one of these sources renders them."""
+
+
+def composite(source: str):
+    """The composite generator of ``source`` (``"reports.overview"`` …), or None."""
+    return COMPOSITES.get(source or "")

@@ -15,7 +15,7 @@ from django.utils import timezone
 from members.models import Organization
 
 from . import figures as F
-from . import periods, providers
+from . import periods, providers, sentences
 from .models import AnnualReport, ExportFormat, ReportBlock, ReportExport, ReportSection, ReportVersion
 
 K = ReportSection.Kind
@@ -38,13 +38,23 @@ class Voice:
     led_by: str
     centre: str
     development: str
+    leaders: str = "学校党委和行政"
 
 
 VOICES = {
-    "district": Voice("区教育工会", "在上级党组织和上级工会的领导下", "围绕全区教育中心工作", "推动全区教育高质量发展"),
-    "school": Voice("学校工会", "在校党委的领导下", "围绕学校中心工作", "推动学校高质量发展"),
-    "sub_union": Voice("分工会", "在学校工会的领导下", "围绕学校和本部门中心工作", "推动学校高质量发展"),
+    "district": Voice("区教育工会", "在上级党组织和上级工会的领导下", "围绕全区教育中心工作", "推动全区教育高质量发展",
+                      "上级党组织和上级工会"),
+    "school": Voice("学校工会", "在校党委的领导下", "围绕学校中心工作", "推动学校高质量发展", "学校党委和行政"),
+    "sub_union": Voice("分工会", "在学校工会的领导下", "围绕学校和本部门中心工作", "推动学校高质量发展",
+                       "学校工会和部门党政"),
 }
+
+OVERVIEW_TITLE = "总述"  # the opening 总述 section: printed without a heading
+
+
+def show_heading(kind: str, title: str) -> bool:
+    """Whether a default section prints its heading (not the 总述 and not the closing)."""
+    return kind != K.CLOSING and title != OVERVIEW_TITLE
 
 
 def voice(kind: str) -> Voice:
@@ -57,37 +67,53 @@ def default_layout(v: Voice, w: periods.PeriodWords) -> list[tuple[str, str, lis
     organisation (``v``) and the period kind (``w``); ``PROVIDED`` marks where the providers'
     blocks go (sentences, tables and charts bound to figures: ``<app>/report.py``)."""
     return [
+        (K.CUSTOM, OVERVIEW_TITLE, [
+            (B.SENTENCE, "reports.overview"),
+        ]),
         (K.DEMOCRACY, "坚持民主管理，推进依法治校", [
             (B.NARRATIVE, f"{v.unit}坚持和完善以教职工代表大会为基本形式的民主管理制度，推进校务公开，"
-                          "保障教职工的知情权、参与权、表达权和监督权。"),
+                          "保障教职工的知情权、参与权、表达权和监督权。凡涉及教职工切身利益的重要事项，"
+                          "均提交教职工代表大会审议，充分发挥教代会在学校民主管理中的主渠道作用。"),
             PROVIDED,
         ]),
         (K.ETHICS, "加强师德建设，选树先进典型", [
-            (B.NARRATIVE, f"{v.unit}把师德师风建设贯穿各项工作，积极组织教职工参加各级各类评先评优和技能竞赛活动。"),
+            (B.NARRATIVE, f"{v.unit}把师德师风建设贯穿各项工作，充分发挥工会的教育职能，大力弘扬劳模精神、劳动精神、"
+                          "工匠精神和教育家精神，积极组织教职工参加各级各类评先评优和技能竞赛活动，"
+                          "引导广大教职工立足岗位、教书育人，为教职工树立了标杆示范。"),
             PROVIDED,
         ]),
         (K.WELFARE, "履行维权职能，真情服务送温暖", [
-            (B.NARRATIVE, f"{v.unit}坚持“以教职工为本”，把组织的温暖送到教职工的心里。"),
+            (B.NARRATIVE, f"{v.unit}坚持“以教职工为本”，依法维护教职工的合法权益，"
+                          "畅通诉求渠道，关注不同群体教职工的需求，把组织的温暖送到教职工的心里。"),
             PROVIDED,
         ]),
         (K.CULTURE, "开展文体活动，丰富精神生活", [
-            (B.NARRATIVE, f"{v.unit}{v.centre}，组织开展丰富多彩的文体活动，愉悦教职工身心。"),
+            (B.NARRATIVE, f"{v.unit}{v.centre}，坚持小型多样、就近就便的原则，组织开展丰富多彩的文体活动，"
+                          "引导教职工养成健康的生活方式，愉悦教职工身心，增强团队的凝聚力和向心力。"),
             PROVIDED,
         ]),
         (K.SELF, "加强自身建设，提升服务能力", [
+            (B.NARRATIVE, f"{v.unit}坚持把加强自身建设作为做好各项工作的基础，努力建设让教职工信赖的“职工之家”。"),
             PROVIDED,
-            (B.NARRATIVE, f"{v.unit}加强工会干部队伍建设，规范经费管理，做到账目清楚、公开透明。"),
+            (B.NARRATIVE, "加强思想建设。组织工会委员、分工会主席认真学习党的创新理论和上级工会的部署要求，"
+                          "提高政治站位，保证工会工作的正确方向。"),
+            (B.NARRATIVE, "加强队伍建设。重视工会干部的学习和培训，提高工会干部的服务意识和工作水平；"
+                          "工会委员定期研究工会工作，分工负责、通力协作。"),
+            (B.NARRATIVE, f"规范经费管理。{v.unit}严格执行工会经费收支管理的有关规定，做到账目清楚、公开透明，"
+                          "主动接受会员和上级工会的监督。"),
         ]),
         (K.SHORTCOMINGS, "存在的不足", [
-            (B.NARRATIVE, f"回顾{w.looking_back}的工作，我们也清醒地看到存在的不足：一是工会工作的创新意识有待加强；"
-                          "二是服务教职工的精准度还需提高；三是分工会活动开展还不够均衡。"),
+            (B.SENTENCE, "reports.shortcomings"),
         ]),
         (K.PLANS, "今后工作思路", [
-            (B.NARRATIVE, f"{w.next}，{v.unit}将继续{v.led_by}，{v.centre}，"
-                          "进一步健全民主管理制度，做实做细服务教职工工作，努力建设“教职工之家”。"),
+            (B.SENTENCE, "reports.plans"),
         ]),
         (K.CLOSING, "", [
-            (B.NARRATIVE, f"各位代表、同志们，让我们团结一心、砥砺前行，为{v.development}作出新的更大贡献！\n谢谢大家！"),
+            (B.NARRATIVE, f"各位代表、同志们！{w.looking_back}，{v.unit}工作取得的成绩，离不开{v.leaders}的坚强领导和大力支持，"
+                          "离不开全体教职工的积极参与，离不开广大工会干部和工会积极分子的辛勤付出。"
+                          f"在此，我谨代表{v.unit}委员会，向关心支持工会工作的各级领导和各部门，向全体教职工表示衷心的感谢！"),
+            (B.NARRATIVE, f"各位代表、同志们，团结凝聚力量，实干创造未来。让我们团结一心、砥砺前行，"
+                          f"为{v.development}作出新的更大贡献！\n谢谢大家！"),
         ]),
     ]
 
@@ -130,7 +156,7 @@ def _block_fields(kind: str, value: str) -> dict:
     """A default block's ``text``/``source``: tables, charts and generated sentences keep a source."""
     if kind in (B.TABLE, B.CHART):
         return {"text": "", "source": value}
-    if kind == B.SENTENCE and providers.sentence(value) is not None:
+    if kind == B.SENTENCE and (providers.sentence(value) is not None or sentences.composite(value) is not None):
         return {"text": "", "source": value}
     return {"text": value, "source": ""}
 
@@ -169,7 +195,7 @@ def report_create(
     )
     layout = default_sections(org_kind=organization.kind, words=periods.words(period_kind, start, end))
     sections = ReportSection.objects.bulk_create(
-        ReportSection(report=report, kind=kind, title=title, show_heading=kind != K.CLOSING, order=i)
+        ReportSection(report=report, kind=kind, title=title, show_heading=show_heading(kind, title), order=i)
         for i, (kind, title, _) in enumerate(layout)
     )
     ReportBlock.objects.bulk_create(

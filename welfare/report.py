@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 
 from members.models import EmploymentType, Organization
@@ -28,7 +28,7 @@ from reports.providers import (
     coverage_figures,
     month_coverage,
 )
-from reports.sentences import sentence
+from reports.sentences import names, sentence, subhead
 
 from .models import (
     AidClaim,
@@ -353,7 +353,7 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
 
     Counts are 人次 (records) and 人 (distinct members); money is ``Decimal``
     yuan (慰问金 + 慰问品 value unless said otherwise). No names of illnesses
-    or persons: aggregates only (PIPL). Eighteen queries, whatever the data size.
+    or persons: aggregates only (PIPL). Twenty queries, whatever the data size.
 
     Keys:
 
@@ -390,6 +390,7 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
       "by_kind": [{"code", "label", "drives", "donations", "donors", "total"}],
       "blood": {"donors": 献血人, "ml": 献血毫升}}`` (blood drives are counted only under ``blood``).
     - ``services``: list ``{"code", "label", "count", "persons"}`` by 服务事项 type; ``services_total``: 件数.
+    - ``duties``: ``{"pending_due", "pending_late", "over_cap"}`` (:func:`duty_stats`).
     - ``coverage``: ``{"months", "period_months"}``: calendar months of [start, end] with any welfare
       record (visit, distribution, health check, claim, hardship aid, donation drive, service), and the
       months the period touches (``reports.providers.month_coverage``).
@@ -401,8 +402,47 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
     stats["hardship"] = hardship_stats(organization, start, end)
     stats["donations"] = donation_stats(organization, start, end)
     stats.update(service_stats(organization, start, end))
+    stats["duties"] = duty_stats(organization, start, end)
     stats["coverage"] = coverage_stats(organization, start, end)
     return stats
+
+
+def duty_stats(organization: Organization, start: dt.date, end: dt.date) -> dict:
+    """``duties`` (keys in :func:`report_stats`): how the 必访 duty and the spending caps were kept. Two queries.
+
+    ``{"pending_due": 应慰问日期在期内的待慰问事项, "pending_late": of those, not visited by the due date
+    (visited later, or still open at ``end``; cancelled ones left out), "over_cap": visits in range whose
+    慰问金 + 慰问品 exceed the cap for their occasion in the rule set in force at ``end``}`` (counts only:
+    no person, no occasion; the caps: ``welfare.services.rule_set_for``).
+    """
+    from .models import PendingVisit, SpendingCap, SpendingCapRuleSet
+
+    due = PendingVisit.objects.filter(_members_in(organization), due_on__range=(start, end)).exclude(
+        status=PendingVisit.Status.CANCELLED
+    )
+    late = Q(visit__isnull=True) | Q(visit__visited_on__gt=F("due_on"))
+    pending = due.aggregate(pending_due=Count("pk"), pending_late=Count("pk", filter=late))
+    # The rule set in force at ``end`` (as ``welfare.services.rule_set_for``: the school's own latest,
+    # else the shipped example), chosen inside the one counting query.
+    school = organization.school
+    rule_set = (
+        SpendingCapRuleSet.objects.filter(Q(organization=school) if school is not None else Q(pk__in=[]),
+                                          effective_from__lte=end)
+        .order_by("-effective_from", "-pk").values("pk")[:1]
+    )
+    shipped = (
+        SpendingCapRuleSet.objects.filter(organization__isnull=True, effective_from__lte=end)
+        .order_by("-effective_from", "-pk").values("pk")[:1]
+    )
+    in_force = Coalesce(Subquery(rule_set), Subquery(shipped))
+    over_cap = (
+        WelfareVisit.objects.filter(_visits_in(organization), visited_on__range=(start, end))
+        .annotate(_total=VISIT_TOTAL)
+        .filter(Exists(SpendingCap.objects.filter(rule_set_id=in_force, occasion_code=OuterRef("occasion__code"),
+                                                  amount__lt=OuterRef("_total"))))
+        .count()
+    )
+    return {**pending, "over_cap": over_cap}
 
 
 def coverage_stats(organization: Organization, start: dt.date, end: dt.date) -> dict:
@@ -492,9 +532,11 @@ CHARTS = {
 B = ReportBlock.Kind
 DEFAULT_BLOCKS = {
     ReportSection.Kind.WELFARE: (
-        (B.SENTENCE, "welfare.visits"),
-        (B.SENTENCE, "welfare.care"),
-        (B.SENTENCE, "welfare.hardship"),
+        (B.SENTENCE, "welfare.visiting"),
+        (B.SENTENCE, "welfare.benefits"),
+        (B.SENTENCE, "welfare.mutual_aid"),
+        (B.SENTENCE, "welfare.women"),
+        (B.SENTENCE, "welfare.services_work"),
         (B.TABLE, "welfare.visits_by_occasion"),
         (B.CHART, "welfare.visits_by_month"),
     ),
@@ -554,7 +596,159 @@ def hardship_sentence(ctx) -> str:
     return sentence(aid, gifts, sep="；")
 
 
-SENTENCES = {"visits": visits_sentence, "care": care_sentence, "hardship": hardship_sentence}
+def _rows(ctx, key: str) -> list[dict]:
+    rows = ctx.value(key)
+    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+
+
+def _occasion(ctx, *codes: str) -> dict | None:
+    """The non-folded, non-sensitive occasion row of one of ``codes`` with visits, or None."""
+    for r in _rows(ctx, "welfare.visits_by_occasion"):
+        if r.get("code") in codes and not r.get("is_sensitive") and r.get("count"):
+            return r
+    return None
+
+
+def visiting_sentence(ctx) -> str:
+    """（一）走访慰问: the 必访 practice in words, the totals with their comparison, retirees by occasion
+    (non-sensitive occasions only; no person, no illness), hardship aid."""
+    if not ctx.n("welfare.visits.count"):
+        return ""
+    visits = _with_change(
+        ctx, f"{ctx.words.this}走访慰问教职工及直系亲属{{welfare.visits.count}}（涉及{{welfare.visits.persons}}）",
+        "welfare.visits.count",
+    )
+    cash = "发放慰问金{welfare.visits.cash}" if ctx.n("welfare.visits.cash") else ""
+    totals = sentence(visits, cash)
+    practice = ("进一步优化帮扶慰问体系，坚持“必访”制度，对教职工生病住院、婚丧嫁娶、家庭发生困难等情况做到及时上门慰问，"
+                "形成了日常慰问与节日慰问、全体覆盖与特殊群体慰问相结合的工作格局。")
+    elderly = _occasion(ctx, "elderly")
+    retirees = ("坚持在春节、重阳节前后走访慰问离退休老同志，落实好他们的福利待遇，让老同志感受到组织的关怀。"
+                if elderly else "")
+    aid = ""
+    if ctx.n("welfare.hardship.aid_persons"):
+        aid = "对困难教职工建档帮扶，及时发放帮扶金，帮助他们渡过难关。"
+    return subhead("坚持走访慰问，把温暖送到教职工心坎上", practice + totals + retirees + aid)
+
+
+def benefits_sentence(ctx) -> str:
+    """（二）Festival gifts by festival name, and the health check (with contract staff)."""
+    festivals = names([r.get("label", "") for r in _rows(ctx, "welfare.distributions.by_festival")
+                       if r.get("code") != "birthday" and r.get("recipients")], 5)
+    gifts = ""
+    if ctx.n("welfare.distributions.recipients"):
+        gifts = (f"按照工会经费使用的有关规定，在{festivals}等节日" if festivals else "在传统节日") + \
+            "为教职工发放慰问品{welfare.distributions.recipients}，让教职工感受到学校大家庭的温暖。"
+    checks = ""
+    if ctx.n("welfare.health_checks.persons"):
+        checks = "组织{welfare.health_checks.persons:num}名教职工参加健康体检"
+        if ctx.n("welfare.health_checks.contract_staff"):
+            checks += "（包括合同用工人员）"
+        checks += "，做到早预防、早发现、早诊治，有效保障教职工的身心健康。"
+    return subhead("办好节日福利和健康体检", gifts + checks)
+
+
+def mutual_aid_sentence(ctx) -> str:
+    """（三）Mutual-aid plans by name, enrolment, and claims paid (totals only, and only when at least
+    ``REPORT_SMALL_COUNT_MIN`` persons claimed: a handful would point at the ill)."""
+    plans = [r for r in _rows(ctx, "welfare.plans") if r.get("kind") != "folded" and r.get("enrolled")]
+    if not plans:
+        return ""
+    named = "、".join(f"《{r['name']}》" for r in plans[:4])
+    # Enrolment is per calendar year: only a calendar-year report can state the period's count.
+    enrolled = "，参保{welfare.plans_total.enrolled}" if ctx.words.kind == "calendar_year" else ""
+    text = f"为教职工办理了{named}{enrolled}，为广大教职工筑起了一道防御疾病和意外的屏障。"
+    if ctx.n("welfare.plans_total.paid_claims") and ctx.n("welfare.plans_total.claim_persons") >= small_count_min():
+        text += "优化理赔流程，协助教职工办理理赔申请"
+        if ctx.n("welfare.plans_total.paid"):
+            text += "，获得赔付{welfare.plans_total.paid}"
+        text += "。"
+    return subhead("织密互助保障网", text)
+
+
+def women_sentence(ctx) -> str:
+    """（四）Women's work: the 三八 gifts, the women's health check, the women's special-disease plan."""
+    parts = []
+    womens_day = next((r for r in _rows(ctx, "welfare.distributions.by_festival")
+                       if r.get("code") == "womens_day" and r.get("recipients")), None)
+    if womens_day:
+        parts.append(f"“三八”妇女节为女教职工发放节日慰问品{womens_day['recipients']}人次")
+    if ctx.n("welfare.health_checks.womens_checks"):
+        parts.append("组织女教职工专项体检{welfare.health_checks.womens_checks}")
+    female = next((r for r in _rows(ctx, "welfare.plans") if r.get("kind") == "female_illness" and r.get("enrolled")),
+                  None)
+    if female:
+        parts.append(f"为女教职工办理《{female['name']}》")
+    if not parts:
+        return ""
+    return subhead("关心关爱女教职工", "发挥女工委员会的作用，维护女教职工的合法权益和特殊利益。"
+                   + "；".join(parts) + "。")
+
+
+def services_work_sentence(ctx) -> str:
+    """（五）Services (children's school places, sanatorium …), donations and blood donation."""
+    parts = []
+    school = next((r for r in _rows(ctx, "welfare.services") if r.get("code") == "child_school" and r.get("count")),
+                  None)
+    if school:
+        parts.append("积极协调解决教职工子女入学入托问题")
+    others = names([r.get("label", "") for r in _rows(ctx, "welfare.services")
+                    if r.get("code") != "child_school" and r.get("count")], 3)
+    if others:
+        parts.append(f"为教职工提供{others}等服务")
+    gifts = names([r.get("label", "") for r in _rows(ctx, "welfare.donations.by_kind") if r.get("donations")], 3)
+    if gifts and ctx.n("welfare.donations.total"):
+        parts.append(f"组织{gifts}等爱心捐款活动，教职工踊跃参与")
+    if ctx.n("welfare.donations.blood.donors"):
+        parts.append("{welfare.donations.blood.donors:num}名教职工参加无偿献血")
+    if not parts:
+        return ""
+    return subhead("服务教职工，办好事实事", "；".join(parts) + "，发扬了教职工团结友爱、互助互济的光荣传统。")
+
+
+def summary_sentence(ctx) -> str:
+    """The overview's clause (for ``reports.overview``): visits and festival gifts."""
+    return "深入开展走访慰问送温暖活动" if ctx.n("welfare.visits.count") else ""
+
+
+def shortcomings_sentence(ctx) -> str:
+    """Points for 存在的不足: 必访 visits made after their due date, visits above the spending caps."""
+    parts = []
+    late = int(ctx.n("welfare.duties.pending_late"))
+    if late:
+        parts.append(f"有{late}件必访事项未能在应慰问日期前完成慰问")
+    over = int(ctx.n("welfare.duties.over_cap"))
+    if over:
+        parts.append(f"有{over}人次慰问超出了慰问标准")
+    if not parts:
+        return ""
+    return "服务教职工的精准度和规范性还需提高，" + "，".join(parts) + "。"
+
+
+def plans_sentence(ctx) -> str:
+    """Points for 今后工作思路 on welfare, answering the records."""
+    out = []
+    if ctx.n("welfare.visits.count") or ctx.n("welfare.duties.pending_late"):
+        out.append("坚持“必访”制度，及时掌握教职工的困难和诉求，做到慰问及时、标准统一，"
+                   "建立和完善帮困扶弱的长效机制。")
+    if ctx.n("welfare.duties.over_cap"):
+        out.append("严格执行上级工会经费使用规定和慰问标准，规范慰问审批和发放流程。")
+    return "\n".join(out)
+
+
+SENTENCES = {
+    "visits": visits_sentence,
+    "care": care_sentence,
+    "hardship": hardship_sentence,
+    "visiting": visiting_sentence,
+    "benefits": benefits_sentence,
+    "mutual_aid": mutual_aid_sentence,
+    "women": women_sentence,
+    "services_work": services_work_sentence,
+    "summary": summary_sentence,
+    "shortcomings": shortcomings_sentence,
+    "plans": plans_sentence,
+}
 
 PROVIDER = ReportProvider(
     label="welfare",

@@ -152,8 +152,9 @@ def test_report_stats_query_count_is_constant(school, sub_a, sub_b, other_school
     with CaptureQueriesContext(connection) as large:
         s = report_stats(organization=school, start=START, end=END)
     # the live activity ids, then one per aggregate (see the docstring); the 18th is the coverage months
-    # (one UNION query the report needs to decide whether a comparison with the year before is fair)
-    assert len(small) == len(large) == 18
+    # (one UNION query the report needs to decide whether a comparison with the year before is fair);
+    # the 19th lists the largest events by name for the speech (highlights)
+    assert len(small) == len(large) == 19
     assert s["participants"]["headcount_person_times"] == 5200
 
 

@@ -288,7 +288,7 @@ def test_district_wording_and_by_school_table(db):
     snap = _snapshot({"members": {"union_members": 180, "by_school": rows}}, org_kind="district")
     assert _say("members.membership", snap) == "全区2所学校工会共有在职会员180人。"
     doc = document.build(snap)
-    table = doc.sections[-1].items[0]
+    table = doc.appendix[-1]  # the by-school table is in the appendix (附件：主要数据), after the speech
     assert table.caption == "各校主要数据" and table.rows[0][:2] == ["一中", "100"]
     layout = services.default_layout(services.voice("district"), periods.words("calendar_year", dt.date(2021, 1, 1),
                                                                                dt.date(2021, 12, 31)))
@@ -306,3 +306,92 @@ def test_build_report_without_users(small_school, tmp_path):
     assert out.name == "小溪小学工会2021—2022学年工作报告.html"
     html = out.read_text()
     assert "2021—2022学年工作报告" in html and "全年" not in html
+
+
+# --- the speech's named lists, against raw SQL on the demo ---------------------------------------
+
+def _rows(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db
+def test_named_lists_of_the_speech_equal_raw_sql_counts():
+    from scripts.demo.members import load_demo
+
+    (ctx,) = load_demo(scale=1, today=dt.date(2026, 11, 28))
+    school = ctx.school
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
+    snapshot, doc = build(school, start, end, periods.CALENDAR_YEAR)
+    cur = snapshot["figures"]["current"]
+    path = (school.path + "%",)
+
+    # Events: staff / family registrations, head count, teams, players, matches per title.
+    for row in cur["activities"]["highlights"]:
+        ((staff, family, headcount, teams, players, matches),) = _rows(
+            "SELECT (SELECT COUNT(*) FROM activities_registration r WHERE r.activity_id = a.id "
+            "        AND r.status = 'registered' AND r.family_member_id IS NULL),"
+            " (SELECT COUNT(*) FROM activities_registration r WHERE r.activity_id = a.id "
+            "        AND r.status = 'registered' AND r.family_member_id IS NOT NULL),"
+            " a.headcount, (SELECT COUNT(*) FROM activities_team t WHERE t.activity_id = a.id),"
+            " (SELECT COUNT(DISTINCT p.member_id) FROM activities_team_players p JOIN activities_team t "
+            "        ON t.id = p.team_id WHERE t.activity_id = a.id),"
+            " (SELECT COUNT(*) FROM activities_match m WHERE m.activity_id = a.id) "
+            "FROM activities_activity a JOIN members_organization o ON o.id = a.organizer_id "
+            "WHERE o.path LIKE %s AND a.title = %s AND a.status != 'cancelled' AND DATE(a.starts_at) = %s",
+            (*path, row["title"], row["date"]))
+        assert (row["staff"], row["family"], row["headcount"], row["teams"], row["players"], row["matches"]) == (
+            staff, family, headcount, teams, players, matches), row["title"]
+    # Sub-unions that organised nothing.
+    ((idle,),) = _rows(
+        "SELECT COUNT(*) FROM members_organization s WHERE s.kind = 'sub_union' AND s.path LIKE %s AND NOT EXISTS "
+        "(SELECT 1 FROM activities_activity a WHERE a.organizer_id = s.id AND a.status != 'cancelled' "
+        " AND DATE(a.starts_at) BETWEEN %s AND %s)", (*path, start, end))
+    assert cur["activities"]["sub_unions"]["idle"] == idle
+    # Honours above school level, by level.
+    honours = _rows("SELECT h.level, COUNT(*) FROM activities_honor h JOIN members_organization o ON o.id = "
+                    "h.organization_id WHERE o.path LIKE %s AND h.awarded_on BETWEEN %s AND %s AND h.level != 'school' "
+                    "GROUP BY h.level", (*path, start, end))
+    listed = [h for h in cur["activities"]["honors"]["list"] if h["level_label"] != "校级"]
+    assert len(listed) == sum(n for _, n in honours)
+    # Sessions: each motion's clauses and lowest approval rate.
+    for session in cur["congress"]["session_list"]:
+        for motion in session["motions"]:
+            ((clauses, lowest),) = _rows(
+                "SELECT COUNT(DISTINCT c.id), MIN(t.approval_rate) FROM congress_motion m JOIN congress_motionclause c "
+                "ON c.motion_id = m.id LEFT JOIN congress_votetally t ON t.clause_id = c.id WHERE m.title = %s",
+                (motion["title"],))
+            assert motion["clauses"] == clauses
+            assert Decimal(motion["min_approval_rate"]) == Decimal(str(lowest)).quantize(Decimal("0.1"))
+    # Proposals answered late: first reply after the deadline (as of the period's end).
+    proposals = ("FROM congress_proposal p JOIN congress_congresssession s ON s.id = p.session_id "
+                 "JOIN congress_congress c ON c.id = s.congress_id JOIN members_organization o ON o.id = c.school_id "
+                 "WHERE o.path LIKE %s AND s.date BETWEEN %s AND %s AND p.status IN ('accepted','assigned','replied','closed')")
+    ((late,),) = _rows(f"SELECT COUNT(*) {proposals} AND p.first_reply_on > p.deadline", (*path, start, end))
+    assert cur["congress"]["late_replies"] == late
+    # Mutual-aid plans by name: enrolments in the year.
+    for plan in cur["welfare"]["plans"]:
+        if plan["kind"] == "folded":
+            continue
+        ((enrolled,),) = _rows("SELECT COUNT(*) FROM welfare_planenrollment e JOIN welfare_mutualaidplan p ON "
+                               "p.id = e.plan_id WHERE p.name = %s AND e.year = 2025", (plan["name"],))
+        assert plan["enrolled"] == enrolled
+    # Visits over the cap of the rule set in force at the end (the school's own, else the shipped one).
+    ((rule_set,),) = _rows(
+        "SELECT id FROM welfare_spendingcapruleset WHERE effective_from <= %s AND (organization_id = %s OR "
+        "organization_id IS NULL) ORDER BY organization_id IS NULL, effective_from DESC LIMIT 1", (end, school.pk))
+    ((over,),) = _rows(
+        "SELECT COUNT(*) FROM welfare_welfarevisit v JOIN welfare_visitoccasion oc ON oc.id = v.occasion_id "
+        "JOIN welfare_spendingcap c ON c.occasion_code = oc.code AND c.rule_set_id = %s "
+        "WHERE v.school_id = %s AND v.visited_on BETWEEN %s AND %s AND v.cash_amount + v.gift_value > c.amount",
+        (rule_set, school.pk, start, end))
+    assert cur["welfare"]["duties"]["over_cap"] == over
+    # And the speech prints them as counted.
+    text = full_text(doc)
+    tournament = next(r for r in cur["activities"]["highlights"] if r["matches"])
+    assert f"{tournament['teams']}支队伍、{tournament['players']}名队员参赛，进行了{tournament['matches']}场比赛" in text
+    if over:
+        assert f"有{over}人次慰问超出了慰问标准" in text
+    if late:
+        assert f"有{late}项提案未能在答复期限内答复" in text
