@@ -79,7 +79,8 @@ def _snapshot_for(report, version=None):
 def report_detail(request, pk):
     report = get_report_for_user(request.user, pk)
     snapshot = _snapshot_for(report)
-    doc = document.build(snapshot, links=True)
+    # A draft's screen view shows the 【请撰写】 notes the speech leaves for the chair; print never does.
+    doc = document.build(snapshot, links=True, notes=not report.is_final)
     sections = list(report.sections.all())
     return render(request, "reports/detail.html", {
         "report": report,
