@@ -65,6 +65,22 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
 @pytest.fixture(autouse=True)
+def eager_celery():
+    """Run Celery tasks in-process in every test, even when REDIS_URL is set.
+
+    A test server has no worker: a background export or 提案汇编 would wait forever. The tests that
+    exercise a real worker over Redis (``reports/tests/test_celery_redis.py``,
+    ``union_portal/tests/test_worker_faults.py`` …) switch eager mode off themselves and put it back.
+    """
+    from union_portal.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

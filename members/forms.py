@@ -122,7 +122,7 @@ def _live_units(school: Organization):
     return school.subtree().filter(retired_on__isnull=True).order_by("path")
 
 
-class OrgCreateForm(forms.Form):
+class OrgCreateForm(CleanTextMixin, forms.Form):
     """A new sub-union or union group of ``school``; the code may be left blank (generated)."""
 
     kind = forms.ChoiceField(
@@ -142,11 +142,11 @@ class OrgCreateForm(forms.Form):
         self.fields["parent"].initial = school.pk
 
 
-class OrgRenameForm(forms.Form):
+class OrgRenameForm(CleanTextMixin, forms.Form):
     name = forms.CharField(label=_("新名称"), max_length=100)
 
 
-class OrgMoveForm(forms.Form):
+class OrgMoveForm(CleanTextMixin, forms.Form):
     """Where ``unit`` may go: the school or a live sub-union outside its own subtree."""
 
     parent = forms.ModelChoiceField(label=_("移到"), queryset=Organization.objects.none())
@@ -158,7 +158,7 @@ class OrgMoveForm(forms.Form):
         self.fields["parent"].label_from_instance = _unit_label
 
 
-class OrgMergeForm(forms.Form):
+class OrgMergeForm(CleanTextMixin, forms.Form):
     """The unit ``unit`` may merge into: a live sub-union (or, for a group, a group) outside its subtree."""
 
     target = forms.ModelChoiceField(label=_("并入"), queryset=Organization.objects.none())
@@ -174,17 +174,17 @@ class OrgMergeForm(forms.Form):
         self.fields["target"].label_from_instance = _unit_label
 
 
-class OrgRetireForm(forms.Form):
+class OrgRetireForm(CleanTextMixin, forms.Form):
     confirm = forms.BooleanField(label=_("我确认撤销该单位及其下级单位（历史记录保留）"))
 
 
-class DepartmentForm(forms.ModelForm):
+class DepartmentForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = Department
         fields = ["name", "code", "sort_order"]
 
 
-class RoleGrantForm(forms.Form):
+class RoleGrantForm(CleanTextMixin, forms.Form):
     """Grant a role to a staff member of ``school`` named by 工号; ``cleaned_data["member"]`` is the member."""
 
     staff_no = forms.CharField(label=_("工号"), max_length=32)
@@ -217,7 +217,7 @@ class RoleGrantForm(forms.Form):
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 
 
-class ContactForm(forms.Form):
+class ContactForm(CleanTextMixin, forms.Form):
     """A member's own contact details (self-service): 手机, 电子邮箱 (the login's, for password reset), 住址.
 
     ID and bank numbers are not here: the union checks them against documents.
@@ -239,7 +239,7 @@ class ContactForm(forms.Form):
         return " ".join(self.cleaned_data["address"].split())
 
 
-class MemberTransferForm(forms.Form):
+class MemberTransferForm(CleanTextMixin, forms.Form):
     """调动: the receiving school (by its code: the page lists no other school's names), the date and
     the staff number there. ``cleaned_data["to_school"]`` is the school ``Organization``."""
 
@@ -265,7 +265,7 @@ class MemberTransferForm(forms.Form):
         return "".join(self.cleaned_data["new_staff_no"].split())
 
 
-class SchoolSetupForm(forms.Form):
+class SchoolSetupForm(CleanTextMixin, forms.Form):
     """First-run step 1: a school union's name and code, and the district above it.
 
     ``districts`` are the district unions the user may create schools under; a district chair
@@ -291,7 +291,7 @@ class SchoolSetupForm(forms.Form):
             del self.fields["parent"]
 
 
-class OfficersForm(forms.Form):
+class OfficersForm(CleanTextMixin, forms.Form):
     """First-run step 5: the chair, committee members and each sub-union's chair, from the school's staff.
 
     ``grants()`` (after ``is_valid()``) returns ``(member, role, node)`` triples for

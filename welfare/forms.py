@@ -312,7 +312,7 @@ class ImportUploadForm(CleanTextMixin, forms.Form):
         return f
 
 
-class OccasionForm(forms.ModelForm):
+class OccasionForm(CleanTextMixin, forms.ModelForm):
     """A school's own visit occasion (慰问事由); the code is a short slug such as ``graduation``."""
 
     class Meta:

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from members.models import ImportBatch, Member, OneTimePassword, Organization, Role, RoleAssignment
+from members.models import ImportBatch, Member, Organization, PasswordChangeRequirement, Role, RoleAssignment
 from members.tests.onboarding import roster_file
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def test_wizard_from_school_to_logins(root, client):
     })  # fmt: skip
     assert response.status_code == 302
     assert client.get(reverse("members:list")).status_code == 200
-    assert not OneTimePassword.objects.filter(user__username="n001").exists()
+    assert not PasswordChangeRequirement.objects.filter(user__username="n001").exists()
 
 
 def test_district_chair_creates_schools_in_the_district_only(login, school):

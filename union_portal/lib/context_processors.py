@@ -8,7 +8,15 @@ plans) only to the chair and committee of a school, not to district roles.
 
 from __future__ import annotations
 
-from members.access import MANAGER_ROLES, has_role, import_school, member_of, primary_school, role_assignments
+from members.access import (
+    MANAGER_ROLES,
+    has_role,
+    has_school_role,
+    import_school,
+    member_of,
+    primary_school,
+    role_assignments,
+)
 
 # The registry's pages that belong to 组织管理 in the navigation.
 ORG_PAGES = {"org", "org_create", "org_unit", "org_rename", "org_move", "org_merge", "org_retire", "departments",
@@ -31,6 +39,8 @@ def portal(request) -> dict:
         "nav_roles": role_assignments(user),
         "nav_is_manager": is_manager,
         "nav_is_chair": is_chair,
+        # 组织管理 is the school chair's: a chair role held at a district does not open it.
+        "nav_runs_school": user.is_superuser or has_school_role(user, "chair"),
         "nav_members": is_manager or me is not None,
         # Chair or committee of one school (district roles excluded): imports, new members, new plans.
         "nav_school_manager": import_school(user) is not None,
