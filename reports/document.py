@@ -234,7 +234,8 @@ class _Ctx:
         data = [(str(label or "—"), value) for label, value in data]
         if not any(v for _, v in data):
             return None
-        return Chart(caption, bar_chart_svg(data, unit=unit), [(lbl, self.cell(v, unit)) for lbl, v in data])
+        svg = bar_chart_svg(data, unit=unit, title=caption)
+        return Chart(caption, svg, [(lbl, self.cell(v, unit)) for lbl, v in data])
 
 
 BY_SCHOOL_COLUMNS = (
@@ -314,7 +315,7 @@ CHART_FONT = 12
 MAX_DRAWN = 30
 
 
-def bar_chart_svg(data: list[tuple[str, object]], *, unit: str) -> str:
+def bar_chart_svg(data: list[tuple[str, object]], *, unit: str, title: str = "") -> str:
     """A horizontal bar chart as inline SVG (labels escaped; no script, no external references).
 
     ``data``: ``(label, value)`` pairs, value a number in ``unit`` (元 prints as money). The drawing is
@@ -322,6 +323,9 @@ def bar_chart_svg(data: list[tuple[str, object]], *, unit: str) -> str:
     label (at most 14 characters, longer ones are cut), and the value column holds the formatted value.
     More than ``MAX_DRAWN`` bars are cut (30 bars are 670 px, 177 mm), so the drawing and its caption
     stay shorter than the 225 mm text block.
+
+    Its text alternative (``aria-label`` and ``<title>``, for screen readers; WCAG 1.1.1) is ``title``
+    followed by every drawn bar as "label value", e.g. "慰问支出（按月）：1月 10,900.00元；2月 …".
     """
     data = list(data)[:MAX_DRAWN]
     bar_h, gap = 16, 6
@@ -332,10 +336,12 @@ def bar_chart_svg(data: list[tuple[str, object]], *, unit: str) -> str:
     height = len(data) * (bar_h + gap) + 10
     top = max((float(v) for _, v in data), default=0) or 1
     span = max(CHART_WIDTH - label_w - value_w, 40)
+    bars = "；".join(f"{str(label)[:14]} {text}" for (label, _), text in zip(data, shown, strict=True))
+    alt = escape(f"{title}：{bars}" if title else bars)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{CHART_WIDTH}" height="{height}" '
-        f'viewBox="0 0 {CHART_WIDTH} {height}" role="img" font-size="{CHART_FONT}" '
-        'font-family="Noto Sans CJK SC, sans-serif">'
+        f'viewBox="0 0 {CHART_WIDTH} {height}" role="img" aria-label="{alt}" font-size="{CHART_FONT}" '
+        f'font-family="Noto Sans CJK SC, sans-serif"><title>{alt}</title>'
     ]
     for i, (label, (_, value), text) in enumerate(zip(labels, data, shown, strict=True)):
         y = 5 + i * (bar_h + gap)

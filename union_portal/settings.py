@@ -35,6 +35,7 @@ import zoneinfo
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -103,6 +104,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "axes",
+    "csp",
     "simple_history",
     "union_portal.lib",
     "members",
@@ -114,6 +116,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every response Django makes (see Security)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "union_portal.middleware.TextGZipMiddleware",  # below WhiteNoise (static files), above body readers
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -325,6 +328,27 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): only this site's own files run or style a page. No 'unsafe-inline'
+# and no 'unsafe-eval': templates carry no <script> body, on* handler, <style> block or style="" attribute
+# (behaviour is in static/js/portal.js, driven by data-* attributes; layout in static/**/*.css), and
+# union_portal/tests/test_csp.py checks every page of the permission matrix. data: images are Bootstrap's
+# own icons (select arrows, close buttons) inside its stylesheet. Templates rendered only for WeasyPrint
+# (congress/compilation.html) may keep a <style> block: no browser sees them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 # --- Forms, crispy ------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
