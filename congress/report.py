@@ -139,12 +139,16 @@ def session_list(path: str, start: dt.date, end: dt.date) -> list[dict]:
 
 
 def derive(stats: dict) -> dict:
-    """Add ``by_outcome`` and ``by_rating``: ``[{"label", "count"}]`` from the counts, and ``late_replies``
+    """Add ``by_outcome`` and ``by_rating`` (first-round ratings): ``[{"label", "count"}]`` from the counts, and ``late_replies``
     (no query)."""
     if "on_time" in stats and "replied" in stats:
         stats["late_replies"] = max((stats.get("replied") or 0) - (stats.get("on_time") or 0), 0)
     stats["by_outcome"] = [{"label": label, "count": stats.get(key) or 0} for key, label in _OUTCOMES]
-    stats["by_rating"] = [{"label": label, "count": stats.get(key) or 0} for key, label in _RATINGS]
+    # The first round's ratings: the latest alone would show "不满意 0" after re-handling, which the
+    # report must not say while any proposal was rated 不满意 (DOMAIN, "Truth in the report").
+    first = stats.get("first_round") or {}
+    source = first if any(first.get(key) for key, _ in _RATINGS) else stats
+    stats["by_rating"] = [{"label": label, "count": source.get(key) or 0} for key, label in _RATINGS]
     return stats
 
 
@@ -205,7 +209,7 @@ TABLES = {
 
 CHARTS = {
     "by_outcome": Chart("提案审查结果", "label", "count", "项"),
-    "by_rating": Chart("提案办理评价", "label", "count", "项"),
+    "by_rating": Chart("提案首轮评价", "label", "count", "项"),
 }
 
 # Blocks of the default report, by section kind: generated sentences (``SENTENCES``), tables and charts.

@@ -231,7 +231,9 @@ class _Ctx:
         if label_field == "month":
             data, grain = month_series(data)
             caption = caption.replace("按月", f"按{grain}")
-        data = [(str(label or "—"), value) for label, value in data]
+        # A bar of 0 would print "0项" beside the others (DOMAIN: "0次" never appears); months keep
+        # their place in a time series, categories with nothing are left out.
+        data = [(str(label or "—"), value) for label, value in data if value or label_field == "month"]
         if not any(v for _, v in data):
             return None
         svg = bar_chart_svg(data, unit=unit, title=caption)
