@@ -162,7 +162,8 @@ class SiteLanguageMiddleware:
     3. ``settings.LANGUAGE_CODE`` (zh-hans), whatever the browser asks for.
 
     When a signed-in user posts to ``set_language``, the choice is stored for them
-    (``members.services.user_language_set``) and in the session. Place after ``SessionMiddleware``.
+    (``members.services.user_language_set``) and in the session. The thread's language is put back
+    after the response. Place after ``SessionMiddleware``.
     """
 
     def __init__(self, get_response):
@@ -185,15 +186,22 @@ class SiteLanguageMiddleware:
             or _valid_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
             or settings.LANGUAGE_CODE
         )
+        previous = translation.get_language()
         translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
-        if request.method == "POST" and request.path_info == self.set_language_path() and response.status_code in (
-            302,
-            204,
-        ):
-            self._remember(request)
-        response.headers.setdefault("Content-Language", translation.get_language())
+        try:
+            response = self.get_response(request)
+            if request.method == "POST" and request.path_info == self.set_language_path() and (
+                response.status_code in (302, 204)
+            ):
+                self._remember(request)
+            response.headers.setdefault("Content-Language", language)
+        finally:
+            # Leave the thread as it was: one user's language must not carry over to the next work done in it.
+            if previous:
+                translation.activate(previous)
+            else:
+                translation.deactivate()
         return response
 
     def _remember(self, request) -> None:
