@@ -8,6 +8,7 @@ of the activity's organiser.
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from members.access import MANAGER_ROLES, has_role, member_of
 
@@ -24,10 +25,10 @@ def entries(request, member) -> list[dict]:
             {
                 "date": h.awarded_on,
                 "icon": "bi-award",
-                "title": f"荣获“{h.title}”",
+                "title": _("荣获“%(title)s”") % {"title": h.title},
                 "detail": f"{h.get_level_display()} · {h.grantor}",
                 "url": None,
-                "app": "荣誉",
+                "app": _("荣誉"),
             }
         )
     for a in Award.objects.filter(member=member).order_by("-awarded_on"):
@@ -38,7 +39,7 @@ def entries(request, member) -> list[dict]:
                 "title": f"{a.competition} {a.prize_detail or a.get_prize_display()}",
                 "detail": f"{a.get_level_display()} · {a.grantor}",
                 "url": None,
-                "app": "获奖",
+                "app": _("获奖"),
             }
         )
     me = member_of(request.user)
@@ -52,15 +53,15 @@ def entries(request, member) -> list[dict]:
     for r in regs:
         act = r.activity
         visible = own or has_role(request.user, *MANAGER_ROLES, within=act.organizer)
-        state = "已签到" if r.checked_in_at else r.get_status_display()
+        state = _("已签到") if r.checked_in_at else r.get_status_display()
         items.append(
             {
                 "date": act.starts_at.date(),
                 "icon": "bi-flag",
-                "title": f"参加“{act.title}”",
+                "title": _("参加“%(title)s”") % {"title": act.title},
                 "detail": f"{act.get_type_display()} · {state}",
                 "url": reverse("activities:detail", args=[act.pk]) if visible else None,
-                "app": "文体活动",
+                "app": _("文体活动"),
             }
         )
     return items

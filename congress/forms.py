@@ -32,7 +32,7 @@ class ProposalForm(CleanTextMixin, forms.ModelForm):
         model = Proposal
         fields = ["title", "category", "reasons", "measures", "suggested_department"]
         widgets = {
-            "title": forms.TextInput(attrs={"placeholder": "关于……的建议（一事一案）"}),
+            "title": forms.TextInput(attrs={"placeholder": _("关于……的建议（一事一案）")}),
             "reasons": forms.Textarea(attrs={"rows": 6}),
             "measures": forms.Textarea(attrs={"rows": 6}),
         }
@@ -76,7 +76,8 @@ class InviteForm(CleanTextMixin, forms.Form):
             qs = qs.exclude(pk=proposal.proposer_id)
         field = self.fields["representatives"]
         field.queryset = qs
-        field.label_from_instance = lambda r: f"{r.member.name}（{r.delegation.name if r.delegation else '—'}）"
+        field.label_from_instance = lambda r: _("%(name)s（%(delegation)s）") % {
+            "name": r.member.name, "delegation": r.delegation.name if r.delegation else "—"}  # fmt: skip
         field.widget.attrs["size"] = 8
 
 

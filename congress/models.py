@@ -13,10 +13,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Department, Member, Organization
+from union_portal.lib.messages import message
 
 
 class Congress(models.Model):
@@ -424,6 +425,23 @@ ACTION_LABELS = {
     "close": _("办结"),
 }
 
+# Notes the services write into the history (``ProposalTransition.note_code``/``note_params``), shown in the
+# reader's language (``union_portal.lib.messages``). Codes are stable; a person's own words carry no code.
+NOTE_LATE = message("congress.note.late", gettext_noop("提案征集已截止，按规定转为意见建议。"))
+NOTE_COSIGNED = message("congress.note.cosigned", gettext_noop("已有 %(count)s 位正式代表确认附议"))
+NOTE_ACCEPTED = message("congress.note.accepted", gettext_noop("立案，编号 %(number)s"))
+NOTE_MERGED = message("congress.note.merged", gettext_noop("并入提案 %(number)s《%(title)s》"))
+NOTE_MERGED_FROM = message("congress.note.merged_from", gettext_noop("并入提案《%(title)s》，其提案人成为联名提案人"))
+NOTE_TO_SUGGESTION = message("congress.note.to_suggestion", gettext_noop("不符合立案条件，转为意见建议"))
+NOTE_ASSIGNED = message("congress.note.assigned", gettext_noop("主办：%(lead)s；期限 %(deadline)s"))
+NOTE_ASSIGNED_CO = message(
+    "congress.note.assigned_co", gettext_noop("主办：%(lead)s；协办：%(co)s；期限 %(deadline)s")
+)
+NOTE_REPLIED = message("congress.note.replied", gettext_noop("第%(round)s轮答复"))
+NOTE_RATED = message("congress.note.rated", gettext_noop("%(rating_t)s"))
+NOTE_RATED_COMMENT = message("congress.note.rated_comment", gettext_noop("%(rating_t)s：%(comment)s"))
+NOTE_REHANDLE = message("congress.note.rehandle", gettext_noop("进入第%(round)s轮办理，期限 %(deadline)s"))
+
 
 class ProposalTransition(models.Model):
     """One step of a proposal's history: who moved it from which status to which, when, and why."""
@@ -436,7 +454,9 @@ class ProposalTransition(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True, on_delete=models.SET_NULL
     )
     at = models.DateTimeField(_("时间"))
-    note = models.TextField(_("说明"), blank=True)
+    note = models.TextField(_("说明"), blank=True)  # a person's words, or the Chinese text of note_code
+    note_code = models.CharField(_("说明代码"), max_length=64, blank=True)  # union_portal.lib.messages
+    note_params = models.JSONField(_("说明参数"), default=dict, blank=True)
     round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
 
     class Meta:
@@ -450,6 +470,15 @@ class ProposalTransition(models.Model):
     @property
     def action_label(self) -> str:
         return ACTION_LABELS.get(self.action, self.get_to_status_display())
+
+    @property
+    def note_display(self) -> str:
+        """The note in the active language: a generated note from its code, a person's words as written."""
+        from union_portal.lib.messages import render
+
+        if not self.note_code:
+            return self.note
+        return render(self.note_code, self.note_params, fallback=self.note)
 
 
 class ProposalReply(models.Model):

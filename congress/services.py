@@ -25,9 +25,22 @@ from django.utils.translation import gettext as _
 from members.access import member_of
 from members.models import AuditEntry, Department, Role, RoleAssignment
 from union_portal.lib.audit import audit
+from union_portal.lib.messages import BoundMessage, source_text, split
 
 from .models import (
     ACTION_LABELS,
+    NOTE_ACCEPTED,
+    NOTE_ASSIGNED,
+    NOTE_ASSIGNED_CO,
+    NOTE_COSIGNED,
+    NOTE_LATE,
+    NOTE_MERGED,
+    NOTE_MERGED_FROM,
+    NOTE_RATED,
+    NOTE_RATED_COMMENT,
+    NOTE_REHANDLE,
+    NOTE_REPLIED,
+    NOTE_TO_SUGGESTION,
     Appraisal,
     AppraisalResult,
     CompilationFile,
@@ -125,9 +138,14 @@ def _expect(proposal: Proposal, *statuses: str) -> None:
 
 
 def _transition(
-    proposal: Proposal, *, to: str, action: str, actor, note: str = "", fields: Iterable[str] = (), at=None
+    proposal: Proposal, *, to: str, action: str, actor, note: str | BoundMessage = "", fields: Iterable[str] = (), at=None
 ) -> ProposalTransition:
-    """Set ``proposal.status`` to ``to`` (saving ``fields`` too), log it and queue the e-mails."""
+    """Set ``proposal.status`` to ``to`` (saving ``fields`` too), log it and queue the e-mails.
+
+    ``note`` is a person's words (kept as typed) or a generated note (a ``BoundMessage``: its code and
+    parameters are stored, with the Chinese text in ``note``, and shown in the reader's language).
+    """
+    note, note_code, note_params = split(note)
     frm = proposal.status
     proposal.status = to
     proposal.save(update_fields=["status", "updated_at", *fields])
@@ -139,6 +157,8 @@ def _transition(
         actor=actor,
         at=at or _now(),
         note=note,
+        note_code=note_code,
+        note_params=note_params,
         round=proposal.round,
     )
     _notify(proposal, entry)
@@ -330,7 +350,7 @@ def proposal_submit(*, acting_user, proposal: Proposal, today: dt.date | None = 
             % {"date": date_format(proposal.session.collection_opens, _("Y年m月d日"))}
         )
     if _late(proposal, today):
-        return _make_suggestion(proposal, actor=acting_user, action="late", note="提案征集已截止，按规定转为意见建议。")
+        return _make_suggestion(proposal, actor=acting_user, action="late", note=NOTE_LATE.bind())
     _transition(proposal, to=S.COLLECTING, action="submit", actor=acting_user)
     return _maybe_submitted(proposal, actor=acting_user)
 
@@ -344,7 +364,7 @@ def _maybe_submitted(proposal: Proposal, *, actor) -> Proposal:
             to=S.SUBMITTED,
             action="cosigned",
             actor=actor,
-            note=f"已有 {_confirmed_count(proposal)} 位正式代表确认附议",
+            note=NOTE_COSIGNED.bind(count=_confirmed_count(proposal)),
             fields=["submitted_at"],
         )
     return proposal
@@ -424,7 +444,7 @@ def proposal_accept(*, acting_user, proposal: Proposal, note: str = "") -> Propo
         to=S.ACCEPTED,
         action="accept",
         actor=acting_user,
-        note=note or f"立案，编号 {proposal.number}",
+        note=note or NOTE_ACCEPTED.bind(number=proposal.number),
         fields=["number", "reviewed_at", "decision_note"],
     )
     return proposal
@@ -490,9 +510,10 @@ def proposal_merge(*, acting_user, proposal: Proposal, into: Proposal, note: str
         to=S.MERGED,
         action="merge",
         actor=acting_user,
-        note=note or f"并入提案 {target.number}《{target.title}》",
+        note=note or NOTE_MERGED.bind(number=target.number, title=target.title),
         fields=["merged_into", "reviewed_at", "decision_note"],
     )
+    merged_note = NOTE_MERGED_FROM.bind(title=proposal.title)
     ProposalTransition.objects.create(
         proposal=target,
         from_status=target.status,
@@ -500,13 +521,15 @@ def proposal_merge(*, acting_user, proposal: Proposal, into: Proposal, note: str
         action="merge",
         actor=acting_user,
         at=now,
-        note=f"并入提案《{proposal.title}》，其提案人成为联名提案人",
+        note=merged_note.chinese,
+        note_code=merged_note.code,
+        note_params=merged_note.params,
         round=target.round,
     )
     return proposal
 
 
-def _make_suggestion(proposal: Proposal, *, actor, action: str, note: str) -> Proposal:
+def _make_suggestion(proposal: Proposal, *, actor, action: str, note: str | BoundMessage) -> Proposal:
     proposer_member = proposal.proposer.member if proposal.proposer_id else member_of(proposal.created_by)
     Suggestion.objects.create(
         school=proposal.session.congress.school,
@@ -518,7 +541,7 @@ def _make_suggestion(proposal: Proposal, *, actor, action: str, note: str) -> Pr
         submitted_on=timezone.localdate(),
     )
     proposal.reviewed_at = _now()
-    proposal.decision_note = note
+    proposal.decision_note = split(note)[0]
     _transition(
         proposal, to=S.TO_SUGGESTION, action=action, actor=actor, note=note, fields=["reviewed_at", "decision_note"]
     )
@@ -531,7 +554,7 @@ def proposal_to_suggestion(*, acting_user, proposal: Proposal, note: str = "") -
     proposal = _committee_lock(acting_user, proposal)
     _expect(proposal, S.SUBMITTED)
     return _make_suggestion(
-        proposal, actor=acting_user, action="to_suggestion", note=note or "不符合立案条件，转为意见建议"
+        proposal, actor=acting_user, action="to_suggestion", note=note or NOTE_TO_SUGGESTION.bind()
     )
 
 
@@ -573,7 +596,11 @@ def proposal_assign(
         action="assign",
         actor=acting_user,
         note=note
-        or f"主办：{lead_department.name}" + (f"；协办：{names}" if names else "") + f"；期限 {deadline:%Y-%m-%d}",
+        or (
+            NOTE_ASSIGNED_CO.bind(lead=lead_department.name, co=names, deadline=f"{deadline:%Y-%m-%d}")
+            if names
+            else NOTE_ASSIGNED.bind(lead=lead_department.name, deadline=f"{deadline:%Y-%m-%d}")
+        ),
         fields=["lead_department", "deadline", "assigned_at", "acknowledged_at"],
     )
     proposal.co_departments.set(co)
@@ -655,7 +682,7 @@ def proposal_reply(
         to=S.REPLIED,
         action="reply",
         actor=acting_user,
-        note=f"第{proposal.round}轮答复",
+        note=NOTE_REPLIED.bind(round=proposal.round),
         fields=["replied_at", "first_reply_on", "acknowledged_at"],
         at=now,
     )
@@ -678,14 +705,14 @@ def proposal_rate(*, acting_user, proposal: Proposal, rating: str, comment: str 
         proposal=proposal, round=proposal.round, rating=rating, comment=comment, rated_by=acting_user, rated_at=now
     )
     proposal.rating = rating
-    label = Rating(rating).label
+    label = source_text(Rating(rating).label)  # the msgid: translated when shown
     if rating == Rating.DISSATISFIED:
         _transition(
             proposal,
             to=S.REPLIED,
             action="rate",
             actor=acting_user,
-            note=f"{label}：{comment}",
+            note=NOTE_RATED_COMMENT.bind(rating_t=label, comment=comment),
             fields=["rating"],
             at=now,
         )
@@ -696,7 +723,7 @@ def proposal_rate(*, acting_user, proposal: Proposal, rating: str, comment: str 
             to=S.ASSIGNED,
             action="rehandle",
             actor=acting_user,
-            note=f"进入第{proposal.round}轮办理，期限 {proposal.deadline:%Y-%m-%d}",
+            note=NOTE_REHANDLE.bind(round=proposal.round, deadline=f"{proposal.deadline:%Y-%m-%d}"),
             fields=["round", "deadline"],
             at=now,
         )
@@ -707,7 +734,7 @@ def proposal_rate(*, acting_user, proposal: Proposal, rating: str, comment: str 
             to=S.CLOSED,
             action="rate",
             actor=acting_user,
-            note=f"{label}" + (f"：{comment}" if comment else ""),
+            note=NOTE_RATED_COMMENT.bind(rating_t=label, comment=comment) if comment else NOTE_RATED.bind(rating_t=label),
             fields=["rating", "closed_at"],
             at=now,
         )

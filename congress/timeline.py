@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from members.access import member_of
 
@@ -31,10 +32,10 @@ def entries(request, member) -> list[dict]:
         {
             "date": timezone.localdate(p.submitted_at or p.created_at),
             "icon": "bi-megaphone",
-            "title": f"提案：{p.title}",
-            "detail": f"{p.session.name} · {p.get_status_display()}" + (f" · {p.number}" if p.number else ""),
+            "title": _("提案：%(title)s") % {"title": p.title},
+            "detail": " · ".join(str(x) for x in (p.session.name, p.get_status_display(), p.number) if x),
             "url": reverse("congress:proposal_detail", args=[p.pk]),
-            "app": "教代会",
+            "app": _("教代会"),
         }
         for p in proposals
     ]
@@ -45,10 +46,10 @@ def entries(request, member) -> list[dict]:
                 {
                     "date": s.submitted_on,
                     "icon": "bi-lightbulb",
-                    "title": f"意见建议：{s.title}",
+                    "title": _("意见建议：%(title)s") % {"title": s.title},
                     "detail": s.get_status_display(),
                     "url": reverse("congress:suggestion_detail", args=[s.pk]),
-                    "app": "教代会",
+                    "app": _("教代会"),
                 }
             )
     return items

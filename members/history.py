@@ -7,11 +7,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from .models import Department, FamilyMember, Member, Organization
 from .services import mask_value
 
 HISTORY_LIMIT = 50
-_TYPES = {"+": "新建", "~": "修改", "-": "删除"}
+_TYPES = {"+": gettext_lazy("新建"), "~": gettext_lazy("修改"), "-": gettext_lazy("删除")}
 _SKIP = {"history_id", "history_date", "history_change_reason", "history_type", "history_user", "id"}
 
 
@@ -26,13 +29,13 @@ def _labels(model) -> dict[str, tuple[str, str, dict]]:
 def _value(labels, names: dict, attname: str, value) -> str:
     field_name, _label, choices = labels[attname]
     if value in (None, ""):
-        return mask_value(field_name, value)
+        return _("（空）")
     if choices:
         return choices.get(value, str(value))
     if attname in ("organization_id", "department_id", "school_id"):
         return names.get((attname, value), str(value))
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     return mask_value(field_name, value)
 
 
@@ -56,10 +59,9 @@ def _rows(records, model, what) -> list[dict]:
             for attname in tracked:
                 before, after = getattr(previous, attname), getattr(r, attname)
                 if before != after:
-                    changes.append(
-                        f"{labels[attname][1]}：{_value(labels, names, attname, before)} → "
-                        f"{_value(labels, names, attname, after)}"
-                    )
+                    changes.append(_("%(field)s：%(before)s → %(after)s") % {
+                        "field": labels[attname][1], "before": _value(labels, names, attname, before),
+                        "after": _value(labels, names, attname, after)})  # fmt: skip
             if not changes:
                 previous = r
                 continue
@@ -77,7 +79,7 @@ def member_change_history(member: Member, *, limit: int = HISTORY_LIMIT) -> list
     (the newest 200 history rows of each kind are read).
     """
     own = list(member.history.select_related("history_user").order_by("-history_date", "-history_id")[:200])
-    entries = _rows(own[::-1], Member, lambda r: "本人")
+    entries = _rows(own[::-1], Member, lambda r: _("本人"))
     family = list(
         FamilyMember.history.filter(member_id=member.pk)
         .select_related("history_user")
@@ -87,6 +89,6 @@ def member_change_history(member: Member, *, limit: int = HISTORY_LIMIT) -> list
     for r in reversed(family):
         by_relative[r.id].append(r)
     for records in by_relative.values():
-        entries += _rows(records, FamilyMember, lambda r: f"直系亲属 {r.name}")
+        entries += _rows(records, FamilyMember, lambda r: _("直系亲属 %(name)s") % {"name": r.name})
     entries.sort(key=lambda e: e["at"], reverse=True)
     return entries[:limit]

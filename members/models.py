@@ -386,6 +386,26 @@ class PasswordChangeRequirement(models.Model):
         return str(self.user)
 
 
+class UserPreference(models.Model):
+    """A user's remembered interface language (``set_language`` while logged in stores it).
+
+    ``union_portal.middleware.SiteLanguageMiddleware`` applies it from the session, where
+    ``members.signals`` puts it at login; a blank language means the site's (``LANGUAGE_CODE``).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="preference"
+    )
+    language = models.CharField(_("界面语言"), max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("用户偏好")
+        verbose_name_plural = _("用户偏好")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language or '-'}"
+
+
 class Role(models.TextChoices):
     """Portal roles. A user may hold several, each at one organisation node."""
 
@@ -546,7 +566,9 @@ class AuditEntry(models.Model):
     action = models.CharField(_("操作"), max_length=32, choices=Action.choices, db_index=True)
     object_type = models.CharField(_("对象类型"), max_length=64, blank=True, db_index=True)
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
-    summary = models.CharField(_("摘要"), max_length=500, blank=True)
+    summary = models.CharField(_("摘要"), max_length=500, blank=True)  # Chinese text: old rows, fallback
+    summary_code = models.CharField(_("摘要代码"), max_length=64, blank=True)  # union_portal.lib.messages
+    summary_params = models.JSONField(_("摘要参数"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     organization = models.ForeignKey(
         Organization, verbose_name=_("组织"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -563,6 +585,13 @@ class AuditEntry(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()} {self.object_type}#{self.object_id}"
         )
+
+    @property
+    def summary_display(self) -> str:
+        """The summary in the active language (from ``summary_code``/``summary_params``; else ``summary``)."""
+        from union_portal.lib.messages import render
+
+        return render(self.summary_code, self.summary_params, fallback=self.summary)
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not kwargs.get("force_insert"):

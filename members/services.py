@@ -959,3 +959,25 @@ def user_password_changed(*, user, request=None, how: str = "修改") -> None:
     if session is not None:
         session.pop(PASSWORD_CHANGE_SESSION_KEY, None)
     audit(request, AuditEntry.Action.UPDATE, user, user=user, summary=f"用户 {user.username} {how}了登录密码")
+
+
+def user_language_set(*, user, language: str) -> None:
+    """Remember ``language`` (a code of ``settings.LANGUAGES``; blank: the site's) as ``user``'s choice.
+
+    One row per user (``UserPreference``); not audited (a display preference). Raises ``ValueError``
+    for a code the site does not offer.
+    """
+    from django.conf import settings
+
+    from .models import UserPreference
+
+    if language and language not in dict(settings.LANGUAGES):
+        raise ValueError(f"unknown language {language!r}")
+    UserPreference.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def user_language(user) -> str:
+    """``user``'s remembered language code, or "" (none chosen: the site's language applies)."""
+    from .models import UserPreference
+
+    return UserPreference.objects.filter(user=user).values_list("language", flat=True).first() or ""

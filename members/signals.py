@@ -24,6 +24,30 @@ def _on_login(sender, request, user, **kwargs):
     session = getattr(request, "session", None)
     if session is not None and requires_password_change(user):
         session[PASSWORD_CHANGE_SESSION_KEY] = True  # PasswordChangeRequiredMiddleware reads this, not the table
+    _apply_language(request, user)
+
+
+def _apply_language(request, user) -> None:
+    """Put the user's remembered language into the session (SiteLanguageMiddleware reads it there).
+
+    A user with no remembered choice who picked a language on the login page keeps it as their choice.
+    """
+    from django.conf import settings
+
+    from members.services import user_language, user_language_set
+    from union_portal.middleware import USER_LANGUAGE_SESSION_KEY
+
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    language = user_language(user)
+    if not language:
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) if hasattr(request, "COOKIES") else None
+        if cookie in dict(settings.LANGUAGES):
+            language = cookie
+            user_language_set(user=user, language=language)
+    if language:
+        session[USER_LANGUAGE_SESSION_KEY] = language
 
 
 @receiver(user_logged_out)

@@ -140,3 +140,76 @@ class FirstRunMiddleware:
             if not Organization.objects.filter(kind=Organization.Kind.SCHOOL).exists():
                 return redirect("setup:start")
         return self.get_response(request)
+
+
+USER_LANGUAGE_SESSION_KEY = "_user_language"
+
+
+def _valid_language(code) -> str | None:
+    return code if code in dict(settings.LANGUAGES) else None
+
+
+class SiteLanguageMiddleware:
+    """Choose the page language: the user's remembered choice, else this browser's choice, else the site's.
+
+    Replaces Django's ``LocaleMiddleware``, which follows the browser's ``Accept-Language`` (a Chinese
+    teacher with an English browser got English). The order:
+
+    1. a signed-in user's remembered choice (``members.UserPreference.language``), which
+       ``members.signals`` copies into the session at login, so no query is made per page;
+    2. the language cookie that Django's ``set_language`` view sets (the switch on the login page
+       and in the user menu);
+    3. ``settings.LANGUAGE_CODE`` (zh-hans), whatever the browser asks for.
+
+    When a signed-in user posts to ``set_language``, the choice is stored for them
+    (``members.services.user_language_set``) and in the session. The thread's language is put back
+    after the response. Place after ``SessionMiddleware``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self._set_language_path: str | None = None
+
+    def set_language_path(self) -> str:
+        if self._set_language_path is None:
+            from django.urls import reverse
+
+            self._set_language_path = reverse("set_language")
+        return self._set_language_path
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        session = getattr(request, "session", None)
+        language = (
+            _valid_language(session.get(USER_LANGUAGE_SESSION_KEY) if session is not None else None)
+            or _valid_language(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
+            or settings.LANGUAGE_CODE
+        )
+        previous = translation.get_language()
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        try:
+            response = self.get_response(request)
+            if request.method == "POST" and request.path_info == self.set_language_path() and (
+                response.status_code in (302, 204)
+            ):
+                self._remember(request)
+            response.headers.setdefault("Content-Language", language)
+        finally:
+            # Leave the thread as it was: one user's language must not carry over to the next work done in it.
+            if previous:
+                translation.activate(previous)
+            else:
+                translation.deactivate()
+        return response
+
+    def _remember(self, request) -> None:
+        chosen = _valid_language(request.POST.get("language"))
+        user = getattr(request, "user", None)
+        if chosen is None or user is None or not user.is_authenticated:
+            return
+        from members.services import user_language_set
+
+        user_language_set(user=user, language=chosen)
+        request.session[USER_LANGUAGE_SESSION_KEY] = chosen

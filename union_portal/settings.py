@@ -121,7 +121,7 @@ MIDDLEWARE = [
     "union_portal.middleware.TextGZipMiddleware",  # below WhiteNoise (static files), above body readers
     "django.contrib.sessions.middleware.SessionMiddleware",
     "union_portal.middleware.IdleSessionRenewalMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "union_portal.middleware.SiteLanguageMiddleware",  # the user's choice, else the site's (not Accept-Language)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -280,6 +280,13 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError):
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The page language is the user's remembered choice, else this browser's (the cookie set by the
+# language switch), else LANGUAGE_CODE; never the browser's Accept-Language
+# (union_portal.middleware.SiteLanguageMiddleware). The cookie outlives the session: a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = not DEBUG
 
 # --- Static and media ---------------------------------------------------------
 STATIC_URL = "static/"

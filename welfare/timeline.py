@@ -9,6 +9,7 @@ shown to others (who may see the member at all) as a count-free generic line is
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from .access import can_manage, can_see_sensitive
 from .models import AidClaim, HardshipCase, ServiceRecord, WelfareVisit
@@ -26,17 +27,17 @@ def entries(request, member) -> list[dict]:
     for v in visits[:100]:
         parts = []
         if v.cash_amount:
-            parts.append(f"慰问金 {v.cash_amount:.0f} 元")
+            parts.append(_("慰问金 %(amount)s 元") % {"amount": f"{v.cash_amount:.0f}"})
         if v.gift_description:
-            parts.append(f"慰问品：{v.gift_description}")
+            parts.append(_("慰问品：%(gift)s") % {"gift": v.gift_description})
         items.append(
             {
                 "date": v.visited_on,
                 "icon": "bi-heart",
-                "title": f"慰问：{v.occasion.name}",
-                "detail": "，".join(parts),
+                "title": _("慰问：%(occasion)s") % {"occasion": v.occasion.name},
+                "detail": _("，").join(parts),
                 "url": reverse("welfare:visit_detail", args=[v.pk]),
-                "app": "送温暖",
+                "app": _("送温暖"),
                 "sensitive": v.occasion.is_sensitive,  # audited by the page (union_portal.lib.audit)
             }
         )
@@ -46,10 +47,14 @@ def entries(request, member) -> list[dict]:
                 {
                     "date": c.claimed_on,
                     "icon": "bi-shield-plus",
-                    "title": f"互助保障理赔：{c.plan.name}",
-                    "detail": f"{c.get_status_display()}" + (f"，赔付 {c.paid_amount:.0f} 元" if c.paid_amount else ""),
+                    "title": _("互助保障理赔：%(plan)s") % {"plan": c.plan.name},
+                    "detail": (
+                        _("%(status)s，赔付 %(amount)s 元") % {"status": c.get_status_display(), "amount": f"{c.paid_amount:.0f}"}
+                        if c.paid_amount
+                        else str(c.get_status_display())
+                    ),
                     "url": reverse("welfare:claim_detail", args=[c.pk]),
-                    "app": "送温暖",
+                    "app": _("送温暖"),
                     "sensitive": True,
                 }
             )
@@ -58,10 +63,10 @@ def entries(request, member) -> list[dict]:
                 {
                     "date": h.opened_on,
                     "icon": "bi-house-heart",
-                    "title": "困难职工建档",
-                    "detail": f"{h.get_level_display()}，{h.get_status_display()}",
+                    "title": _("困难职工建档"),
+                    "detail": _("%(level)s，%(status)s") % {"level": h.get_level_display(), "status": h.get_status_display()},
                     "url": reverse("welfare:hardship_detail", args=[h.pk]),
-                    "app": "送温暖",
+                    "app": _("送温暖"),
                     "sensitive": True,
                 }
             )
@@ -70,10 +75,10 @@ def entries(request, member) -> list[dict]:
             {
                 "date": s.served_on,
                 "icon": "bi-hand-thumbs-up",
-                "title": f"服务事项：{s.get_kind_display()}",
+                "title": _("服务事项：%(kind)s") % {"kind": s.get_kind_display()},
                 "detail": s.outcome or s.description,
                 "url": None,
-                "app": "送温暖",
+                "app": _("送温暖"),
             }
         )
     return items

@@ -24,8 +24,13 @@ from __future__ import annotations
 import ipaddress
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from members.models import AuditEntry, Organization
+
+from .messages import BoundMessage, message, split
+
+SENSITIVE_LIST = message("audit.sensitive_list", gettext_noop("%(list_t)s（%(count)s 条敏感记录）"))
 
 
 def client_ip(request) -> str | None:
@@ -53,15 +58,18 @@ def audit(
     action: str,
     obj=None,
     *,
-    summary: str = "",
+    summary: str | BoundMessage = "",
     user=None,
     organization: Organization | None = None,
 ) -> AuditEntry:
     """Append one audit entry and return it.
 
     ``action`` is an ``AuditEntry.Action`` code; ``obj`` (optional) names the
-    record by model label and pk. ``user`` defaults to ``request.user``.
+    record by model label and pk. ``user`` defaults to ``request.user``. ``summary`` is a
+    ``union_portal.lib.messages`` message with its parameters (stored as code + params, shown in
+    the reader's language) or, as before, plain Chinese text (shown translated when it is a msgid).
     """
+    text, code, params = split(summary)
     user = user if user is not None else getattr(request, "user", None)
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
@@ -71,7 +79,9 @@ def audit(
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
-        summary=summary[:500],
+        summary=text[:500],
+        summary_code=code,
+        summary_params=params,
         ip_address=client_ip(request),
         organization=organization,
     )
@@ -87,7 +97,7 @@ def _first_sensitive_read(request) -> bool:
     return True
 
 
-def audit_sensitive_read(request, obj, *, member, summary: str) -> AuditEntry | None:
+def audit_sensitive_read(request, obj, *, member, summary: str | BoundMessage) -> AuditEntry | None:
     """Audit a page rendering a sensitive record about ``member`` (see the module docstring).
 
     Returns the entry written, or None for a member reading their own record, or when this request
@@ -103,11 +113,11 @@ def audit_sensitive_read(request, obj, *, member, summary: str) -> AuditEntry | 
 def audit_sensitive_list(request, *, count: int, summary: str, organization: Organization | None) -> AuditEntry | None:
     """Audit a list page that rendered ``count`` sensitive rows (see the module docstring).
 
-    ``summary`` names the list (the count is appended); ``organization`` is the list's scope (the
+    ``summary`` names the list (a Chinese msgid, the count is appended); ``organization`` is the list's scope (the
     union whose trail shows it). Writes nothing when ``count`` is 0 or the request already wrote
     its sensitive-read entry. Returns the entry written or None.
     """
     if count <= 0 or not _first_sensitive_read(request):
         return None
     return audit(request, AuditEntry.Action.READ_SENSITIVE, organization=organization,
-                 summary=f"{summary}（{count} 条敏感记录）")
+                 summary=SENSITIVE_LIST.bind(list_t=summary, count=count))

@@ -130,6 +130,9 @@ def test_gettext_returns_english():
 
 
 def test_login_page_renders_in_english(client, db):
+    # English is chosen with the login page's switch (its cookie); the browser's Accept-Language alone
+    # no longer decides (issue 17: a Chinese teacher with an English browser gets the site's language).
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
