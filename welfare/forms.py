@@ -9,10 +9,12 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MinValueValidator
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import FamilyMember, Member, Organization
+from members.search import picker_attrs
 from union_portal.lib import tabular
 from union_portal.lib.text import CleanTextMixin
 
@@ -100,7 +102,7 @@ class VisitForm(CleanTextMixin, MemberRefMixin, forms.Form):
     gift_value = money_field(_("慰问品价值（元）"))
     funding_source = forms.ChoiceField(label=_("经费来源"), choices=FundingSource.choices)
     visitors_text = forms.CharField(
-        label=_("慰问人"), max_length=200, required=False, help_text=_("姓名，多人用顿号或空格分隔")
+        label=_("慰问人"), max_length=200, required=False, help_text=_("姓名或工号，多人用顿号或空格分隔")
     )
     notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -117,6 +119,9 @@ class VisitForm(CleanTextMixin, MemberRefMixin, forms.Form):
         else:
             self.fields["family_member"].widget = forms.HiddenInput()
         self.fields["funding_source"].initial = FundingSource.UNION_FUNDS
+        url = reverse("members:search") + "?value=staff_no"
+        self.fields["member_ref"].widget.attrs.update(picker_attrs(url, single=True))
+        self.fields["visitors_text"].widget.attrs.update(picker_attrs(url))
 
     def clean_visited_on(self):
         day = self.cleaned_data["visited_on"]
@@ -127,15 +132,19 @@ class VisitForm(CleanTextMixin, MemberRefMixin, forms.Form):
         return day
 
     def clean_visitors_text(self):
+        """Visitors by name or 工号 (the picker sends 工号), separated by 、 , ; or spaces; school members only."""
         names = [n for n in re.split(r"[、,，;；\s]+", self.cleaned_data["visitors_text"] or "") if n]
         if not names:
             return ""
         school_members = Member.objects.filter(school=self.school) if self.school else Member.objects.none()
-        found = {m.name: m for m in school_members.filter(name__in=names)}
+        found = {}
+        for m in school_members.filter(Q(name__in=names) | Q(staff_no__in=names)):
+            found[m.staff_no] = m
+            found.setdefault(m.name, m)
         missing = [n for n in names if n not in found]
         if missing:
             raise forms.ValidationError(_("找不到这些慰问人：%(n)s") % {"n": "、".join(missing)})
-        self.visitors = [found[n] for n in dict.fromkeys(names)]
+        self.visitors = list({found[n].pk: found[n] for n in names}.values())
         return self.cleaned_data["visitors_text"]
 
     def clean(self):

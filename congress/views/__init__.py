@@ -23,10 +23,12 @@ from .proposals import (
     attachment_download,
     attachment_upload,
     cosign_respond,
+    cosigner_search,
     proposal_create,
     proposal_detail,
     proposal_edit,
     proposal_invite,
+    proposal_similar,
     proposal_submit,
 )
 from .replies import proposal_acknowledge, proposal_close, proposal_rate, proposal_reply, proposal_return
@@ -50,6 +52,7 @@ __all__ = [
     "categories",
     "congress_settings",
     "cosign_respond",
+    "cosigner_search",
     "department_desk",
     "index",
     "motion_create",
@@ -67,6 +70,7 @@ __all__ = [
     "proposal_rate",
     "proposal_reply",
     "proposal_return",
+    "proposal_similar",
     "proposal_submit",
     "representatives",
     "session_compilation",
