@@ -54,9 +54,7 @@ def test_cosigner_found_by_pinyin_initials(
     assert CoSignature.objects.filter(proposal=proposal, representative=target).exists()
 
 
-def test_similar_proposals_shown_while_typing(
-    browser_page, representative, rep_seat, cosigners, session, category
-):
+def test_similar_proposals_shown_while_typing(browser_page, representative, rep_seat, cosigners, session, category):
     submitted(representative, session, cosigners, category=category, title="关于增设教工停车位的建议")
     page = browser_page
     browser_login(page, "rep")
