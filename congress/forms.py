@@ -195,6 +195,10 @@ class ReplyForm(CleanTextMixin, forms.Form):
     planned_completion = forms.DateField(label=_("计划完成时间"), required=False, widget=DateInput())
 
 
+class CoReplyForm(CleanTextMixin, forms.Form):
+    text = forms.CharField(label=_("协办意见"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
 class RateForm(CleanTextMixin, forms.Form):
     rating = forms.ChoiceField(label=_("您对答复的评价"), choices=Rating.choices, widget=forms.RadioSelect)
     comment = forms.CharField(

@@ -19,6 +19,7 @@ urlpatterns = [
     path("proposals/<int:pk>/acknowledge/", views.proposal_acknowledge, name="proposal_acknowledge"),
     path("proposals/<int:pk>/return/", views.proposal_return, name="proposal_return"),
     path("proposals/<int:pk>/reply/", views.proposal_reply, name="proposal_reply"),
+    path("proposals/<int:pk>/co-reply/", views.proposal_co_reply, name="proposal_co_reply"),
     path("proposals/<int:pk>/rate/", views.proposal_rate, name="proposal_rate"),
     path("proposals/<int:pk>/close/", views.proposal_close, name="proposal_close"),
     path("proposals/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),

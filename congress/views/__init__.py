@@ -32,7 +32,7 @@ from .proposals import (
     proposal_submit,
 )
 from .replies import proposal_acknowledge, proposal_close, proposal_rate, proposal_reply, proposal_return
-from .review import proposal_assign, proposal_decide
+from .review import proposal_assign, proposal_co_reply, proposal_decide
 from .sessions import (
     categories,
     congress_settings,
@@ -60,6 +60,7 @@ __all__ = [
     "proposal_acknowledge",
     "proposal_assign",
     "proposal_close",
+    "proposal_co_reply",
     "proposal_create",
     "proposal_decide",
     "proposal_detail",
