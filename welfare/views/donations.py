@@ -102,7 +102,7 @@ def drive_bulk(request, pk: int):
         .exclude(pk__in=drive.donations.values("member_id"))
         .select_related("organization")
     )
-    form = DonationBulkForm(request.POST or None, members=members)
+    form = DonationBulkForm(request.POST if request.method == "POST" else None, members=members)
     if request.method == "POST" and form.is_valid():
         try:
             done = services.donations_record_bulk(

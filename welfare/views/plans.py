@@ -165,7 +165,7 @@ def member_enrollments(request, pk: int):
         raise PermissionDenied(_("您不能管理该教职工的参保记录。"))
     plans = MutualAidPlan.objects.filter(organization__path__startswith=member.school.path)
     form = EnrollmentForm(
-        request.POST if "remove" not in request.POST else None,
+        request.POST if request.method == "POST" and "remove" not in request.POST else None,
         plans=plans,
         initial={"year": timezone.localdate().year},
     )
