@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from members.access import MANAGER_ROLES, has_school_role
 from union_portal.lib.lists import apply_trace, paginate, trace
 
 from .. import selectors, services
@@ -96,6 +98,8 @@ def drive_bulk(request, pk: int):
     drive = _school_records(request.user, DonationDrive).filter(pk=pk).first()
     if drive is None:
         raise Http404(_("没有找到该捐助活动。"))
+    if not has_school_role(request.user, *MANAGER_ROLES, within=drive.organization):
+        raise PermissionDenied(_("区教育工会不登记学校的捐助。"))
     members = (
         _manageable_members(request.user)
         .active()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from members.access import MANAGER_ROLES, has_school_role
 from union_portal.lib.lists import apply_trace, clean_param, paginate, querystring, trace
 
 from .. import selectors, services
@@ -84,6 +86,8 @@ def healthcheck_detail(request, pk: int):
     if campaign is None:
         raise Http404(_("没有找到该体检。"))
     if request.method == "POST":
+        if not has_school_role(request.user, *MANAGER_ROLES, within=campaign.organization):
+            raise PermissionDenied(_("区教育工会不登记学校的参检情况。"))
         ids = [int(i) for i in request.POST.getlist("member") if i.isdigit()]
         n = services.healthcheck_attendance_set(
             campaign=campaign,

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.access import SCHOOL_MANAGER_ROLES, get_member_for_user, has_role
+from members.access import MANAGER_ROLES, SCHOOL_MANAGER_ROLES, get_member_for_user, has_role, has_school_role
 from union_portal.lib.audit import audit_sensitive_read
 
 from .. import selectors, services
@@ -161,7 +161,7 @@ def member_enrollments(request, pk: int):
     """参保记录 of one member (managers whose subtree holds them): every plan and year, with a form to
     enrol or change an enrolment (same plan and year → updated) and a remove button each (audited)."""
     member = get_member_for_user(request.user, pk)
-    if not can_manage(request.user, member):
+    if not has_school_role(request.user, *MANAGER_ROLES, within=member.organization):  # a district never edits
         raise PermissionDenied(_("您不能管理该教职工的参保记录。"))
     plans = MutualAidPlan.objects.filter(organization__path__startswith=member.school.path)
     form = EnrollmentForm(
