@@ -83,7 +83,7 @@
         meta.textContent = r.meta;
         left.append(a, meta);
         var score = document.createElement("span");
-        score.className = "badge text-bg-light border similar-score";
+        score.className = "badge text-bg-light border similar-score align-self-start";
         score.textContent = r.score + "%";
         li.append(left, score);
         list.append(li);
