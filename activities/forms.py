@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Member, Organization
+from members.search import picker_attrs
 from union_portal.lib.text import CleanTextMixin
 
 from .models import Activity, Award, GroupSession, Honor, InterestGroup, Match, SubUnionFund, Team
@@ -245,6 +247,9 @@ class TeamForm(CleanTextMixin, forms.ModelForm):
             path__startswith=school.path, kind=Organization.Kind.SUB_UNION
         ).order_by("path")
         self.fields["players"].queryset = Member.objects.within(activity.organizer).active().order_by("staff_no")
+        url = f"{reverse('members:search')}?active=1&org={activity.organizer_id}"
+        self.fields["players"].widget.attrs.update(picker_attrs(url))
+        self.fields["players"].help_text = _("输入姓名、拼音首字母或工号查找")
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from members.forms import DateInput
 from members.models import Department
+from members.search import picker_attrs
 from union_portal.lib.text import CleanTextMixin
 
 from .models import (
@@ -21,6 +23,7 @@ from .models import (
     Suggestion,
     check_tally,
 )
+from .similarity import jaccard
 
 
 class ProposalForm(CleanTextMixin, forms.ModelForm):
@@ -42,6 +45,13 @@ class ProposalForm(CleanTextMixin, forms.ModelForm):
         self.fields["category"].queryset = ProposalCategory.objects.filter(school=school, is_active=True)
         self.fields["category"].required = True
         self.fields["suggested_department"].queryset = Department.objects.filter(school=school)
+        self.fields["title"].widget.attrs.update(
+            {
+                "data-similar-url": reverse("congress:proposal_similar"),
+                "data-similar-target": "#similar-live",
+                "data-similar-exclude": self.instance.pk or "",
+            }
+        )
         if delegation is None or self.instance.pk:
             del self.fields["collective"]
         else:
@@ -58,27 +68,61 @@ class AttachmentForm(CleanTextMixin, forms.Form):
     file = forms.FileField(label=_("附件"), help_text=_("PDF、Word、Excel 或 JPG/PNG，单个不超过 5 MB"))
 
 
+def invitable_representatives(proposal: Proposal):
+    """正式 representatives of the proposal's congress not yet invited and not the proposer (a queryset)."""
+    taken = proposal.cosignatures.values_list("representative_id", flat=True)
+    qs = (
+        Representative.objects.filter(congress=proposal.session.congress, kind=Representative.Kind.FORMAL)
+        .exclude(pk__in=taken)
+        .select_related("member__organization", "delegation")
+        .order_by("delegation__name", "member__name_pinyin")
+    )
+    if proposal.proposer_id:
+        qs = qs.exclude(pk=proposal.proposer_id)
+    return qs
+
+
+def representative_label(r: Representative) -> str:
+    """The label "姓名（代表团）" with which the co-signer picker shows a representative."""
+    return f"{r.member.name}（{r.delegation.name if r.delegation else '—'}）"
+
+
 class InviteForm(CleanTextMixin, forms.Form):
+    """Invite co-signers: a multi-select of the invitable representatives, searchable by name, pinyin
+    initials or 工号 (``data-picker``: ``static/js/pickers.js``; without JS the plain list works)."""
+
     representatives = forms.ModelMultipleChoiceField(
-        label=_("邀请附议人（正式代表）"), queryset=Representative.objects.none()
+        label=_("邀请附议人（正式代表）"),
+        queryset=Representative.objects.none(),
+        help_text=_("输入姓名、拼音首字母或工号查找"),
     )
 
     def __init__(self, *args, proposal: Proposal, **kwargs):
         super().__init__(*args, **kwargs)
-        taken = proposal.cosignatures.values_list("representative_id", flat=True)
-        qs = (
-            Representative.objects.filter(congress=proposal.session.congress, kind=Representative.Kind.FORMAL)
-            .exclude(pk__in=taken)
-            .select_related("member", "delegation")
-            .order_by("delegation__name", "member__name_pinyin")
-        )
-        if proposal.proposer_id:
-            qs = qs.exclude(pk=proposal.proposer_id)
         field = self.fields["representatives"]
-        field.queryset = qs
-        field.label_from_instance = lambda r: _("%(name)s（%(delegation)s）") % {
-            "name": r.member.name, "delegation": r.delegation.name if r.delegation else "—"}  # fmt: skip
-        field.widget.attrs["size"] = 8
+        field.queryset = invitable_representatives(proposal)
+        field.label_from_instance = representative_label
+        field.widget.attrs.update(
+            size=8, **picker_attrs(reverse("congress:cosigner_search", args=[proposal.pk]), kind="representatives")
+        )
+
+
+class MergeChoices(forms.models.ModelChoiceIterator):
+    """The 并案 targets ranked by similarity to the proposal's 案由 (``similarity.jaccard``), most similar
+    first, each label ending with its score; ties keep the proposal-number order. Evaluated when rendered."""
+
+    def __init__(self, field, proposal: Proposal):
+        super().__init__(field)
+        self.proposal = proposal
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        targets = list(self.queryset)
+        scores = {p.pk: jaccard(self.proposal.title, p.title) for p in targets}
+        for p in sorted(targets, key=lambda p: -scores[p.pk]):
+            label = self.field.label_from_instance(p)
+            yield (self.choice(p)[0], f"{label}（相似度 {round(scores[p.pk] * 100)}%）" if scores[p.pk] else label)
 
 
 class DecisionForm(CleanTextMixin, forms.Form):
@@ -98,7 +142,8 @@ class DecisionForm(CleanTextMixin, forms.Form):
 
     def __init__(self, *args, proposal: Proposal, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["merge_into"].queryset = (
+        field = self.fields["merge_into"]
+        field.queryset = (
             Proposal.objects.filter(
                 session=proposal.session,
                 status__in=(ProposalStatus.ACCEPTED, ProposalStatus.ASSIGNED, ProposalStatus.REPLIED),
@@ -106,6 +151,7 @@ class DecisionForm(CleanTextMixin, forms.Form):
             .exclude(pk=proposal.pk)
             .order_by("number")
         )
+        field.widget.choices = MergeChoices(field, proposal)
 
     def clean(self):
         data = super().clean()
@@ -147,6 +193,10 @@ class ReplyForm(CleanTextMixin, forms.Form):
     text = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 6}))
     measures = forms.CharField(label=_("办理措施"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     planned_completion = forms.DateField(label=_("计划完成时间"), required=False, widget=DateInput())
+
+
+class CoReplyForm(CleanTextMixin, forms.Form):
+    text = forms.CharField(label=_("协办意见"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class RateForm(CleanTextMixin, forms.Form):

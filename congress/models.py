@@ -420,6 +420,7 @@ ACTION_LABELS = {
     "acknowledge": _("承办部门签收"),
     "return": _("承办部门退回"),
     "reply": _("答复"),
+    "co_reply": _("协办部门答复"),
     "rate": _("提案人评价"),
     "rehandle": _("退回重办"),
     "close": _("办结"),
@@ -503,6 +504,31 @@ class ProposalReply(models.Model):
 
     def __str__(self) -> str:
         return f"{self.proposal_id} 第{self.round}轮答复"
+
+
+class CoDepartmentReply(models.Model):
+    """A co-department's (协办部门) reply on the part of a proposal handed to it, one per department and
+    round. The lead department's ``ProposalReply`` remains the proposal's 答复 that the proposer rates."""
+
+    proposal = models.ForeignKey(Proposal, verbose_name=_("提案"), on_delete=models.CASCADE, related_name="co_replies")
+    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
+    department = models.ForeignKey(Department, verbose_name=_("协办部门"), on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("协办意见"))
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replied_at = models.DateTimeField(_("答复时间"))
+
+    class Meta:
+        verbose_name = _("协办答复")
+        verbose_name_plural = _("协办答复")
+        ordering = ["proposal", "round", "department"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "round", "department"], name="co_reply_unique_department")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.proposal_id} 第{self.round}轮协办答复"
 
 
 class Feedback(models.Model):

@@ -43,6 +43,7 @@ from .models import (
     NOTE_TO_SUGGESTION,
     Appraisal,
     AppraisalResult,
+    CoDepartmentReply,
     CompilationFile,
     Congress,
     CongressSession,
@@ -1105,6 +1106,7 @@ def can_act(user, proposal: Proposal) -> dict[str, bool]:
         "acknowledge": handler and st == S.ASSIGNED and proposal.acknowledged_at is None,
         "reply": handler and st == S.ASSIGNED,
         "return": handler and st == S.ASSIGNED,
+        "co_reply": st in (S.ASSIGNED, S.REPLIED) and co_department_for(user, proposal) is not None,
         "rate": proposer and st == S.REPLIED,
         "close": committee and st == S.REPLIED,
         "committee": committee,
@@ -1162,3 +1164,57 @@ def compilation_store(*, book_id: int, pdf: bytes) -> bool:
     for stale in files:
         transaction.on_commit(lambda f=stale: f.storage.delete(f.name))
     return True
+
+
+# --- 协办: a co-department replies on its part (issue 16) ----------------------------------------------------
+
+
+def co_department_for(user, proposal: Proposal):
+    """The co-department (协办部门) of ``proposal`` whose handler ``user`` is, or None."""
+    mine = handler_department_ids(user)
+    if not mine:
+        return None
+    return next((d for d in proposal.co_departments.all() if d.pk in mine), None)
+
+
+@transaction.atomic
+def proposal_co_reply(*, acting_user, proposal: Proposal, text: str, request=None) -> CoDepartmentReply:
+    """A co-department's reply on the part handed to it, for the current round, while the proposal is
+    handed over (交办) or answered (已答复). A second reply in the same round replaces the first. Logged in the
+    proposal's history (no status change) and audited.
+
+    Raises ``PermissionDenied`` unless the user handles one of the proposal's co-departments,
+    ``TransitionError`` in another status, ``ValidationError`` for an empty text."""
+    if not text.strip():
+        raise ValidationError(_("请填写协办意见。"))
+    proposal = _lock(proposal)
+    department = co_department_for(acting_user, proposal)
+    if department is None:
+        raise PermissionDenied(_("只有协办部门负责人可以答复协办部分。"))
+    _expect(proposal, S.ASSIGNED, S.REPLIED)
+    now = _now()
+    reply, _created = CoDepartmentReply.objects.update_or_create(
+        proposal=proposal,
+        round=proposal.round,
+        department=department,
+        defaults={"text": text, "replied_by": acting_user, "replied_at": now},
+    )
+    ProposalTransition.objects.create(
+        proposal=proposal,
+        from_status=proposal.status,
+        to_status=proposal.status,
+        action="co_reply",
+        actor=acting_user,
+        at=now,
+        note=f"{department.name}（协办）",
+        round=proposal.round,
+    )
+    audit(
+        request,
+        AuditEntry.Action.CREATE,
+        reply,
+        user=acting_user,
+        organization=proposal.session.congress.school,
+        summary=f"协办答复 {department.name}：{proposal.title}"[:200],
+    )
+    return reply

@@ -6,6 +6,7 @@ import re
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from union_portal.lib import tabular
@@ -196,6 +197,7 @@ class RoleGrantForm(CleanTextMixin, forms.Form):
 
     def __init__(self, *args, school: Organization, **kwargs):
         from .models import Role
+        from .search import picker_attrs
 
         super().__init__(*args, **kwargs)
         self.school = school
@@ -204,6 +206,9 @@ class RoleGrantForm(CleanTextMixin, forms.Form):
         self.fields["organization"].label_from_instance = _unit_label
         self.fields["organization"].initial = school.pk
         self.fields["department"].queryset = Department.objects.filter(school=school)
+        url = f"{reverse('members:search')}?value=staff_no&org={school.pk}"
+        self.fields["staff_no"].widget.attrs.update(picker_attrs(url, single=True))
+        self.fields["staff_no"].help_text = _("输入姓名、拼音首字母或工号查找")
 
     def clean_staff_no(self):
         staff_no = "".join(self.cleaned_data["staff_no"].split())

@@ -1,13 +1,14 @@
 from django.urls import path
 
 from . import views
-from .views import accounts
+from .views import accounts, search
 
 app_name = "members"
 
 urlpatterns = [
     path("", views.member_list, name="list"),
     path("new/", views.member_create, name="create"),
+    path("search/", search.member_search, name="search"),
     path("export.xlsx", views.member_export, name="export"),
     path("import/", views.roster_upload, name="import"),
     path("import/template.xlsx", views.roster_template, name="import_template"),

@@ -9,10 +9,12 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MinValueValidator
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import FamilyMember, Member, Organization
+from members.search import picker_attrs
 from union_portal.lib import tabular
 from union_portal.lib.text import CleanTextMixin
 
@@ -24,6 +26,7 @@ from .models import (
     HardshipCase,
     MutualAidPlan,
     PendingVisit,
+    PlanEnrollment,
     ServiceRecord,
     VisitOccasion,
 )
@@ -100,7 +103,7 @@ class VisitForm(CleanTextMixin, MemberRefMixin, forms.Form):
     gift_value = money_field(_("慰问品价值（元）"))
     funding_source = forms.ChoiceField(label=_("经费来源"), choices=FundingSource.choices)
     visitors_text = forms.CharField(
-        label=_("慰问人"), max_length=200, required=False, help_text=_("姓名，多人用顿号或空格分隔")
+        label=_("慰问人"), max_length=200, required=False, help_text=_("姓名或工号，多人用顿号或空格分隔")
     )
     notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -117,6 +120,9 @@ class VisitForm(CleanTextMixin, MemberRefMixin, forms.Form):
         else:
             self.fields["family_member"].widget = forms.HiddenInput()
         self.fields["funding_source"].initial = FundingSource.UNION_FUNDS
+        url = reverse("members:search") + "?value=staff_no"
+        self.fields["member_ref"].widget.attrs.update(picker_attrs(url, single=True))
+        self.fields["visitors_text"].widget.attrs.update(picker_attrs(url))
 
     def clean_visited_on(self):
         day = self.cleaned_data["visited_on"]
@@ -127,15 +133,19 @@ class VisitForm(CleanTextMixin, MemberRefMixin, forms.Form):
         return day
 
     def clean_visitors_text(self):
+        """Visitors by name or 工号 (the picker sends 工号), separated by 、 , ; or spaces; school members only."""
         names = [n for n in re.split(r"[、,，;；\s]+", self.cleaned_data["visitors_text"] or "") if n]
         if not names:
             return ""
         school_members = Member.objects.filter(school=self.school) if self.school else Member.objects.none()
-        found = {m.name: m for m in school_members.filter(name__in=names)}
+        found = {}
+        for m in school_members.filter(Q(name__in=names) | Q(staff_no__in=names)):
+            found[m.staff_no] = m
+            found.setdefault(m.name, m)
         missing = [n for n in names if n not in found]
         if missing:
             raise forms.ValidationError(_("找不到这些慰问人：%(n)s") % {"n": "、".join(missing)})
-        self.visitors = [found[n] for n in dict.fromkeys(names)]
+        self.visitors = list({found[n].pk: found[n] for n in names}.values())
         return self.cleaned_data["visitors_text"]
 
     def clean(self):
@@ -223,6 +233,19 @@ class ClaimForm(CleanTextMixin, MemberRefMixin, forms.ModelForm):
         self.member = None
         self.fields["plan"].queryset = plans
         self.order_fields(["member_ref", "plan", "claimed_on", "claimed_amount", "notes"])
+
+    def clean(self):
+        """A claim only for a member enrolled (参保) in the plan in the year of the claim."""
+        data = super().clean()
+        plan, day = data.get("plan"), data.get("claimed_on")
+        if self.member is not None and plan is not None and day is not None:
+            if not PlanEnrollment.objects.filter(plan=plan, member=self.member, year=day.year).exists():
+                self.add_error(
+                    "member_ref",
+                    _("%(name)s 未参加%(year)s年度的“%(plan)s”，不能登记理赔。请先在其参保记录中登记参保。")
+                    % {"name": self.member.name, "year": day.year, "plan": plan.name},
+                )
+        return data
 
 
 class HardshipCaseForm(CleanTextMixin, MemberRefMixin, forms.ModelForm):
@@ -318,3 +341,85 @@ class OccasionForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = VisitOccasion
         fields = ["name", "code", "is_mandatory", "is_sensitive", "concerns_relative", "sort_order"]
+
+
+class EnrollmentForm(CleanTextMixin, forms.Form):
+    """参保: one plan and year for a member, with the premium (yuan per year) and who pays it."""
+
+    plan = forms.ModelChoiceField(label=_("计划"), queryset=MutualAidPlan.objects.none())
+    year = forms.IntegerField(label=_("参保年度"), min_value=2000, max_value=2100)
+    premium = money_field(_("费用（元）"), required=True)
+    paid_by = forms.ChoiceField(label=_("缴费方"), choices=FundingSource.choices)
+
+    def __init__(self, *args, plans, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = plans
+
+
+BULK_LINE = re.compile(r"^\s*(?P<who>[^\s,，\t]+(?:[ \t]+[^\s,，\t\d][^\s,，\t]*)?)[\s,，\t]+(?P<amount>-?[\d.]+)\s*$")
+
+
+class DonationBulkForm(CleanTextMixin, forms.Form):
+    """Donations in bulk: ticked roster members (``member``, each at ``amount``) and/or pasted lines
+    "工号或姓名 金额" (also "工号 姓名 金额", separated by spaces, tabs or commas, as copied from a
+    spreadsheet). All or nothing: every bad line is reported with its line number and nothing is saved.
+    ``rows`` holds ``services.DonationRow`` after validation."""
+
+    member = forms.ModelMultipleChoiceField(
+        label=_("从名册勾选"), queryset=Member.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    amount = money_field(_("勾选人员每人金额（元）"))
+    pasted = forms.CharField(
+        label=_("粘贴名单"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8, "placeholder": "T0001 200\n张三 100"}),
+        help_text=_("每行一人：工号或姓名，再写金额（元），可从 Excel 直接复制两列"),
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members
+        self.fields["member"].queryset = members.order_by("staff_no")
+        self.fields["member"].label_from_instance = lambda m: f"{m.name}（{m.staff_no}）"
+        self.rows = []
+
+    def clean_pasted(self):
+        from .services import DonationRow
+
+        errors, rows = [], []
+        for n, line in enumerate((self.cleaned_data.get("pasted") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            m = BULK_LINE.match(line)
+            try:
+                if m is None:
+                    raise forms.ValidationError(_("格式应为“工号或姓名 金额”"))
+                amount = Decimal(m["amount"])
+                if amount < 0:
+                    raise forms.ValidationError(_("金额不能为负数"))
+                rows.append(DonationRow(member=resolve_member(m["who"], self.members), amount=amount))
+            except (forms.ValidationError, ArithmeticError) as exc:
+                msg = "；".join(exc.messages) if isinstance(exc, forms.ValidationError) else _("金额不是有效的数字")
+                errors.append(_("第 %(n)s 行“%(line)s”：%(msg)s") % {"n": n, "line": line.strip()[:40], "msg": msg})
+        if errors:
+            raise forms.ValidationError(errors)
+        self.pasted_rows = rows
+        return self.cleaned_data["pasted"]
+
+    def clean(self):
+        from .services import DonationRow
+
+        data = super().clean()
+        ticked = list(data.get("member") or [])
+        if ticked and data.get("amount") in (None, ""):
+            self.add_error("amount", _("请填写勾选人员每人的金额"))
+        rows = [DonationRow(member=m, amount=data.get("amount")) for m in ticked] + getattr(self, "pasted_rows", [])
+        seen = {}
+        for row in rows:
+            if row.member.pk in seen:
+                self.add_error(None, _("%(name)s 出现了两次，请只保留一行") % {"name": row.member.name})
+            seen[row.member.pk] = row
+        if not rows and not self.errors:
+            raise forms.ValidationError(_("请勾选人员或粘贴名单"))
+        self.rows = rows
+        return data

@@ -415,6 +415,7 @@ class HealthCheckParticipant(models.Model):
     campaign = models.ForeignKey(HealthCheckCampaign, on_delete=models.CASCADE, related_name="participants")
     member = models.ForeignKey(Member, verbose_name=_("参检人"), on_delete=models.PROTECT, related_name="+")
     womens_check = models.BooleanField(_("女职工专项检查"), default=False)
+    attended = models.BooleanField(_("已参检"), default=False)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["campaign", "member"], name="welfare_checkup_unique")]

@@ -392,3 +392,8 @@ def services_by_kind(qs: QuerySet[ServiceRecord]) -> list[dict]:
     for r in rows:
         r["label"] = labels.get(r["kind"], r["kind"])
     return rows
+
+
+def healthcheck_attendance(campaign: HealthCheckCampaign) -> dict:
+    """One campaign's ``n`` (参检名单, 人) and ``attended`` (已参检, 人). One query."""
+    return campaign.participants.aggregate(n=Count("pk"), attended=Count("pk", filter=Q(attended=True)))

@@ -268,6 +268,11 @@ def recipients_queryset(
     return qs
 
 
+def _unit_below_school(node: Organization) -> Organization | None:
+    """``node`` when it is a sub-union or group (a distribution to it is labelled with its name), else None."""
+    return node if node.kind in (Organization.Kind.SUB_UNION, Organization.Kind.GROUP) else None
+
+
 def describe_rule(*, include_retirees: bool, include_contract: bool, union_members_only: bool, sub_union) -> str:
     parts = [sub_union.name if sub_union else "全体"]
     parts.append("在职" + ("及退休" if include_retirees else ""))
@@ -333,7 +338,7 @@ def distribution_issue(
             include_retirees=include_retirees,
             include_contract=include_contract,
             union_members_only=union_members_only,
-            sub_union=sub_union,
+            sub_union=sub_union or _unit_below_school(organization),
         ),
         created_by=acting_user,
     )
@@ -790,3 +795,115 @@ def occasion_set_active(*, acting_user, request=None, school: Organization, occa
     audit(request, AuditEntry.Action.UPDATE, occasion, user=acting_user, organization=school,
           summary=f"{'启用' if active else '停用'}慰问事由 {occasion.name}")  # fmt: skip
     return occasion
+
+
+# --- Enrolments per member, health-check attendance, donations in bulk (issue 16) --------------------------
+
+
+@transaction.atomic
+def plan_enrollment_save(
+    *,
+    member: Member,
+    plan: MutualAidPlan,
+    year: int,
+    premium: Decimal,
+    paid_by: str,
+    acting_user=None,
+    request=None,
+) -> PlanEnrollment:
+    """Enrol ``member`` in ``plan`` for ``year`` (参保), or change that enrolment's ``premium`` (yuan per year)
+    and ``paid_by`` (a ``FundingSource``) when it exists. Audited (CREATE or UPDATE), in the same transaction.
+
+    Raises ``ValueError`` when the plan belongs to another school than the member."""
+    if (plan.organization.school or plan.organization).pk != member.school_id:
+        raise ValueError("该计划不属于该教职工所在学校。")
+    enrollment, created = PlanEnrollment.objects.update_or_create(
+        plan=plan, member=member, year=year, defaults={"premium": premium, "paid_by": paid_by}
+    )
+    audit(
+        request,
+        AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE,
+        enrollment,
+        user=acting_user,
+        organization=member.school,
+        summary=f"{'登记' if created else '修改'}参保 {member.name} {year}年“{plan.name}” {premium:.2f} 元",
+    )
+    return enrollment
+
+
+@transaction.atomic
+def plan_enrollment_remove(*, enrollment: PlanEnrollment, acting_user=None, request=None) -> None:
+    """Remove one enrolment (退保 or a correction); refused with ``ValueError`` when the member has a claim
+    under the plan in that year. Audited (DELETE)."""
+    if AidClaim.objects.filter(
+        plan_id=enrollment.plan_id, member_id=enrollment.member_id, claimed_on__year=enrollment.year
+    ).exists():
+        raise ValueError("该年度已有理赔记录，不能删除参保。")
+    audit(
+        request,
+        AuditEntry.Action.DELETE,
+        enrollment,
+        user=acting_user,
+        organization=enrollment.member.school,
+        summary=f"删除参保 {enrollment.member.name} {enrollment.year}年“{enrollment.plan.name}”",
+    )
+    enrollment.delete()
+
+
+@transaction.atomic
+def healthcheck_attendance_set(
+    *, campaign: HealthCheckCampaign, member_ids: list[int], attended: bool, acting_user=None, request=None
+) -> int:
+    """Mark the participants ``member_ids`` of ``campaign`` as attended (or not). Returns the number of
+    participant rows changed (人); ids that are not participants are ignored. Audited (UPDATE)."""
+    changed = (
+        HealthCheckParticipant.objects.filter(campaign=campaign, member_id__in=member_ids)
+        .exclude(attended=attended)
+        .update(attended=attended)
+    )
+    if changed:
+        audit(
+            request,
+            AuditEntry.Action.UPDATE,
+            campaign,
+            user=acting_user,
+            organization=campaign.organization,
+            summary=f"体检“{campaign.name}” {'登记参检' if attended else '取消参检'} {changed} 人",
+        )
+    return changed
+
+
+@dataclass
+class DonationRow:
+    """One donation to record in bulk: the member, yuan (Decimal or None) and blood in ml (or None)."""
+
+    member: Member
+    amount: Decimal | None
+    blood_ml: int | None = None
+
+
+@transaction.atomic
+def donations_record_bulk(
+    *, drive: DonationDrive, rows: list[DonationRow], acting_user=None, request=None
+) -> list[Donation]:
+    """Record every row's donation to ``drive`` at once, all or nothing (one INSERT, one audit entry).
+
+    The rows are validated by the form (members in scope, amounts ≥ 0); a member named twice is refused
+    with ``ValueError`` and nothing is written."""
+    seen: set[int] = set()
+    for row in rows:
+        if row.member.pk in seen:
+            raise ValueError(f"{row.member.name} 重复出现。")
+        seen.add(row.member.pk)
+    donations = Donation.objects.bulk_create(
+        [Donation(drive=drive, member=r.member, amount=r.amount or 0, blood_ml=r.blood_ml) for r in rows]
+    )
+    audit(
+        request,
+        AuditEntry.Action.CREATE,
+        drive,
+        user=acting_user,
+        organization=drive.organization,
+        summary=f"批量登记捐助“{drive.title}” {len(donations)} 人，合计 {sum((r.amount or 0) for r in rows):.2f} 元",
+    )
+    return donations

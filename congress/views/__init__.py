@@ -23,14 +23,16 @@ from .proposals import (
     attachment_download,
     attachment_upload,
     cosign_respond,
+    cosigner_search,
     proposal_create,
     proposal_detail,
     proposal_edit,
     proposal_invite,
+    proposal_similar,
     proposal_submit,
 )
 from .replies import proposal_acknowledge, proposal_close, proposal_rate, proposal_reply, proposal_return
-from .review import proposal_assign, proposal_decide
+from .review import proposal_assign, proposal_co_reply, proposal_decide
 from .sessions import (
     categories,
     congress_settings,
@@ -50,6 +52,7 @@ __all__ = [
     "categories",
     "congress_settings",
     "cosign_respond",
+    "cosigner_search",
     "department_desk",
     "index",
     "motion_create",
@@ -57,6 +60,7 @@ __all__ = [
     "proposal_acknowledge",
     "proposal_assign",
     "proposal_close",
+    "proposal_co_reply",
     "proposal_create",
     "proposal_decide",
     "proposal_detail",
@@ -67,6 +71,7 @@ __all__ = [
     "proposal_rate",
     "proposal_reply",
     "proposal_return",
+    "proposal_similar",
     "proposal_submit",
     "representatives",
     "session_compilation",

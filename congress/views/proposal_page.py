@@ -13,7 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import selectors, services
-from ..forms import AssignForm, AttachmentForm, CloseForm, DecisionForm, InviteForm, RateForm, ReasonForm, ReplyForm
+from ..forms import (
+    AssignForm,
+    AttachmentForm,
+    CloseForm,
+    CoReplyForm,
+    DecisionForm,
+    InviteForm,
+    RateForm,
+    ReasonForm,
+    ReplyForm,
+)
 from ..models import CoSignature, Proposal, ProposalStatus
 from ..similarity import similar_proposals
 from ._common import fail
@@ -58,6 +68,7 @@ def _action_forms(acts: dict[str, bool], proposal: Proposal, school, bound: dict
         "reply": {"reply_form": ReplyForm, "return_form": ReasonForm},
         "rate": {"rate_form": RateForm},
         "close": {"close_form": CloseForm},
+        "co_reply": {"co_reply_form": CoReplyForm},
     }
     forms = {}
     for act, named in makers.items():
@@ -76,6 +87,7 @@ def detail_context(request, proposal: Proposal, **bound) -> dict:
         "acts": acts,
         **_cosigning(request.user, proposal, parts["cosignatures"]),
         "similar": _similar(acts, proposal, school),
+        "co_replies": list(proposal.co_replies.select_related("department")),
         "current_reply": next((r for r in parts["replies"] if r.round == proposal.round), None),
         "today": timezone.localdate(),
         **parts,

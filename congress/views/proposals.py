@@ -5,18 +5,21 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from members.models import AuditEntry
+from members.search import search_keys, search_members
 from union_portal.lib.audit import audit
 
 from .. import selectors, services
-from ..forms import AttachmentForm, InviteForm, ProposalForm
+from ..forms import AttachmentForm, InviteForm, ProposalForm, invitable_representatives, representative_label
 from ..models import ProposalStatus
-from ..permissions import representative_for
+from ..permissions import is_committee, representative_for
+from ..similarity import similar_proposals
 from ._common import fail
 from .proposal_page import detail_context, rerender
 
@@ -169,3 +172,48 @@ def attachment_download(request, pk: int, attachment_id: int):
     return FileResponse(
         att.file.open("rb"), as_attachment=True, filename=att.original_name, content_type=att.content_type
     )
+
+
+@login_required
+@require_GET
+def cosigner_search(request, pk: int):
+    """The co-signer picker's search: invitable representatives matching ``q`` (name, pinyin initials
+    or 工号), at most 20, as ``{"results": [{"value": pk, "text", "detail"}]}``. Only the proposer
+    while they may invite (403 otherwise; 404 for a proposal out of reach)."""
+    proposal = selectors.get_proposal_for_user(request.user, pk)
+    if not services.can_act(request.user, proposal)["invite"]:
+        raise PermissionDenied(_("只有提案人可以邀请附议人。"))
+    rows = search_members(invitable_representatives(proposal), request.GET.get("q"), prefix="member__")
+    results = [
+        {"value": r.pk, "text": representative_label(r), "detail": r.member.staff_no, "search": search_keys(r.member)}
+        for r in rows
+    ]
+    return JsonResponse({"results": results})
+
+
+@login_required
+@require_GET
+def proposal_similar(request):
+    """Similar proposals while the 案由 is typed (debounced by ``pickers.js``): ``title`` (at least 4
+    characters) and optionally ``exclude`` (the proposal being edited). Formal representatives and the
+    committee of the user's school; ``{"results": [{"title", "meta", "score" (0–100), "url"}]}``."""
+    school = selectors.school_or_404(request.user)
+    session = selectors.current_session(school)
+    rep = representative_for(request.user, session.congress) if session else None
+    if not ((rep is not None and rep.is_formal) or is_committee(request.user, school)):
+        raise PermissionDenied(_("只有本届正式代表可以提出提案。"))
+    title = (request.GET.get("title") or "").strip()[:200]
+    exclude = request.GET.get("exclude", "")
+    rows = []
+    if len(title) >= 4:
+        rows = similar_proposals(title, school=school, exclude_pk=int(exclude) if exclude.isdigit() else None)
+    results = [
+        {
+            "title": p.title,
+            "meta": " · ".join(filter(None, [p.session.name, p.number, p.get_status_display()])),
+            "score": round(p.similarity * 100),
+            "url": reverse("congress:proposal_detail", args=[p.pk]),
+        }
+        for p in rows
+    ]
+    return JsonResponse({"results": results})

@@ -107,7 +107,7 @@ def build_school(code: str, name: str, tag: str, parent: Organization | None = N
 
 def _welfare(w: School, colleague, spouse) -> None:
     from welfare import services
-    from welfare.models import AidClaim, DonationDrive, HardshipCase, MutualAidPlan
+    from welfare.models import AidClaim, DonationDrive, HardshipCase, HealthCheckCampaign, MutualAidPlan
 
     o, chair = w.obj, w.users["chair"]
     o["pending"] = services.life_event_record(
@@ -151,6 +151,8 @@ def _welfare(w: School, colleague, spouse) -> None:
     )
     o["drive"] = DonationDrive.objects.create(organization=w.school, kind="one_day", title=f"{w.tag}一日捐",
                                               held_on=dt.date(2021, 6, 28))
+    o["campaign"] = HealthCheckCampaign.objects.create(organization=w.school, year=2021, name=f"{w.tag}年度体检",
+                                                       held_on=dt.date(2021, 5, 10))
 
 
 def _congress(w: School, colleague) -> None:

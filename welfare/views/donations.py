@@ -1,19 +1,21 @@
-"""捐助与献血: drives with donors and totals, a new drive, and one drive's donations."""
+"""捐助与献血: drives with donors and totals, a new drive, one drive's donations, and donations in bulk."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from members.access import MANAGER_ROLES, has_school_role
 from union_portal.lib.lists import apply_trace, paginate, trace
 
 from .. import selectors, services
-from ..forms import DonationForm, DriveForm
+from ..forms import DonationBulkForm, DonationForm, DriveForm
 from ..models import DonationDrive
 from .common import _manageable_members, _school_of, _school_records, _scope
 
@@ -84,5 +86,40 @@ def drive_detail(request, pk: int):
             "form": form,
             "querystring": "",
         },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def drive_bulk(request, pk: int):
+    """批量登记 donations to one drive: tick members of the roster (one amount each) and/or paste lines of
+    "工号或姓名 金额". All or nothing: any bad line is shown with its number and nothing is saved."""
+    drive = _school_records(request.user, DonationDrive).filter(pk=pk).first()
+    if drive is None:
+        raise Http404(_("没有找到该捐助活动。"))
+    if not has_school_role(request.user, *MANAGER_ROLES, within=drive.organization):
+        raise PermissionDenied(_("区教育工会不登记学校的捐助。"))
+    members = (
+        _manageable_members(request.user)
+        .active()
+        .exclude(pk__in=drive.donations.values("member_id"))
+        .select_related("organization")
+    )
+    form = DonationBulkForm(request.POST if request.method == "POST" else None, members=members)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = services.donations_record_bulk(
+                drive=drive, rows=form.rows, acting_user=request.user, request=request
+            )
+        except ValueError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("已批量登记 %(n)s 人。") % {"n": len(done)})
+            return redirect("welfare:drive_detail", pk=drive.pk)
+    return render(
+        request,
+        "welfare/drive_bulk.html",
+        {"drive": drive, "form": form},
         status=400 if request.method == "POST" else 200,
     )

@@ -1,15 +1,20 @@
-"""体检: campaigns with participant counts, and a new campaign."""
+"""体检: campaigns with participant counts, a new campaign, and one campaign's participants with attendance."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from union_portal.lib.lists import apply_trace, trace
+from members.access import MANAGER_ROLES, has_school_role
+from union_portal.lib.lists import apply_trace, clean_param, paginate, querystring, trace
 
 from .. import selectors, services
 from ..forms import CampaignForm
@@ -69,4 +74,46 @@ def healthcheck_create(request):
         "welfare/simple_form.html",
         {"form": form, "title": _("新建体检"), "back": "welfare:healthchecks"},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def healthcheck_detail(request, pk: int):
+    """参检名单 of one campaign (managers in scope) with attendance; POST ticks ``member`` ids as attended
+    (``action=absent``: not attended). Filter by ``q`` (name or 工号) and ``attended`` (yes/no)."""
+    campaign = _school_records(request.user, HealthCheckCampaign).filter(pk=pk).first()
+    if campaign is None:
+        raise Http404(_("没有找到该体检。"))
+    if request.method == "POST":
+        if not has_school_role(request.user, *MANAGER_ROLES, within=campaign.organization):
+            raise PermissionDenied(_("区教育工会不登记学校的参检情况。"))
+        ids = [int(i) for i in request.POST.getlist("member") if i.isdigit()]
+        n = services.healthcheck_attendance_set(
+            campaign=campaign,
+            member_ids=ids,
+            attended=request.POST.get("action") != "absent",
+            acting_user=request.user,
+            request=request,
+        )
+        messages.success(request, _("已更新 %(n)s 人的参检情况。") % {"n": n})
+        return redirect(reverse("welfare:healthcheck_detail", args=[campaign.pk]) + "?" + querystring(request))
+    participants = campaign.participants.select_related("member__organization").order_by("member__staff_no")
+    q = clean_param(request, "q", max_length=30)
+    if q:
+        participants = participants.filter(Q(member__name__icontains=q) | Q(member__staff_no=q))
+    attended = request.GET.get("attended", "")
+    if attended in ("yes", "no"):
+        participants = participants.filter(attended=attended == "yes")
+    return render(
+        request,
+        "welfare/healthcheck_detail.html",
+        {
+            "campaign": campaign,
+            "page": paginate(request, participants),
+            "counts": selectors.healthcheck_attendance(campaign),
+            "q": q,
+            "attended": attended,
+            "querystring": querystring(request),
+        },
     )

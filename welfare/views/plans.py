@@ -1,4 +1,5 @@
-"""互助保障: plans with the year's enrolment and claims, a new plan, and claims (登记, 查看, 状态变更)."""
+"""互助保障: plans with the year's enrolment and claims, a new plan, claims (登记, 查看, 状态变更), and one
+member's enrolments (参保记录)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,19 @@ from decimal import Decimal
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.access import SCHOOL_MANAGER_ROLES, has_role
+from members.access import MANAGER_ROLES, SCHOOL_MANAGER_ROLES, get_member_for_user, has_role, has_school_role
 from union_portal.lib.audit import audit_sensitive_read
 
 from .. import selectors, services
 from ..access import can_manage, get_claim_for_user
-from ..forms import ClaimForm, PlanForm
-from ..models import AidClaim, MutualAidPlan
+from ..forms import ClaimForm, EnrollmentForm, PlanForm
+from ..models import AidClaim, MutualAidPlan, PlanEnrollment
 from .common import _manageable_members, _school_of, _school_records, _scope, _year, _years
 
 
@@ -151,3 +153,41 @@ def claim_advance(request, pk: int):
     else:
         messages.success(request, _("理赔状态已更新为“%(status)s”。") % {"status": claim.get_status_display()})
     return redirect("welfare:claim_detail", pk=claim.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_enrollments(request, pk: int):
+    """参保记录 of one member (managers whose subtree holds them): every plan and year, with a form to
+    enrol or change an enrolment (same plan and year → updated) and a remove button each (audited)."""
+    member = get_member_for_user(request.user, pk)
+    if not has_school_role(request.user, *MANAGER_ROLES, within=member.organization):  # a district never edits
+        raise PermissionDenied(_("您不能管理该教职工的参保记录。"))
+    plans = MutualAidPlan.objects.filter(organization__path__startswith=member.school.path)
+    form = EnrollmentForm(
+        request.POST if request.method == "POST" and "remove" not in request.POST else None,
+        plans=plans,
+        initial={"year": timezone.localdate().year},
+    )
+    if request.method == "POST" and "remove" in request.POST:
+        enrollment = PlanEnrollment.objects.filter(member=member, pk=request.POST["remove"]).first()
+        if enrollment is None:
+            raise Http404(_("没有找到该参保记录。"))
+        try:
+            services.plan_enrollment_remove(enrollment=enrollment, acting_user=request.user, request=request)
+        except ValueError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("已删除参保记录。"))
+        return redirect("welfare:member_enrollments", pk=member.pk)
+    if request.method == "POST" and form.is_valid():
+        services.plan_enrollment_save(member=member, **form.cleaned_data, acting_user=request.user, request=request)
+        messages.success(request, _("已保存 %(name)s 的参保记录。") % {"name": member.name})
+        return redirect("welfare:member_enrollments", pk=member.pk)
+    enrollments = PlanEnrollment.objects.filter(member=member).select_related("plan").order_by("-year", "plan__pk")
+    return render(
+        request,
+        "welfare/member_enrollments.html",
+        {"member": member, "enrollments": enrollments, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
