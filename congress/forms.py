@@ -83,8 +83,11 @@ def invitable_representatives(proposal: Proposal):
 
 
 def representative_label(r: Representative) -> str:
-    """The label "姓名（代表团）" with which the co-signer picker shows a representative."""
-    return f"{r.member.name}（{r.delegation.name if r.delegation else '—'}）"
+    """The label "姓名（代表团）" with which the co-signer picker shows a representative (translated frame)."""
+    from django.utils.translation import gettext
+
+    return gettext("%(name)s（%(delegation)s）") % {
+        "name": r.member.name, "delegation": r.delegation.name if r.delegation else "—"}  # fmt: skip
 
 
 class InviteForm(CleanTextMixin, forms.Form):

@@ -56,7 +56,15 @@
       settings.delimiter = "、";
       settings.persist = false;
     }
+    // Tom Select moves the <label for> to its own control; keep the original field named too
+    // (it stays in the accessibility tree, hidden), so no field is left without a label.
+    var label = el.id ? document.querySelector('label[for="' + el.id + '"]') : null;
+    var name = label ? label.textContent.trim() : "";
     var ts = new window.TomSelect(el, settings);
+    if (name) {
+      el.setAttribute("aria-label", name);
+      if (ts.control_input) ts.control_input.setAttribute("aria-label", name);
+    }
     if (!isInput) {
       // Drop the pre-rendered options (the no-JS list): only the server's matches are offered.
       ts.clearOptions();
