@@ -250,32 +250,44 @@ def proposal_update(*, acting_user, proposal: Proposal, **fields) -> Proposal:
 @transaction.atomic
 def attachment_add(*, acting_user, proposal: Proposal, upload) -> ProposalAttachment:
     """Attach a file (type and size limited, contents sniffed) to a draft or collecting proposal."""
-    import os
-
     proposal = _lock(proposal)
     if not is_proposer(acting_user, proposal):
         raise PermissionDenied(_("只有提案人可以上传附件。"))
     _expect(proposal, S.DRAFT, S.COLLECTING)
+    name, content_type = attachment_check(upload)
+    if proposal.attachments.count() >= attachment_max_count():
+        raise ValidationError(_("每个提案最多 %(n)s 个附件。") % {"n": attachment_max_count()})
+    return ProposalAttachment.objects.create(
+        proposal=proposal,
+        file=upload,
+        original_name=name,
+        size=upload.size,
+        content_type=content_type,
+        uploaded_by=acting_user,
+    )
+
+
+def attachment_check(upload) -> tuple[str, str]:
+    """Check an uploaded file the way every attachment of the portal is checked; return (name, MIME type).
+
+    The type must be one of ``ALLOWED_ATTACHMENT_TYPES`` (PDF, Word, Excel, JPG/PNG) by extension, the
+    size at most ``attachment_max_bytes()``, and the first bytes must match the extension (a renamed
+    .exe is refused). ``name`` is the file's base name cut to 200 characters. Used by proposal, notice
+    and 校务公开 attachments. Raises ``ValidationError`` with a Chinese message.
+    """
+    import os
+
     name = os.path.basename(upload.name or "")[:200]
     ext = os.path.splitext(name)[1].lower()
     if ext not in ALLOWED_ATTACHMENT_TYPES:
         raise ValidationError(_("附件只能是 PDF、Word、Excel 或 JPG/PNG 图片。"))
     if upload.size > attachment_max_bytes():
         raise ValidationError(_("附件不能超过 %(n)s MB。") % {"n": attachment_max_bytes() // (1024 * 1024)})
-    if proposal.attachments.count() >= attachment_max_count():
-        raise ValidationError(_("每个提案最多 %(n)s 个附件。") % {"n": attachment_max_count()})
     head = upload.read(8)
     upload.seek(0)
     if not any(head.startswith(m) for m in _MAGIC[ext]):
         raise ValidationError(_("附件内容与扩展名不符，请上传真实的文件。"))
-    return ProposalAttachment.objects.create(
-        proposal=proposal,
-        file=upload,
-        original_name=name,
-        size=upload.size,
-        content_type=ALLOWED_ATTACHMENT_TYPES[ext],
-        uploaded_by=acting_user,
-    )
+    return name, ALLOWED_ATTACHMENT_TYPES[ext]
 
 
 @transaction.atomic

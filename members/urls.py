@@ -34,4 +34,13 @@ urlpatterns = [
     path("<int:pk>/consent/add/", views.consent_add, name="consent_add"),
     path("<int:pk>/transfer/", views.transfer, name="transfer"),
     path("<int:pk>/one-time-password/", accounts.one_time_password_issue, name="one_time_password"),
+    path("notices/", views.notice_list, name="notice_list"),
+    path("notices/new/", views.notice_create, name="notice_create"),
+    path("notices/<int:pk>/", views.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/read/", views.notice_read, name="notice_read"),
+    path("notices/<int:pk>/withdraw/", views.notice_withdraw, name="notice_withdraw"),
+    path("notices/<int:pk>/receipts/", views.notice_receipts, name="notice_receipts"),
+    path("notices/<int:pk>/attachments/<int:attachment_id>/", views.notice_attachment, name="notice_attachment"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/read/", views.inbox_read, name="inbox_read"),
 ]
