@@ -30,12 +30,12 @@ from ._common import fail
 def _list(request, *, archive: bool):
     school = selectors.school_or_404(request.user)
     today = timezone.localdate()
-    category = clean_param(request.GET.get("category"))
+    category = clean_param(request, "category")
     session = None
-    raw_session = clean_param(request.GET.get("session"))
+    raw_session = clean_param(request, "session")
     if raw_session.isdigit():
         session = selectors.get_session_for_user(request.user, int(raw_session))
-    raw_year = clean_param(request.GET.get("year"))
+    raw_year = clean_param(request, "year")
     year = int(raw_year) if archive and raw_year.isdigit() else None
     items = selectors.disclosure_items(
         school, today=today, archive=archive, category=category, session=session, year=year
@@ -45,7 +45,7 @@ def _list(request, *, archive: bool):
         "congress/disclosure_list.html",
         {
             "page": paginate(request, items),
-            "querystring": querystring(request, drop=("page",)),
+            "querystring": querystring(request),
             "archive": archive,
             "categories": DisclosureItem.Category.choices,
             "category": category,
@@ -105,7 +105,7 @@ def disclosure_create(request):
     if not can_admin_congress(request.user, school):
         raise PermissionDenied(_("只有工会主席、工会委员或提案工作委员会可以发布校务公开。"))
     initial = {}
-    raw_session = clean_param(request.GET.get("session"))
+    raw_session = clean_param(request, "session")
     if raw_session.isdigit():
         initial = {"session": raw_session, "category": DisclosureItem.Category.CONGRESS}
     form = DisclosureForm(request.POST or None, request.FILES or None, school=school, initial=initial)
