@@ -24,8 +24,8 @@ def inbox(request):
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def inbox_read(request):
     """Mark one reminder (``id``) or every reminder read, then follow its link or return to the inbox."""
     raw = request.POST.get("id", "")
