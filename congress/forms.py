@@ -301,7 +301,7 @@ class CategoryForm(CleanTextMixin, forms.ModelForm):
         fields = ["name", "sort_order", "is_active"]
 
 
-class DisclosureForm(forms.Form):
+class DisclosureForm(CleanTextMixin, forms.Form):
     """A new 校务公开 item: category, title, content, the period it covers, optional session and file."""
 
     category = forms.ChoiceField(label=_("类别"))
@@ -330,9 +330,9 @@ class DisclosureForm(forms.Form):
         return data
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(CleanTextMixin, forms.Form):
     reason = forms.CharField(label=_("撤回原因"), max_length=200)
 
 
-class UrgeForm(forms.Form):
+class UrgeForm(CleanTextMixin, forms.Form):
     note = forms.CharField(label=_("催办说明"), max_length=500, required=False)

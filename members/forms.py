@@ -329,7 +329,9 @@ class OfficersForm(CleanTextMixin, forms.Form):
         grants += [(m, Role.COMMITTEE, self.school) for m in data["committee"] if m != data["chair"]]
         grants += [(data[f"sub_{s.pk}"], Role.SUB_UNION_CHAIR, s) for s in self.sub_unions if data.get(f"sub_{s.pk}")]
         return grants
-class NoticeForm(forms.Form):
+
+
+class NoticeForm(CleanTextMixin, forms.Form):
     """A new notice (通知公告): audience, publish window and up to one attachment.
 
     ``sub_unions`` are the sub-unions the sender may address; ``school_wide`` offers the whole school

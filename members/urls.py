@@ -42,5 +42,6 @@ urlpatterns = [
     path("notices/<int:pk>/receipts/", views.notice_receipts, name="notice_receipts"),
     path("notices/<int:pk>/attachments/<int:attachment_id>/", views.notice_attachment, name="notice_attachment"),
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/count.json", views.inbox_count, name="inbox_count"),
     path("inbox/read/", views.inbox_read, name="inbox_read"),
 ]

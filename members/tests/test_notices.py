@@ -97,9 +97,10 @@ def test_reminders_once_per_step_and_the_bell(login, member):
                                recipients=[member], title="本周提醒")
     assert Reminder.objects.count() == 1
     client = login(member)
-    assert "提醒（1 条未读）" in client.get(reverse("home")).content.decode()
+    assert client.get(reverse("members:inbox_count")).json() == {"unread": 1, "label": "提醒（1 条未读）"}
+    assert "本周提醒" in client.get(reverse("members:inbox")).content.decode()
     client.post(reverse("members:inbox_read"))
-    assert "提醒（0 条未读）" in client.get(reverse("members:inbox")).content.decode()
+    assert client.get(reverse("members:inbox_count")).json()["unread"] == 0
 
 
 def test_a_member_cannot_open_the_publish_form(login, member):

@@ -4,7 +4,7 @@
 passwords). ``urls.py`` uses the names below."""
 
 from .audit import audit_list
-from .inbox import inbox, inbox_read
+from .inbox import inbox, inbox_count, inbox_read
 from .members import (
     consent_add,
     family_add,
@@ -35,6 +35,7 @@ __all__ = [
     "departments",
     "family_add",
     "inbox",
+    "inbox_count",
     "inbox_read",
     "member_create",
     "member_detail",

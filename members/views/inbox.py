@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from union_portal.lib.lists import paginate
@@ -22,6 +24,15 @@ def inbox(request):
         {"page": paginate(request, selectors.inbox_for(request.user, unread_only=unread_only)),
          "unread_only": unread_only},
     )
+
+
+@login_required
+@require_GET
+def inbox_count(request):
+    """``{"unread": n, "label": "..."}``: the user's unread reminders, for the bell (``static/members/bell.js``)."""
+    n = selectors.unread_reminder_count(request.user)
+    label = ngettext("提醒（%(n)s 条未读）", "提醒（%(n)s 条未读）", n) % {"n": n}
+    return JsonResponse({"unread": n, "label": label})
 
 
 @login_required
