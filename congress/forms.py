@@ -353,3 +353,40 @@ class CategoryForm(CleanTextMixin, forms.ModelForm):
     class Meta:
         model = ProposalCategory
         fields = ["name", "sort_order", "is_active"]
+
+
+class DisclosureForm(CleanTextMixin, forms.Form):
+    """A new 校务公开 item: category, title, content, the period it covers, optional session and file."""
+
+    category = forms.ChoiceField(label=_("类别"))
+    title = forms.CharField(label=_("标题"), max_length=200)
+    body = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 8}))
+    period_start = forms.DateField(label=_("公开期间开始"), widget=DateInput())
+    period_end = forms.DateField(label=_("公开期间结束"), widget=DateInput())
+    session = forms.ModelChoiceField(label=_("教代会会议"), queryset=None, required=False,
+                                     help_text=_("作为该次会议的会议材料公开时选择"))
+    file = forms.FileField(label=_("附件"), required=False, help_text=_("PDF、Word、Excel 或 JPG/PNG，单个不超过 5 MB"))
+
+    def __init__(self, *args, school, **kwargs):
+        from .models import CongressSession, DisclosureItem
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = DisclosureItem.Category.choices
+        self.fields["session"].queryset = CongressSession.objects.filter(congress__school=school).select_related(
+            "congress"
+        )
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", _("结束日期不能早于开始日期。"))
+        return data
+
+
+class WithdrawForm(CleanTextMixin, forms.Form):
+    reason = forms.CharField(label=_("撤回原因"), max_length=200)
+
+
+class UrgeForm(CleanTextMixin, forms.Form):
+    note = forms.CharField(label=_("催办说明"), max_length=500, required=False)

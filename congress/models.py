@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -424,6 +425,7 @@ ACTION_LABELS = {
     "rate": _("提案人评价"),
     "rehandle": _("退回重办"),
     "close": _("办结"),
+    "urge": _("催办"),
 }
 
 # Notes the services write into the history (``ProposalTransition.note_code``/``note_params``), shown in the
@@ -804,3 +806,75 @@ class CompilationFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_id} {self.status}"
+
+
+# --- 校务公开 (school affairs disclosure) ----------------------------------------------------------------
+
+
+def disclosure_path(instance: DisclosureItem, filename: str) -> str:
+    return f"congress/disclosure/{instance.school_id}/{filename}"
+
+
+class DisclosureItem(models.Model):
+    """An item on the 校务公开 board: what the school makes public, by category, for a period.
+
+    ``published_at`` and ``withdrawn_at`` record when it appeared and when it was taken down, so the
+    annual report counts the items published in its period by category (``congress.report``). An item
+    leaves the board for the archive when withdrawn or when its period has ended. ``session`` links it to
+    the congress session whose materials it is (会议材料).
+    """
+
+    class Category(models.TextChoices):
+        FINANCE = "finance", _("财务")
+        HONOURS = "honours", _("评先评优")
+        TITLES = "titles", _("职称")
+        PERFORMANCE = "performance", _("绩效")
+        CONSTRUCTION = "construction", _("基建")
+        ADMISSIONS_FEES = "admissions_fees", _("招生收费")
+        PROCUREMENT = "procurement", _("物资采购")
+        PERSONNEL = "personnel", _("人事")
+        CONGRESS = "congress", _("教代会")
+        OTHER = "other", _("其他")
+
+    school = models.ForeignKey(
+        Organization, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="disclosures",
+        limit_choices_to={"kind": Organization.Kind.SCHOOL},
+    )
+    category = models.CharField(_("类别"), max_length=20, choices=Category.choices, db_index=True)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"))
+    period_start = models.DateField(_("公开期间开始"))
+    period_end = models.DateField(_("公开期间结束"))
+    session = models.ForeignKey(
+        CongressSession, verbose_name=_("教代会会议"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="disclosures",
+    )
+    file = models.FileField(_("附件"), upload_to=disclosure_path, blank=True)
+    original_name = models.CharField(_("文件名"), max_length=255, blank=True)
+    content_type = models.CharField(_("类型"), max_length=100, blank=True)
+    published_at = models.DateTimeField(_("发布时间"), default=timezone.now, db_index=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdraw_reason = models.CharField(_("撤回原因"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("校务公开事项")
+        verbose_name_plural = _("校务公开事项")
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")), name="disclosure_period_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def on_board(self, today) -> bool:
+        """Still on the board (not withdrawn, period not over) on ``today``."""
+        return self.withdrawn_at is None and self.period_end >= today

@@ -17,13 +17,13 @@ from reports.providers import Chart, Column, Figure, Link, ReportProvider, Table
 from reports.sentences import join, listing, names, sentence, subhead
 
 from .models import ACCEPTED_STATUSES, CongressSession, Motion, Proposal, ProposalTransition, Suggestion
-from .selectors import proposal_stats
+from .selectors import disclosure_counts, proposal_stats
 
 
 def report_stats(*, organization: Organization, start: dt.date, end: dt.date) -> dict:
     """Congress figures for the annual report: sessions held in [start, end] in ``organization``'s subtree.
 
-    Ten queries whatever the data size. Counts are numbers of proposals (件):
+    Eleven queries whatever the data size. Counts are numbers of proposals (件):
 
     - ``sessions``: congress sessions whose meeting date falls in the range.
     - ``collected``: proposals that reached the committee (submitted, or reviewed
@@ -65,6 +65,9 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
       reply by ``end`` (as of the period's end: a later reply does not change a finished period).
       ``late_replies`` (added by :func:`derive`): replied, but the first reply after the deadline
       (``replied - on_time``).
+    - ``disclosure``: ``{"items", "by_category": [{"code", "label", "count"}]}``: 校务公开 items
+      published in the range (withdrawn later or not), in all and by category
+      (``selectors.disclosure_counts``).
     - ``coverage``: ``{"months", "period_months"}``: calendar months of [start, end] with a session,
       a suggestion or any proposal step (``ProposalTransition``), and the months the period touches
       (``reports.providers.month_coverage``).
@@ -91,6 +94,7 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
         start,
         end,
     )
+    stats["disclosure"] = disclosure_counts(path=path, start=start, end=end)  # 1 query
     return stats
 
 
@@ -199,12 +203,14 @@ FIGURES = {
     "suggestions_forwarded": Figure("转办意见建议", "条"),
     "suggestions_replied": Figure("已答复意见建议", "条"),
     "motions_passed": Figure("通过议案", "项"),
+    "disclosure.items": Figure("校务公开事项", "项"),  # no list states this total yet: no link
 }
 
 TABLES = {
     "accepted_by_category": Table("立案提案（按类别）", (Column("0", "类别"), Column("1", "项数", "项"))),
     "accepted_by_department": Table("立案提案（按承办部门）", (Column("0", "承办部门"), Column("1", "项数", "项"))),
     "by_outcome": Table("提案审查结果", (Column("label", "结果"), Column("count", "项数", "项"))),
+    "disclosure.by_category": Table("校务公开事项（按类别）", (Column("label", "类别"), Column("count", "项数", "项"))),
 }
 
 CHARTS = {

@@ -544,3 +544,66 @@ def export_proposals(session: CongressSession) -> QuerySet[Proposal]:
         .prefetch_related("co_departments", "cosignatures__representative__member")
         .order_by("number", "pk")
     )
+
+
+# --- 校务公开 ------------------------------------------------------------------------------------------
+
+
+def disclosure_items(school: Organization, *, today: dt.date, archive: bool = False, category: str = "",
+                     session=None, year: int | None = None) -> QuerySet:
+    """校务公开 items of ``school``, newest first.
+
+    The board (``archive=False``): not withdrawn and the period not over on ``today``. The archive:
+    withdrawn, or the period ended. ``session`` gives a congress session's materials, current and
+    archived. ``category`` (a ``DisclosureItem.Category`` code; others ignored) and ``year`` (of
+    publication) narrow it.
+    """
+    from .models import DisclosureItem
+
+    qs = DisclosureItem.objects.filter(school=school).select_related("session__congress")
+    if session is not None:  # a session's materials: current and archived alike
+        qs = qs.filter(session=session)
+    else:
+        current = Q(withdrawn_at__isnull=True, period_end__gte=today)
+        qs = qs.exclude(current) if archive else qs.filter(current)
+    if category in DisclosureItem.Category.values:
+        qs = qs.filter(category=category)
+    if year:
+        qs = qs.filter(published_at__year=year)
+    return qs
+
+
+def get_disclosure_for_user(user, pk):
+    """A 校务公开 item of the user's school (any school for a superuser), or ``Http404``."""
+    from .models import DisclosureItem
+
+    item = DisclosureItem.objects.select_related("school", "session__congress").filter(pk=pk).first()
+    if item is None or not (user.is_superuser or school_or_404(user).pk == item.school_id):
+        raise Http404(_("没有找到该公开事项。"))
+    return item
+
+
+def disclosure_counts(*, path: str, start: dt.date, end: dt.date) -> dict:
+    """校务公开 items published in [start, end] by schools in the subtree at ``path`` (one query).
+
+    ``{"items": int, "by_category": [{"code", "label", "count"}]}``: items published in the period,
+    withdrawn later or not (they appeared), by category in the order of ``DisclosureItem.Category``,
+    categories with none left out. Labels are Chinese whatever the page's language (the report's).
+    """
+    from .models import DisclosureItem
+
+    rows = dict(
+        DisclosureItem.objects.filter(school__path__startswith=path, published_at__date__range=(start, end))
+        .values_list("category")
+        .annotate(n=Count("pk"))
+        .values_list("category", "n")
+    )
+    from django.utils.translation import override
+
+    with override("zh-hans"):  # the report is an official document: Chinese labels
+        by_category = [
+            {"code": code, "label": str(label), "count": rows[code]}
+            for code, label in DisclosureItem.Category.choices
+            if rows.get(code)
+        ]
+    return {"items": sum(rows.values()), "by_category": by_category}

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -271,32 +272,44 @@ def proposal_update(*, acting_user, proposal: Proposal, **fields) -> Proposal:
 @transaction.atomic
 def attachment_add(*, acting_user, proposal: Proposal, upload) -> ProposalAttachment:
     """Attach a file (type and size limited, contents sniffed) to a draft or collecting proposal."""
-    import os
-
     proposal = _lock(proposal)
     if not is_proposer(acting_user, proposal):
         raise PermissionDenied(_("只有提案人可以上传附件。"))
     _expect(proposal, S.DRAFT, S.COLLECTING)
+    name, content_type = attachment_check(upload)
+    if proposal.attachments.count() >= attachment_max_count():
+        raise ValidationError(_("每个提案最多 %(n)s 个附件。") % {"n": attachment_max_count()})
+    return ProposalAttachment.objects.create(
+        proposal=proposal,
+        file=upload,
+        original_name=name,
+        size=upload.size,
+        content_type=content_type,
+        uploaded_by=acting_user,
+    )
+
+
+def attachment_check(upload) -> tuple[str, str]:
+    """Check an uploaded file the way every attachment of the portal is checked; return (name, MIME type).
+
+    The type must be one of ``ALLOWED_ATTACHMENT_TYPES`` (PDF, Word, Excel, JPG/PNG) by extension, the
+    size at most ``attachment_max_bytes()``, and the first bytes must match the extension (a renamed
+    .exe is refused). ``name`` is the file's base name cut to 200 characters. Used by proposal, notice
+    and 校务公开 attachments. Raises ``ValidationError`` with a Chinese message.
+    """
+    import os
+
     name = os.path.basename(upload.name or "")[:200]
     ext = os.path.splitext(name)[1].lower()
     if ext not in ALLOWED_ATTACHMENT_TYPES:
         raise ValidationError(_("附件只能是 PDF、Word、Excel 或 JPG/PNG 图片。"))
     if upload.size > attachment_max_bytes():
         raise ValidationError(_("附件不能超过 %(n)s MB。") % {"n": attachment_max_bytes() // (1024 * 1024)})
-    if proposal.attachments.count() >= attachment_max_count():
-        raise ValidationError(_("每个提案最多 %(n)s 个附件。") % {"n": attachment_max_count()})
     head = upload.read(8)
     upload.seek(0)
     if not any(head.startswith(m) for m in _MAGIC[ext]):
         raise ValidationError(_("附件内容与扩展名不符，请上传真实的文件。"))
-    return ProposalAttachment.objects.create(
-        proposal=proposal,
-        file=upload,
-        original_name=name,
-        size=upload.size,
-        content_type=ALLOWED_ATTACHMENT_TYPES[ext],
-        uploaded_by=acting_user,
-    )
+    return name, ALLOWED_ATTACHMENT_TYPES[ext]
 
 
 @transaction.atomic
@@ -1218,3 +1231,122 @@ def proposal_co_reply(*, acting_user, proposal: Proposal, text: str, request=Non
         summary=f"协办答复 {department.name}：{proposal.title}"[:200],
     )
     return reply
+
+
+# --- 催办 (urging an overdue proposal) --------------------------------------------------------------
+
+
+def handler_users(department_id: int) -> list:
+    """The users holding the handler role (承办部门负责人) of a department."""
+    from django.contrib.auth import get_user_model
+
+    return list(
+        get_user_model().objects.filter(
+            role_assignments__role=Role.HANDLER, role_assignments__department_id=department_id, is_active=True
+        ).distinct()
+    )
+
+
+@transaction.atomic
+def proposal_urge(*, acting_user, proposal: Proposal, note: str = "", request=None) -> ProposalTransition:
+    """催办: the proposals committee urges the lead department on an overdue proposal.
+
+    The proposal must be handed over (已交办) and past its reply deadline; one 催办 per proposal and
+    day. Logged in the proposal's history (``ProposalTransition`` with action ``urge``, the status
+    unchanged), audited, and sent to the department's handlers' inboxes (and e-mail). Raises
+    ``PermissionDenied`` for anyone but the committee, ``TransitionError`` when not overdue or
+    already urged today.
+    """
+    from members.models import Reminder
+    from members.services import reminder_send
+
+    proposal = _lock(proposal)
+    school = proposal.session.congress.school
+    require_committee(acting_user, school)
+    _expect(proposal, S.ASSIGNED)
+    today = timezone.localdate()
+    if proposal.deadline is None or proposal.deadline >= today:
+        raise TransitionError(_("该提案尚未超过答复期限，不需要催办。"))
+    if proposal.transitions.filter(action="urge", at__date=today).exists():
+        raise TransitionError(_("该提案今天已经催办过了。"))
+    entry = ProposalTransition.objects.create(
+        proposal=proposal, from_status=proposal.status, to_status=proposal.status, action="urge",
+        actor=acting_user, at=_now(), note=note.strip(), round=proposal.round,
+    )
+    days = (today - proposal.deadline).days
+    reminder_send(
+        kind=Reminder.Kind.PROPOSAL_URGE, obj=proposal, step=f"urge:{entry.pk}",
+        recipients=handler_users(proposal.lead_department_id),
+        title=f"催办：提案“{proposal.title[:80]}”已逾期{days}天",
+        body=(f"答复期限为{proposal.deadline:%Y年%m月%d日}，请尽快答复。" + (f"\n说明：{entry.note}" if entry.note else "")),
+        url=reverse("congress:proposal_detail", args=[proposal.pk]),
+    )
+    audit(request, AuditEntry.Action.UPDATE, proposal, user=acting_user, organization=school,
+          summary=f"催办提案 {proposal.number} {proposal.title[:80]}")
+    return entry
+
+
+# --- 校务公开 ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def disclosure_publish(
+    *,
+    acting_user,
+    school,
+    category: str,
+    title: str,
+    body: str,
+    period_start: dt.date,
+    period_end: dt.date,
+    session: CongressSession | None = None,
+    upload=None,
+    request=None,
+):
+    """Publish a 校务公开 item now (``published_at``); return the ``DisclosureItem``.
+
+    Who: chair, committee member or proposals committee of ``school`` (``require_congress_admin``).
+    ``upload`` (optional) is checked like every attachment (``attachment_check``). ``session``, when
+    given, must be one of the school's sessions. Raises ``PermissionDenied``, or ``ValidationError``
+    (Chinese) for an unknown category, a reversed period or a bad file. Audited.
+    """
+    from .models import DisclosureItem
+
+    require_congress_admin(acting_user, school)
+    if category not in DisclosureItem.Category.values:
+        raise ValidationError(_("请选择公开类别。"))
+    if period_end < period_start:
+        raise ValidationError(_("公开期间的结束日期不能早于开始日期。"))
+    if session is not None and session.congress.school_id != school.pk:
+        raise ValidationError(_("只能关联本校的教代会会议。"))
+    item = DisclosureItem(
+        school=school, category=category, title=title.strip(), body=body, period_start=period_start,
+        period_end=period_end, session=session, published_by=acting_user,
+    )
+    if upload is not None:
+        item.original_name, item.content_type = attachment_check(upload)
+        item.file = upload
+    item.save()
+    audit(request, AuditEntry.Action.CREATE, item, user=acting_user, organization=school,
+          summary=f"发布校务公开（{item.get_category_display()}）{item.title[:100]}")
+    return item
+
+
+@transaction.atomic
+def disclosure_withdraw(*, acting_user, item, reason: str, request=None):
+    """Withdraw a 校务公开 item (``withdrawn_at`` now, with a reason); it moves to the archive.
+
+    Same roles as publishing. Withdrawing twice changes nothing. Raises ``PermissionDenied``. Audited.
+    """
+    from .models import DisclosureItem
+
+    item = DisclosureItem.objects.select_for_update().select_related("school").get(pk=item.pk)
+    require_congress_admin(acting_user, item.school)
+    if item.withdrawn_at is None:
+        item.withdrawn_at = _now()
+        item.withdrawn_by = acting_user
+        item.withdraw_reason = reason.strip()[:200]
+        item.save(update_fields=["withdrawn_at", "withdrawn_by", "withdraw_reason"])
+        audit(request, AuditEntry.Action.UPDATE, item, user=acting_user, organization=item.school,
+              summary=f"撤回校务公开 {item.title[:100]}：{item.withdraw_reason}")
+    return item

@@ -43,4 +43,11 @@ urlpatterns = [
     path("categories/", views.categories, name="categories"),
     path("suggestions/", views.suggestion_list, name="suggestion_list"),
     path("suggestions/<int:pk>/", views.suggestion_detail, name="suggestion_detail"),
+    path("proposals/<int:pk>/urge/", views.proposal_urge, name="proposal_urge"),
+    path("disclosure/", views.disclosure_board, name="disclosure_board"),
+    path("disclosure/archive/", views.disclosure_archive, name="disclosure_archive"),
+    path("disclosure/new/", views.disclosure_create, name="disclosure_create"),
+    path("disclosure/<int:pk>/", views.disclosure_detail, name="disclosure_detail"),
+    path("disclosure/<int:pk>/file/", views.disclosure_file, name="disclosure_file"),
+    path("disclosure/<int:pk>/withdraw/", views.disclosure_withdraw, name="disclosure_withdraw"),
 ]

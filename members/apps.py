@@ -10,6 +10,6 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from union_portal.lib import registry
 
-        from . import report, signals  # noqa: F401  (signals: audit entries for login, logout and failed logins)
+        from . import dashboard, report, signals  # noqa: F401  (signals: audit entries for login, logout and failed logins)
 
-        registry.register(self.label, report=report.PROVIDER)
+        registry.register(self.label, report=report.PROVIDER, dashboard=dashboard.panel)

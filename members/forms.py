@@ -334,3 +334,51 @@ class OfficersForm(CleanTextMixin, forms.Form):
         grants += [(m, Role.COMMITTEE, self.school) for m in data["committee"] if m != data["chair"]]
         grants += [(data[f"sub_{s.pk}"], Role.SUB_UNION_CHAIR, s) for s in self.sub_unions if data.get(f"sub_{s.pk}")]
         return grants
+
+
+class NoticeForm(CleanTextMixin, forms.Form):
+    """A new notice (通知公告): audience, publish window and up to one attachment.
+
+    ``sub_unions`` are the sub-unions the sender may address; ``school_wide`` offers the whole school
+    and roles too (chair, committee). The service checks the rest (``members.services.notice_publish``).
+    """
+
+    title = forms.CharField(label=_("标题"), max_length=200)
+    body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 8}))
+    audience = forms.ChoiceField(label=_("发送范围"))
+    sub_union = forms.ModelChoiceField(label=_("分工会"), queryset=Organization.objects.none(), required=False)
+    roles = forms.MultipleChoiceField(
+        label=_("角色"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("发送范围为“指定角色”时选择"),
+    )
+    publish_at = forms.DateTimeField(
+        label=_("发布时间"), required=False, help_text=_("留空即立即发布"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+    )
+    expires_on = forms.DateField(label=_("截止日期"), required=False, widget=DateInput(),
+                                 help_text=_("该日之后不再显示在首页；留空即一直显示，直到撤回"))
+    attachment = forms.FileField(label=_("附件"), required=False,
+                                 help_text=_("PDF、Word、Excel 或 JPG/PNG，单个不超过 5 MB"))
+
+    def __init__(self, *args, sub_unions, school_wide: bool, **kwargs):
+        from .models import Notice, Role
+
+        super().__init__(*args, **kwargs)
+        audiences = Notice.Audience.choices if school_wide else [(Notice.Audience.SUB_UNION, Notice.Audience.SUB_UNION.label)]
+        self.fields["audience"].choices = audiences
+        self.fields["sub_union"].queryset = sub_unions
+        self.fields["roles"].choices = Role.choices
+        if not school_wide:
+            del self.fields["roles"]
+
+    def clean(self):
+        from .models import Notice
+
+        data = super().clean()
+        audience = data.get("audience")
+        if audience == Notice.Audience.SUB_UNION and not data.get("sub_union"):
+            self.add_error("sub_union", _("请选择分工会。"))
+        if audience == Notice.Audience.ROLES and not data.get("roles"):
+            self.add_error("roles", _("请至少选择一个角色。"))
+        return data

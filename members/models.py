@@ -600,3 +600,163 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("审计日志只能追加，不能删除。")
+
+
+# --- notices (通知公告) and the in-app inbox (reminders) ---------------------------------------------
+
+
+class NoticeQuerySet(models.QuerySet):
+    def live(self, now=None):
+        """Published, not withdrawn, inside the publish window at ``now`` (default: now)."""
+        now = now or timezone.now()
+        return self.filter(withdrawn_at__isnull=True, publish_at__lte=now).filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=timezone.localdate(now))
+        )
+
+
+def notice_attachment_path(instance: NoticeAttachment, filename: str) -> str:
+    return f"members/notices/{instance.notice_id}/{filename}"
+
+
+class Notice(models.Model):
+    """A notice (通知公告) of one school union to an audience: the whole school, one sub-union, or roles.
+
+    Shown from ``publish_at`` to the end of ``expires_on`` (none: until withdrawn). ``roles`` holds the
+    audience's role codes between commas (``",chair,committee,"``) so membership is one SQL ``LIKE``.
+    Withdrawing keeps the row (and its read receipts) with ``withdrawn_at`` set.
+    """
+
+    class Audience(models.TextChoices):
+        SCHOOL = "school", _("全校教职工")
+        SUB_UNION = "sub_union", _("一个分工会")
+        ROLES = "roles", _("指定角色")
+
+    school = models.ForeignKey(
+        Organization, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="notices",
+        limit_choices_to={"kind": Organization.Kind.SCHOOL},
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("正文"))
+    audience = models.CharField(_("发送范围"), max_length=16, choices=Audience.choices, default=Audience.SCHOOL)
+    sub_union = models.ForeignKey(
+        Organization, verbose_name=_("分工会"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    roles = models.CharField(_("角色"), max_length=200, blank=True)
+    publish_at = models.DateTimeField(_("发布时间"), default=timezone.now, db_index=True)
+    expires_on = models.DateField(_("截止日期"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发布人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("通知公告")
+        verbose_name_plural = _("通知公告")
+        ordering = ["-publish_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(audience="sub_union") | Q(sub_union__isnull=False), name="notice_sub_union_named"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def role_codes(self) -> list[str]:
+        return [r for r in self.roles.split(",") if r]
+
+    @property
+    def audience_label(self) -> str:
+        if self.audience == self.Audience.SUB_UNION and self.sub_union_id:
+            return self.sub_union.name
+        if self.audience == self.Audience.ROLES:
+            return "、".join(str(Role(r).label) for r in self.role_codes if r in Role.values)
+        return str(self.get_audience_display())
+
+
+class NoticeAttachment(models.Model):
+    """A file of a notice (same type, size and content checks as proposal attachments)."""
+
+    notice = models.ForeignKey(Notice, verbose_name=_("通知"), on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("文件"), upload_to=notice_attachment_path)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    content_type = models.CharField(_("类型"), max_length=100)
+
+    class Meta:
+        verbose_name = _("通知附件")
+        verbose_name_plural = _("通知附件")
+        ordering = ["notice", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class NoticeRead(models.Model):
+    """A read receipt (回执): ``user`` confirmed reading ``notice`` at ``read_at``; one per pair."""
+
+    notice = models.ForeignKey(Notice, verbose_name=_("通知"), on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="notice_reads"
+    )
+    read_at = models.DateTimeField(_("阅读时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("通知回执")
+        verbose_name_plural = _("通知回执")
+        ordering = ["notice", "read_at"]
+        constraints = [models.UniqueConstraint(fields=["notice", "user"], name="notice_read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id} · {self.user_id}"
+
+
+class Reminder(models.Model):
+    """One message in a user's in-app inbox (提醒), e-mailed too when the user has an address.
+
+    Sent once per event and step: (kind, object_type, object_id, step, recipient) is unique, so a
+    periodic task that runs twice, or a worker restarted mid-run, cannot send the same reminder again.
+    ``step`` names the stage (``near:2026-03-01:r1``, ``past:…``, ``committee:…``, a 催办's history id).
+    """
+
+    class Kind(models.TextChoices):
+        PROPOSAL_DEADLINE = "proposal_deadline", _("提案答复期限")
+        PROPOSAL_URGE = "proposal_urge", _("提案催办")
+        COSIGN = "cosign", _("附议邀请待确认")
+        VISIT_DUE = "visit_due", _("待慰问到期")
+        DIGEST = "digest", _("生日与退休周报")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(_("类型"), max_length=32, choices=Kind.choices)
+    object_type = models.CharField(_("对象类型"), max_length=64)
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    step = models.CharField(_("阶段"), max_length=64)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_type", "object_id", "step", "recipient"], name="reminder_once_per_step"
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="reminder_recipient_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient_id} · {self.title}"

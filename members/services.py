@@ -981,3 +981,192 @@ def user_language(user) -> str:
     from .models import UserPreference
 
     return UserPreference.objects.filter(user=user).values_list("language", flat=True).first() or ""
+
+
+# --- notices (通知公告) and reminders (the in-app inbox) -------------------------------------------
+
+
+@transaction.atomic
+def notice_publish(
+    *,
+    acting_user,
+    school: Organization,
+    title: str,
+    body: str,
+    audience: str,
+    sub_union: Organization | None = None,
+    roles: list[str] | tuple[str, ...] = (),
+    publish_at: dt.datetime | None = None,
+    expires_on: dt.date | None = None,
+    uploads: list | tuple = (),
+    request=None,
+):
+    """Publish a notice of ``school`` to ``audience`` (``Notice.Audience``); return the ``Notice``.
+
+    Who: the chair or a committee member of ``school`` for any audience; a sub-union chair only to their
+    own sub-union. ``publish_at`` (default now) opens the publish window and ``expires_on`` (a date,
+    inclusive) closes it. ``uploads`` are checked like proposal attachments
+    (``congress.services.attachment_check``: type, size, contents). Raises ``PermissionDenied`` for
+    another role or sub-union, ``ValidationError`` (Chinese) for a bad audience, window or file. Audited.
+    """
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from congress.services import attachment_check
+
+    from .access import SCHOOL_MANAGER_ROLES, has_role
+    from .models import Notice, NoticeAttachment, Role
+
+    school_wide = has_role(acting_user, *SCHOOL_MANAGER_ROLES, within=school)
+    if audience == Notice.Audience.SUB_UNION:
+        if sub_union is None or sub_union.kind != Organization.Kind.SUB_UNION or not sub_union.is_within(school):
+            raise ValidationError("请选择本校的一个分工会。")
+        if not school_wide and not has_role(acting_user, Role.SUB_UNION_CHAIR, within=sub_union):
+            raise PermissionDenied("只能向本人负责的分工会发布通知。")
+    elif not school_wide:
+        raise PermissionDenied("只有工会主席或工会委员可以向全校或指定角色发布通知。")
+    roles = [r for r in roles if r in Role.values]
+    if audience == Notice.Audience.ROLES and not roles:
+        raise ValidationError("请至少选择一个角色。")
+    now = timezone.now()
+    publish_at = publish_at or now
+    if expires_on is not None and expires_on < timezone.localdate(publish_at):
+        raise ValidationError("截止日期不能早于发布时间。")
+    checked = [(upload, *attachment_check(upload)) for upload in uploads]
+    notice = Notice.objects.create(
+        school=school,
+        title=title.strip(),
+        body=body,
+        audience=audience,
+        sub_union=sub_union if audience == Notice.Audience.SUB_UNION else None,
+        roles=f",{','.join(roles)}," if audience == Notice.Audience.ROLES else "",
+        publish_at=publish_at,
+        expires_on=expires_on,
+        created_by=acting_user,
+    )
+    for upload, name, content_type in checked:
+        NoticeAttachment.objects.create(
+            notice=notice, file=upload, original_name=name, size=upload.size, content_type=content_type
+        )
+    audit(
+        request, AuditEntry.Action.CREATE, notice, user=acting_user, organization=school,
+        summary=f"发布通知“{notice.title[:100]}”（{notice.audience_label}）",
+    )
+    return notice
+
+
+@transaction.atomic
+def notice_withdraw(*, acting_user, notice, request=None):
+    """Withdraw a published notice (it leaves every home page; receipts are kept); return it.
+
+    Who: its sender, or the chair / a committee member of its school. Withdrawing twice changes
+    nothing. Raises ``PermissionDenied`` for anyone else. Audited.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    from .access import SCHOOL_MANAGER_ROLES, has_role
+    from .models import Notice
+
+    notice = Notice.objects.select_for_update().get(pk=notice.pk)
+    if notice.created_by_id != acting_user.pk and not has_role(acting_user, *SCHOOL_MANAGER_ROLES, within=notice.school):
+        raise PermissionDenied("只有发布人或工会主席、委员可以撤回通知。")
+    if notice.withdrawn_at is None:
+        notice.withdrawn_at = timezone.now()
+        notice.withdrawn_by = acting_user
+        notice.save(update_fields=["withdrawn_at", "withdrawn_by"])
+        audit(
+            request, AuditEntry.Action.UPDATE, notice, user=acting_user, organization=notice.school,
+            summary=f"撤回通知“{notice.title[:100]}”",
+        )
+    return notice
+
+
+@transaction.atomic
+def notice_mark_read(*, acting_user, notice, request=None) -> bool:
+    """Record ``acting_user``'s read receipt for ``notice``; True when it is new (then audited).
+
+    The caller fetched ``notice`` through ``selectors.get_notice_for_user`` (visible to the user).
+    A second confirmation is a no-op (one receipt per user and notice, unique in the database).
+    """
+    from django.db import IntegrityError
+
+    from .models import NoticeRead
+
+    try:
+        with transaction.atomic():
+            NoticeRead.objects.create(notice=notice, user=acting_user)
+    except IntegrityError:
+        return False
+    audit(
+        request, AuditEntry.Action.UPDATE, notice, user=acting_user, organization=notice.school,
+        summary=f"确认已读通知“{notice.title[:100]}”",
+    )
+    return True
+
+
+@transaction.atomic
+def reminder_send(
+    *,
+    kind: str,
+    obj=None,
+    object_type: str = "",
+    object_id: str = "",
+    step: str,
+    recipients,
+    title: str,
+    body: str = "",
+    url: str = "",
+) -> list:
+    """Put one reminder per recipient in their inbox, once per (kind, object, step, recipient).
+
+    ``obj`` names the object by model label and pk (or pass ``object_type``/``object_id``, e.g. a week
+    for the digest). Recipients already reminded at this step are skipped: the unique constraint
+    ``reminder_once_per_step`` decides, so two beats or a restarted worker racing on the same step
+    send it once. Returns the new ``Reminder`` rows; those whose user has an e-mail address are
+    e-mailed after commit (``members.tasks.reminder_email``).
+    """
+    from django.db import IntegrityError
+
+    from .models import Reminder
+
+    if obj is not None:
+        object_type, object_id = obj._meta.label_lower, str(obj.pk)
+    created = []
+    for user in {u.pk: u for u in recipients if u is not None}.values():
+        try:
+            with transaction.atomic():
+                created.append(
+                    Reminder.objects.create(
+                        recipient=user, kind=kind, object_type=object_type, object_id=str(object_id), step=step,
+                        title=title[:200], body=body, url=url[:300],
+                    )
+                )
+        except IntegrityError:
+            continue
+    mailed = [r.pk for r in created if r.recipient.email]
+    if mailed:
+        transaction.on_commit(lambda: _queue_reminder_emails(mailed))
+    return created
+
+
+def _queue_reminder_emails(ids: list[int]) -> None:
+    """Queue one e-mail task per reminder; a broker outage is logged, the inbox already has them."""
+    import logging
+
+    from .tasks import reminder_email
+
+    for pk in ids:
+        try:
+            reminder_email.delay(pk)
+        except Exception:  # the reminder is committed; only its e-mail copy is lost
+            logging.getLogger(__name__).exception("queueing reminder e-mail %s failed", pk)
+
+
+@transaction.atomic
+def reminder_mark_read(*, acting_user, reminder_ids=None) -> int:
+    """Mark ``acting_user``'s reminders read (those in ``reminder_ids``, or all); return how many changed."""
+    from .models import Reminder
+
+    qs = Reminder.objects.filter(recipient=acting_user, read_at__isnull=True)
+    if reminder_ids is not None:
+        qs = qs.filter(pk__in=list(reminder_ids))
+    return qs.update(read_at=timezone.now())

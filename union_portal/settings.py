@@ -35,6 +35,7 @@ import zoneinfo
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -226,6 +227,20 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": REPORT_TASK_TIME_LIMIT 
 REPORT_EXPORT_STALE_SECONDS = REPORT_TASK_TIME_LIMIT + 30
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = env.str("TIME_ZONE", default="Asia/Shanghai")
+# Periodic reminders (run ``celery -A union_portal beat`` beside the worker). Each reminder is sent once
+# per event and step (``members.Reminder`` is unique on kind, object, step and recipient), so a second
+# beat or a restarted worker repeats nothing.
+CELERY_BEAT_SCHEDULE = {
+    "proposal-deadlines": {"task": "congress.remind_proposal_deadlines", "schedule": crontab(hour=8, minute=0)},
+    "cosign-invitations": {"task": "congress.remind_cosign_invitations", "schedule": crontab(hour=8, minute=5)},
+    "pending-visits": {"task": "welfare.remind_pending_visits", "schedule": crontab(hour=8, minute=10)},
+    "weekly-digest": {"task": "welfare.weekly_digest", "schedule": crontab(hour=7, minute=30, day_of_week="mon")},
+}
+REMINDER_DEADLINE_NEAR_DAYS = env_int("REMINDER_DEADLINE_NEAR_DAYS", 7)  # handler reminded this many days ahead
+REMINDER_ESCALATE_DAYS = env_int("REMINDER_ESCALATE_DAYS", 7)  # days past the deadline before the committee is told
+REMINDER_COSIGN_DAYS = env_int("REMINDER_COSIGN_DAYS", 3)  # days before the collection window closes
+REMINDER_VISIT_DAYS = env_int("REMINDER_VISIT_DAYS", 3)  # days before a pending visit is due
+REMINDER_RETIREMENT_DAYS = env_int("REMINDER_RETIREMENT_DAYS", 30)  # retirements in the weekly digest
 
 # --- Auth ---------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -77,8 +77,9 @@ def test_report_stats_by_date_range_and_constant_queries(mixed, school, represen
     assert st2["pending_review"] == 6
     # sessions, proposal aggregate, by category, by department, suggestions, motions, and the
     # coverage months (one UNION query the report needs to decide whether a comparison is fair); the
-    # speech's named sessions and their motions (2) and the proposals overdue at the period's end (1)
-    assert len(few) == len(more) == 10
+    # speech's named sessions and their motions (2), the proposals overdue at the period's end (1),
+    # and the 校务公开 items by category (1, issue 16)
+    assert len(few) == len(more) == 11
     assert (
         report.report_stats(organization=school, start=dt.date(2000, 1, 1), end=dt.date(2000, 12, 31))["collected"]
         == 0

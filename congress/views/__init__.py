@@ -15,6 +15,15 @@ what the user typed. One module per page group:
 - ``suggestions``: 意见建议; ``motions``: 表决 and 民主评议.
 """
 
+from .disclosure import (
+    disclosure_archive,
+    disclosure_board,
+    disclosure_create,
+    disclosure_detail,
+    disclosure_file,
+    disclosure_withdraw,
+    proposal_urge,
+)
 from .exports import proposal_print, session_compilation, session_export
 from .motions import appraisal_create, appraisal_detail, motion_create, motion_detail
 from .overview import department_desk, index, supervision
@@ -45,6 +54,13 @@ from .sessions import (
 from .suggestions import suggestion_detail, suggestion_list
 
 __all__ = [
+    "disclosure_archive",
+    "disclosure_board",
+    "disclosure_create",
+    "disclosure_detail",
+    "disclosure_file",
+    "disclosure_withdraw",
+    "proposal_urge",
     "appraisal_create",
     "appraisal_detail",
     "attachment_download",

@@ -63,6 +63,7 @@ def supervision(request):
             "overdue": list(selectors.overdue_proposals(school, today=today)),
             "counters": selectors.department_counters(school, today=today),
             "today": today,
+            "is_committee": is_committee(request.user, school),
         },
     )
 

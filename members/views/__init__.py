@@ -4,6 +4,7 @@
 passwords). ``urls.py`` uses the names below."""
 
 from .audit import audit_list
+from .inbox import inbox, inbox_count, inbox_read
 from .members import (
     consent_add,
     family_add,
@@ -13,6 +14,15 @@ from .members import (
     member_export,
     member_list,
     transfer,
+)
+from .notices import (
+    notice_attachment,
+    notice_create,
+    notice_detail,
+    notice_list,
+    notice_read,
+    notice_receipts,
+    notice_withdraw,
 )
 from .org import departments, org, org_create, org_merge, org_move, org_rename, org_retire, org_unit
 from .roles import role_revoke, roles
@@ -24,6 +34,9 @@ __all__ = [
     "consent_add",
     "departments",
     "family_add",
+    "inbox",
+    "inbox_count",
+    "inbox_read",
     "member_create",
     "member_detail",
     "member_edit",
@@ -42,6 +55,13 @@ __all__ = [
     "me_family_add",
     "me_family_edit",
     "me_family_remove",
+    "notice_attachment",
+    "notice_create",
+    "notice_detail",
+    "notice_list",
+    "notice_read",
+    "notice_receipts",
+    "notice_withdraw",
     "roster_confirm",
     "roster_preview",
     "roster_template",

@@ -98,6 +98,7 @@ def build_school(code: str, name: str, tag: str, parent: Organization | None = N
     _congress(w, colleague)
     _activities(w, colleague)
     _reports(w)
+    _notices(w)
     o["roster_batch"] = ImportBatch.objects.create(
         kind=ImportBatch.Kind.ROSTER, school=school, file=ContentFile(b"PK", name="roster.xlsx"),
         original_name="roster.xlsx", summary={}, uploaded_by=u["chair"],
@@ -269,6 +270,23 @@ def _reports(w: School) -> None:
     export.status, export.progress = ReportExport.Status.DONE, 100
     export.save(update_fields=["file", "status", "progress"])
     o["export"] = export
+
+
+def _notices(w: School) -> None:
+    """A notice to the whole school with an attachment, and a 校务公开 item with a file."""
+    from congress.services import disclosure_publish
+    from members.services import notice_publish
+
+    today = timezone.localdate()
+    pdf = SimpleUploadedFile("notice.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    w.obj["notice"] = notice_publish(acting_user=w.users["chair"], school=w.school, title=f"{w.tag}春季健步走通知",
+                                     body="请报名。", audience="school", uploads=[pdf])
+    w.obj["notice_attachment"] = w.obj["notice"].attachments.get()
+    w.obj["disclosure"] = disclosure_publish(
+        acting_user=w.users["chair"], school=w.school, category="finance", title=f"{w.tag}工会经费收支情况",
+        body="明细见附件。", period_start=today, period_end=today + dt.timedelta(days=30),
+        upload=SimpleUploadedFile("budget.pdf", b"%PDF-1.4 test", content_type="application/pdf"),
+    )
 
 
 def build_world():
