@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import exports, overview
 
 app_name = "congress"
 
@@ -43,4 +44,10 @@ urlpatterns = [
     path("categories/", views.categories, name="categories"),
     path("suggestions/", views.suggestion_list, name="suggestion_list"),
     path("suggestions/<int:pk>/", views.suggestion_detail, name="suggestion_detail"),
+]
+
+# Excel exports and printed sheets (issue 16).
+urlpatterns += [
+    path("supervision/export.xlsx", overview.supervision_export, name="supervision_export"),
+    path("sessions/<int:pk>/roster.pdf", exports.session_roster, name="session_roster"),
 ]
