@@ -128,3 +128,21 @@ def test_printed_sheets_render_with_hostile_names(world, client, name, key):
     text = " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "签" in text or "名册" in text
     assert "坏名" in text.replace(" ", "").replace("\n", "")
+
+
+def test_sign_in_sheet_snapshot_for_review(world, client, tmp_path):
+    """Writes the 签到表 PDF where the review looks at it (pdftoppm -png -r 60)."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    a, users = world
+    client.force_login(users["chair"], backend="django.contrib.auth.backends.ModelBackend")
+    pdf = client.get(reverse("activities:sign_in_sheet", kwargs={"pk": a.obj["activity"].pk})).content
+    if not shutil.which("pdftoppm"):
+        pytest.skip("pdftoppm not installed")
+    out = Path("/work/notes/shots/h-exports")
+    out.mkdir(parents=True, exist_ok=True)
+    (tmp_path / "sheet.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(tmp_path / "sheet.pdf"),  # noqa: S603, S607
+                    str(out / "sign-in-sheet")], check=True)
