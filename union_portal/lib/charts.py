@@ -16,6 +16,7 @@ visually hidden table (the text alternative read by screen readers).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils.html import escape, format_html
@@ -67,51 +68,79 @@ def bar_chart_svg(
     proportions); ``title`` becomes the accessible name (``<title>`` and ``aria-label``).
     """
     fmt = fmt or (lambda v: plain_number(v, unit))
-    data = [(str(label), _values(value)) for label, value in list(data)[:MAX_DRAWN]]
-    n_series = max((len(v) for _, v in data), default=1)
-    bar_h = 16 if n_series == 1 else 10
-    gap = 6
-    row_h = n_series * bar_h + (n_series - 1) + gap
-    legend_h = 20 if series else 0
-    labels = [escape(label[:14]) for label, _ in data]
-    shown = [[fmt(v) for v in values] for _, values in data]
-    label_w = max((text_width(label[:14]) for label, _ in data), default=0) + 12
-    value_w = max((text_width(s) for row in shown for s in row), default=0) + 8
-    height = legend_h + len(data) * row_h + 10
-    top = max((float(v or 0) for _, values in data for v in values), default=0) or 1
-    span = max(width - label_w - value_w, 40)
-    size = 'width="100%"' if responsive else f'width="{width}" height="{height}"'
+    rows = [(str(label), _values(value)) for label, value in list(data)[:MAX_DRAWN]]
+    shown = [[fmt(v) for v in values] for _, values in rows]
+    g = _Geometry.of(rows, shown, width=width, legend=bool(series))
+    size = 'width="100%"' if responsive else f'width="{width}" height="{g.height}"'
     css_class = 'class="bar-chart" ' if responsive else ""
     label_attr = format_html(' aria-label="{}"', title) if title else ""
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" {size} viewBox="0 0 {width} {height}" role="img"{label_attr} '
+        f'<svg xmlns="http://www.w3.org/2000/svg" {size} viewBox="0 0 {width} {g.height}" role="img"{label_attr} '
         f'{css_class}font-size="{CHART_FONT}" font-family="Noto Sans CJK SC, sans-serif">'
     ]
     if title:
         parts.append(f"<title>{escape(title)}</title>")
-    x = label_w
+    parts.extend(_legend(series, x=g.label_w))
+    for i, ((label, values), texts) in enumerate(zip(rows, shown, strict=True)):
+        parts.extend(_row(g, i, label, values, texts, label_zeros=not responsive))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+@dataclass
+class _Geometry:
+    """Sizes of a bar chart in px: bar and row heights, label and value columns, the bar span and scale."""
+
+    n_series: int
+    bar_h: int
+    row_h: int
+    legend_h: int
+    label_w: int
+    span: float
+    top: float
+    height: int
+
+    @classmethod
+    def of(cls, rows, shown, *, width: int, legend: bool) -> _Geometry:
+        n_series = max((len(v) for _, v in rows), default=1)
+        bar_h = 16 if n_series == 1 else 10
+        row_h = n_series * bar_h + (n_series - 1) + 6
+        legend_h = 20 if legend else 0
+        label_w = max((text_width(label[:14]) for label, _ in rows), default=0) + 12
+        value_w = max((text_width(t) for texts in shown for t in texts), default=0) + 8
+        top = max((float(v or 0) for _, values in rows for v in values), default=0) or 1
+        return cls(n_series, bar_h, row_h, legend_h, label_w, max(width - label_w - value_w, 40), top,
+                   legend_h + len(rows) * row_h + 10)
+
+
+def _legend(series: Sequence[str], *, x: int) -> list[str]:
+    """One coloured square and name per series, left to right from ``x``."""
+    parts = []
     for i, name in enumerate(series):
         parts.append(
             f'<rect x="{x}" y="4" width="10" height="10" fill="{PALETTE[i % len(PALETTE)]}"/>'
             f'<text x="{x + 14}" y="13">{escape(name)}</text>'
         )
         x += 14 + text_width(name) + 14
-    for i, (label, (_, values), texts) in enumerate(zip(labels, data, shown, strict=True)):
-        y0 = legend_h + 5 + i * row_h
-        label_y = y0 + (n_series * bar_h + n_series - 1) / 2 + 4 if n_series > 1 else y0 + bar_h - 3
-        parts.append(f'<text x="{label_w - 6}" y="{label_y:g}" text-anchor="end">{label}</text>')
-        for s, (value, text) in enumerate(zip(values, texts, strict=True)):
-            y = y0 + s * (bar_h + 1)
-            w = span * max(float(value or 0), 0) / top
-            text_y = y + bar_h - 3 if n_series == 1 else y + bar_h - 1
-            value_font = "" if n_series == 1 else ' font-size="10"'
-            parts.append(
-                f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{PALETTE[s % len(PALETTE)]}"/>'
-            )
-            if value or not responsive:  # a page chart leaves zeros unlabelled (its table still lists them)
-                parts.append(f'<text x="{label_w + w + 4:.1f}" y="{text_y}"{value_font}>{escape(text)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+    return parts
+
+
+def _row(g: _Geometry, i: int, label: str, values: tuple, texts: list[str], *, label_zeros: bool) -> list[str]:
+    """The ``i``-th label with its bars (one per series) and their printed values."""
+    y0 = g.legend_h + 5 + i * g.row_h
+    multi = g.n_series > 1
+    label_y = y0 + (g.n_series * g.bar_h + g.n_series - 1) / 2 + 4 if multi else y0 + g.bar_h - 3
+    parts = [f'<text x="{g.label_w - 6}" y="{label_y:g}" text-anchor="end">{escape(label[:14])}</text>']
+    for s, (value, text) in enumerate(zip(values, texts, strict=True)):
+        y = y0 + s * (g.bar_h + 1)
+        w = g.span * max(float(value or 0), 0) / g.top
+        parts.append(
+            f'<rect x="{g.label_w}" y="{y}" width="{w:.1f}" height="{g.bar_h}" fill="{PALETTE[s % len(PALETTE)]}"/>'
+        )
+        if value or label_zeros:  # a page chart leaves zeros unlabelled (its table still lists them)
+            text_y, font = (y + g.bar_h - 1, ' font-size="10"') if multi else (y + g.bar_h - 3, "")
+            parts.append(f'<text x="{g.label_w + w + 4:.1f}" y="{text_y}"{font}>{escape(text)}</text>')
+    return parts
 
 
 def chart_figure(
