@@ -132,8 +132,9 @@ def healthcheck_export(request):
     campaigns = apply_trace(_school_records(request.user, HealthCheckCampaign), trace(request),
                             org_field="organization", date_field="held_on")
     rows = ([p.campaign.held_on, p.campaign.name, *_who(p.member), p.member.get_gender_display(),
-             "是" if p.womens_check else ""] for p in selectors.healthcheck_participants(campaigns))
-    return _send(request, headers=["体检日期", "体检", *WHO, "性别", "女职工专项"], rows=rows,
+             "是" if p.womens_check else "", "已参检" if p.attended else "未参检"]
+            for p in selectors.healthcheck_participants(campaigns))
+    return _send(request, headers=["体检日期", "体检", *WHO, "性别", "女职工专项", "参检"], rows=rows,
                  title="体检名单", filename=f"体检名单-{_stamp()}.xlsx", organization=scope, what="体检名单")
 
 
