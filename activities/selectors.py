@@ -290,3 +290,67 @@ def plaque_candidates(node: Organization, year: int):
 
 # The 年度统计 page (``views.stats``) shows the report's own figures; they live in ``activities.report``.
 from .report import report_stats  # noqa: E402, F401
+
+# --- Lists behind the exports and printed sheets, and the dashboard charts (issue 16). ---
+
+
+def activity_registrations(activity: Activity, *, registered_only: bool = False):
+    """Live registrations of ``activity`` (registered first, then waitlisted; by time), with member and family.
+
+    The managers' list on ``activities:detail``, its export and (``registered_only``) the printed 签到表.
+    """
+    qs = activity.registrations.exclude(status=Registration.Status.CANCELLED)
+    if registered_only:
+        qs = qs.filter(status=Registration.Status.REGISTERED)
+    return qs.select_related("member__organization__parent", "member__department", "family_member").order_by(
+        "status", "registered_at", "id"
+    )
+
+
+def participation_by_sub_union(node: Organization, *, year: int) -> list[tuple[str, int]]:
+    """Registrations (人次: registered or checked in, family included) in ``year``'s activities of ``node``'s
+    subtree, per 分工会 of the registering member (members outside a sub-union count under the school name).
+
+    ``[(sub-union name, 人次)]``, largest first. One query.
+    """
+    rows = (
+        Registration.objects.filter(
+            status=Registration.Status.REGISTERED,
+            activity__starts_at__year=year,
+            member__organization__path__startswith=node.path,
+        )
+        .values("member__organization__kind", "member__organization__name", "member__organization__parent__name")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    totals: dict[str, int] = {}
+    for r in rows:
+        kind = r["member__organization__kind"]
+        if kind == Organization.Kind.GROUP:
+            name = r["member__organization__parent__name"]
+        elif kind == Organization.Kind.SUB_UNION:
+            name = r["member__organization__name"]
+        else:
+            name = node.name
+        totals[name] = totals.get(name, 0) + r["n"]
+    return sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+def member_activities_by_month(member, *, year: int) -> list[int]:
+    """Activities ``member`` took part in (their own registration, registered) per month of ``year``. One query."""
+    from django.db.models.functions import ExtractMonth
+
+    counts = [0] * 12
+    rows = (
+        Registration.objects.filter(
+            member=member, family_member__isnull=True, status=Registration.Status.REGISTERED,
+            activity__starts_at__year=year,
+        )
+        .annotate(m=ExtractMonth("activity__starts_at"))
+        .values("m")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for r in rows:
+        counts[r["m"] - 1] = r["n"]
+    return counts

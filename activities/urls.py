@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import exports
 
 app_name = "activities"
 
@@ -31,4 +32,12 @@ urlpatterns = [
     path("groups/<int:pk>/edit/", views.group_form, name="group_edit"),
     path("groups/<int:pk>/join/", views.group_join, name="group_join"),
     path("stats/", views.stats, name="stats"),
+]
+
+# Excel exports and printed sheets (issue 16).
+urlpatterns += [
+    path("<int:pk>/registrations.xlsx", exports.registration_export, name="registration_export"),
+    path("<int:pk>/sign-in.pdf", exports.sign_in_sheet, name="sign_in_sheet"),
+    path("honors/export.xlsx", exports.honor_export, name="honor_export"),
+    path("awards/export.xlsx", exports.award_export, name="award_export"),
 ]

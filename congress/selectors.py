@@ -607,3 +607,23 @@ def disclosure_counts(*, path: str, start: dt.date, end: dt.date) -> dict:
             if rows.get(code)
         ]
     return {"items": sum(rows.values()), "by_category": by_category}
+
+
+# --- Dashboard charts (issue 16). ---
+
+
+def proposals_by_status(school: Organization, *, session: CongressSession | None = None) -> list[tuple[str, int]]:
+    """Submitted proposals (drafts left out) of ``session`` (or of every session of the school) per status,
+    in the order of ``ProposalStatus``, statuses with none left out: ``[(status label, 件)]``. One query."""
+    qs = Proposal.objects.filter(session__congress__school=school).exclude(status=S.DRAFT)
+    if session is not None:
+        qs = qs.filter(session=session)
+    counts = dict(qs.values_list("status").annotate(n=Count("pk")).order_by())
+    return [(str(label), counts[code]) for code, label in S.choices if counts.get(code)]
+
+
+def member_proposals_by_status(user, *, year: int) -> list[tuple[str, int]]:
+    """The user's own proposals (as proposer or creator) created in ``year``, per status label. One query."""
+    qs = Proposal.objects.filter(Q(created_by=user) | Q(proposer__member__user=user), created_at__year=year)
+    counts = dict(qs.values_list("status").annotate(n=Count("pk", distinct=True)).order_by())
+    return [(str(label), counts[code]) for code, label in S.choices if counts.get(code)]

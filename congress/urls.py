@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import exports, overview
 
 app_name = "congress"
 
@@ -50,4 +51,10 @@ urlpatterns = [
     path("disclosure/<int:pk>/", views.disclosure_detail, name="disclosure_detail"),
     path("disclosure/<int:pk>/file/", views.disclosure_file, name="disclosure_file"),
     path("disclosure/<int:pk>/withdraw/", views.disclosure_withdraw, name="disclosure_withdraw"),
+]
+
+# Excel exports and printed sheets (issue 16).
+urlpatterns += [
+    path("supervision/export.xlsx", overview.supervision_export, name="supervision_export"),
+    path("sessions/<int:pk>/roster.pdf", exports.session_roster, name="session_roster"),
 ]

@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .views import accounts, search
+from .views import audit as audit_views
 
 app_name = "members"
 
@@ -15,6 +16,7 @@ urlpatterns = [
     path("import/<int:pk>/", views.roster_preview, name="import_preview"),
     path("import/<int:pk>/confirm/", views.roster_confirm, name="import_confirm"),
     path("audit/", views.audit_list, name="audit"),
+    path("audit/export.xlsx", audit_views.audit_export, name="audit_export"),
     path("org/", views.org, name="org"),
     path("org/new/", views.org_create, name="org_create"),
     path("org/<int:pk>/", views.org_unit, name="org_unit"),

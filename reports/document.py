@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from union_portal.lib import charts
+
 from . import figures as F
 from . import providers
 from . import sentences as S
@@ -311,55 +313,26 @@ def month_series(data: list[tuple[object, object]]) -> tuple[list[tuple[str, obj
     return [(f"{y}年", v) for y, v in sorted(totals.items())], "年"
 
 
-#: Drawing size in CSS px (96 per inch): 560 px = 148 mm, inside the 156 mm text block.
-CHART_WIDTH = 560
-CHART_FONT = 12
-MAX_DRAWN = 30
+# The renderer is shared with the dashboards (``union_portal.lib.charts``); the report draws at the
+# fixed GB/T width with its own value format (万元 above 10,000 元).
+CHART_WIDTH = charts.CHART_WIDTH
+MAX_DRAWN = charts.MAX_DRAWN
 
 
 def bar_chart_svg(data: list[tuple[str, object]], *, unit: str, title: str = "") -> str:
-    """A horizontal bar chart as inline SVG (labels escaped; no script, no external references).
+    """A horizontal bar chart as inline SVG (``union_portal.lib.charts.bar_chart_svg``) at ``CHART_WIDTH`` px.
 
-    ``data``: ``(label, value)`` pairs, value a number in ``unit`` (元 prints as money). The drawing is
-    ``CHART_WIDTH`` px wide (within the GB/T text block); the label column is as wide as the longest
-    label (at most 14 characters, longer ones are cut), and the value column holds the formatted value.
+    ``data``: ``(label, value)`` pairs, value a number in ``unit`` (元 prints as money, ``F.format_money``).
     More than ``MAX_DRAWN`` bars are cut (30 bars are 670 px, 177 mm), so the drawing and its caption
     stay shorter than the 225 mm text block.
 
     Its text alternative (``aria-label`` and ``<title>``, for screen readers; WCAG 1.1.1) is ``title``
     followed by every drawn bar as "label value", e.g. "慰问支出（按月）：1月 10,900.00元；2月 …".
     """
+    fmt = F.format_money if unit == "元" else (lambda v: f"{F.format_number(v)}{unit}")
     data = list(data)[:MAX_DRAWN]
-    bar_h, gap = 16, 6
-    labels = [escape(str(label)[:14]) for label, _ in data]
-    shown = [F.format_money(v) if unit == "元" else f"{F.format_number(v)}{unit}" for _, v in data]
-    label_w = max((_text_width(str(label)[:14]) for label, _ in data), default=0) + 12
-    value_w = max((_text_width(s) for s in shown), default=0) + 8
-    height = len(data) * (bar_h + gap) + 10
-    top = max((float(v) for _, v in data), default=0) or 1
-    span = max(CHART_WIDTH - label_w - value_w, 40)
-    bars = "；".join(f"{str(label)[:14]} {text}" for (label, _), text in zip(data, shown, strict=True))
-    alt = escape(f"{title}：{bars}" if title else bars)
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{CHART_WIDTH}" height="{height}" '
-        f'viewBox="0 0 {CHART_WIDTH} {height}" role="img" aria-label="{alt}" font-size="{CHART_FONT}" '
-        f'font-family="Noto Sans CJK SC, sans-serif"><title>{alt}</title>'
-    ]
-    for i, (label, (_, value), text) in enumerate(zip(labels, data, shown, strict=True)):
-        y = 5 + i * (bar_h + gap)
-        w = span * max(float(value), 0) / top
-        parts.append(
-            f'<text x="{label_w - 6}" y="{y + bar_h - 3}" text-anchor="end">{label}</text>'
-            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="#8b1a1a"/>'
-            f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 3}">{escape(text)}</text>'
-        )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _text_width(text: str) -> int:
-    """Approximate drawn width in px at ``CHART_FONT``: CJK and full-width characters one em, others 0.6 em."""
-    return int(sum(CHART_FONT if ord(c) > 0x2E80 else CHART_FONT * 0.6 for c in text)) + 1
+    bars = "；".join(f"{str(label)[:14]} {fmt(v)}" for label, v in data)
+    return charts.bar_chart_svg(data, unit=unit, fmt=fmt, title=f"{title}：{bars}" if title else bars)
 
 
 def _section_items(ctx: _Ctx, sec: dict, appendix: list) -> list:

@@ -7,8 +7,10 @@ import datetime as dt
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from members.access import MANAGER_ROLES, has_role, nodes_for
+from members.access import MANAGER_ROLES, has_role, member_of, nodes_for
+from union_portal.lib.charts import chart_figure
 
 from . import selectors
 
@@ -16,10 +18,40 @@ BIRTHDAYS_SHOWN = 12
 RETIREMENTS_DAYS = 90
 
 
+def months() -> list[str]:
+    """1月 … 12月 in the active language."""
+    return [_("%(m)s月") % {"m": m} for m in range(1, 13)]
+
+
+def spending_chart(user, *, year: int):
+    """The chair's chart: welfare spending (yuan) per month of ``year`` against ``year - 1`` (``chart_figure``)."""
+    spent = selectors.spending_by_month(user, year=year)
+    data = list(zip(months(), zip(spent[year], spent[year - 1], strict=True), strict=True))
+    return chart_figure(
+        _("慰问支出（元）：%(y)s年与%(p)s年逐月对比") % {"y": year, "p": year - 1}, data, unit="元",
+        fmt=lambda v: f"{v:,.0f}", series=(_("%(y)s年") % {"y": year}, _("%(y)s年") % {"y": year - 1}),
+        label_header=_("月份"),
+    )
+
+
+def member_panel(request) -> str | None:
+    """A member's own year in 送温暖: visits received per month (None when there were none this year)."""
+    me = member_of(request.user)
+    if me is None:
+        return None
+    year = timezone.localdate().year
+    counts = selectors.member_visits_by_month(me, year=year)
+    if not any(counts):
+        return None
+    chart = chart_figure(_("%(y)s年我收到的慰问（人次）") % {"y": year}, list(zip(months(), counts, strict=True)),
+                         unit=_("次"), label_header=_("月份"))
+    return render_to_string("welfare/_dashboard_member.html", {"chart": chart, "total": sum(counts)}, request=request)
+
+
 def panel(request) -> str | None:
     user = request.user
     if not has_role(user, *MANAGER_ROLES):
-        return None
+        return member_panel(request)
     nodes = nodes_for(user, *MANAGER_ROLES)
     if not nodes:
         return None
@@ -46,6 +78,7 @@ def panel(request) -> str | None:
             "retirement_days": RETIREMENTS_DAYS,
             "today": today,
             "year_totals": year_totals,
+            "spending_chart": spending_chart(user, year=today.year),
         },
         request=request,
     )

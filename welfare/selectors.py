@@ -397,3 +397,130 @@ def services_by_kind(qs: QuerySet[ServiceRecord]) -> list[dict]:
 def healthcheck_attendance(campaign: HealthCheckCampaign) -> dict:
     """One campaign's ``n`` (参检名单, 人) and ``attended`` (已参检, 人). One query."""
     return campaign.participants.aggregate(n=Count("pk"), attended=Count("pk", filter=Q(attended=True)))
+
+
+# --- Lists behind the exports (issue 16): the same rows the list pages show, every one of them. ---
+
+MEMBER_RELATED = ("member__organization__parent", "member__department")
+
+
+def distribution_recipients(distribution: FestivalDistribution, *, q: str = "") -> QuerySet[DistributionRecipient]:
+    """签领 list of a distribution by 工号, optionally narrowed by ``q`` (part of a name, or the exact 工号).
+
+    The rows of ``welfare:distribution_detail`` (paginated there), its export and its printed 签领表.
+    """
+    rows = distribution.recipients.select_related(*MEMBER_RELATED).order_by("member__staff_no")
+    if q:
+        rows = rows.filter(Q(member__name__icontains=q) | Q(member__staff_no=q))
+    return rows
+
+
+def donations_of(drives: QuerySet[DonationDrive]):
+    """Every donation of ``drives`` (drive date, then 工号), with drive and member: one row per donation."""
+    from .models import Donation
+
+    return (
+        Donation.objects.filter(drive__in=drives)
+        .select_related("drive", *MEMBER_RELATED)
+        .order_by("drive__held_on", "drive_id", "member__staff_no", "pk")
+    )
+
+
+def plan_enrollments(plans: QuerySet[MutualAidPlan], *, year: int):
+    """Enrolments of ``plans`` in ``year`` (the 参保人数 of ``plan_year_overview``), by plan then 工号."""
+    from .models import PlanEnrollment
+
+    return (
+        PlanEnrollment.objects.filter(plan__in=plans, year=year)
+        .select_related("plan", *MEMBER_RELATED)
+        .order_by("plan__name", "plan_id", "member__staff_no")
+    )
+
+
+def visible_claims(user, *, year: int) -> QuerySet[AidClaim]:
+    """Claims of ``year`` that ``user`` may read (health-plan claims only with ``sensitive_q``), newest first.
+
+    The same rule as the claims ``plan_year_overview`` lists (which shows the first 200).
+    """
+    return (
+        AidClaim.objects.filter(person_scope_q(user) & (Q(plan__is_health=False) | sensitive_q(user)))
+        .filter(claimed_on__year=year)
+        .select_related("plan", *MEMBER_RELATED)
+        .order_by("-claimed_on", "-pk")
+    )
+
+
+def healthcheck_participants(campaigns: QuerySet[HealthCheckCampaign]):
+    """Participants of ``campaigns`` (campaign date, then 工号): the people behind ``campaigns_with_counts``."""
+    from .models import HealthCheckParticipant
+
+    return (
+        HealthCheckParticipant.objects.filter(campaign__in=campaigns)
+        .select_related("campaign", *MEMBER_RELATED)
+        .order_by("campaign__held_on", "campaign_id", "member__staff_no")
+    )
+
+
+def hardship_aids(cases: list[HardshipCase], found=None) -> QuerySet[HardshipAid]:
+    """帮扶 payments on ``cases`` (the readable rows of ``hardship_overview``), in the traced period if any."""
+    aids = HardshipAid.objects.filter(case__in=[c.pk for c in cases])
+    if found is not None and found.start:
+        aids = aids.filter(paid_on__gte=found.start)
+    if found is not None and found.end:
+        aids = aids.filter(paid_on__lte=found.end)
+    return aids.select_related("case__member__organization__parent").order_by("paid_on", "pk")
+
+
+def pending_open(user, *, today: dt.date) -> list[PendingVisit]:
+    """Every open pending visit ``pending_for`` would list (no limit), each with ``is_overdue``."""
+    from members.access import MANAGER_ROLES, scope_q
+
+    rows = list(
+        PendingVisit.objects.filter(
+            scope_q(user, "member__organization", *MANAGER_ROLES), status=PendingVisit.Status.OPEN
+        )
+        .filter(~Q(occasion__is_sensitive=True) | sensitive_q(user))
+        .select_related("member__organization__parent", "member__department", "occasion", "family_member")
+        .order_by("due_on", "pk")
+    )
+    for row in rows:
+        row.is_overdue = row.due_on < today
+    return rows
+
+
+def spending_by_month(user, *, year: int) -> dict[int, list[Decimal]]:
+    """Welfare spending (慰问金 + 慰问品价值, yuan) per month of ``year`` and ``year - 1`` in ``user``'s ledger.
+
+    Returns ``{year: [12 Decimals], year - 1: [...]}`` (January first). One query.
+    """
+    from django.db.models.functions import ExtractMonth, ExtractYear
+
+    out = {year: [ZERO] * 12, year - 1: [ZERO] * 12}
+    rows = (
+        visit_ledger(user)
+        .filter(visited_on__gte=dt.date(year - 1, 1, 1), visited_on__lte=dt.date(year, 12, 31))
+        .annotate(y=ExtractYear("visited_on"), m=ExtractMonth("visited_on"))
+        .values("y", "m")
+        .annotate(total=_sum(F("cash_amount") + F("gift_value")))
+        .order_by()
+    )
+    for r in rows:
+        out[r["y"]][r["m"] - 1] = r["total"] or ZERO
+    return out
+
+
+def member_visits_by_month(member: Member, *, year: int) -> list[int]:
+    """Welfare visits (人次) to ``member`` in each month of ``year``, January first. One query."""
+    from django.db.models.functions import ExtractMonth
+
+    counts = [0] * 12
+    rows = (
+        WelfareVisit.objects.filter(member=member, visited_on__year=year)
+        .annotate(m=ExtractMonth("visited_on"))
+        .values("m")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for r in rows:
+        counts[r["m"] - 1] = r["n"]
+    return counts

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .views import exports
 
 app_name = "welfare"
 
@@ -41,4 +42,17 @@ urlpatterns = [
     path("donations/<int:pk>/bulk/", views.drive_bulk, name="drive_bulk"),
     path("services/", views.service_list, name="services"),
     path("services/new/", views.service_create, name="service_create"),
+]
+
+# Excel exports and printed sheets (issue 16).
+urlpatterns += [
+    path("pending/export.xlsx", exports.pending_export, name="pending_export"),
+    path("distributions/<int:pk>/export.xlsx", exports.distribution_export, name="distribution_export"),
+    path("distributions/<int:pk>/sheet.pdf", exports.distribution_sheet, name="distribution_sheet"),
+    path("donations/export.xlsx", exports.donation_export, name="donation_export"),
+    path("plans/enrollments.xlsx", exports.enrollment_export, name="enrollment_export"),
+    path("plans/claims.xlsx", exports.claim_export, name="claim_export"),
+    path("healthchecks/export.xlsx", exports.healthcheck_export, name="healthcheck_export"),
+    path("hardship/export.xlsx", exports.hardship_export, name="hardship_export"),
+    path("hardship/aid.xlsx", exports.hardship_aid_export, name="hardship_aid_export"),
 ]

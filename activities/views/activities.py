@@ -180,11 +180,7 @@ def activity_detail(request, pk: int):
     can_manage = selectors.can_manage_activity(request.user, activity)
     registrations = []
     if can_manage:
-        registrations = list(
-            activity.registrations.exclude(status=Registration.Status.CANCELLED)
-            .select_related("member__organization__parent", "family_member")
-            .order_by("status", "registered_at", "id")
-        )
+        registrations = list(selectors.activity_registrations(activity))
     places_left = None
     if activity.capacity is not None:
         places_left = max(activity.capacity - counts["registered"], 0)

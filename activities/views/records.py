@@ -30,6 +30,23 @@ def _record_page(request, *, model, form_class, record, template, order, related
         record(obj, acting_user=request.user, request=request)
         messages.success(request, _("已登记：%(obj)s") % {"obj": obj})
         return redirect(request.path)
+    return render_page(
+        request,
+        template,
+        {
+            "form": form,
+            "page": paginate(request, record_rows(request, model=model, related=related).order_by(*order)),
+            "querystring": querystring(request),
+            "year": request.GET.get("year", ""),
+            "level": request.GET.get("level", ""),
+            "levels": Level.choices,
+        },
+    )
+
+
+def record_rows(request, *, model, related):
+    """``model`` rows (Honor or Award) in the user's subtree, narrowed by the list's ``year``, ``level``,
+    ``kind`` and the report's ``org``/``start``/``end``: the rows of the list page and of its export."""
     rows = model.objects.filter(scope_q(request.user, "organization", *MANAGER_ROLES)).select_related(*related)
     year = request.GET.get("year", "")
     if year.isdigit():
@@ -41,19 +58,7 @@ def _record_page(request, *, model, form_class, record, template, order, related
     if kind:
         rows = rows.filter(kind=kind)
     # The report's links: the unit's subtree and the period, counted by ``awarded_on`` as the figures are.
-    rows = apply_trace(rows, trace(request), org_field="organization", date_field="awarded_on")
-    return render_page(
-        request,
-        template,
-        {
-            "form": form,
-            "page": paginate(request, rows.order_by(*order)),
-            "querystring": querystring(request),
-            "year": year,
-            "level": level,
-            "levels": Level.choices,
-        },
-    )
+    return apply_trace(rows, trace(request), org_field="organization", date_field="awarded_on")
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from members.models import AuditEntry
 from union_portal.lib.audit import audit
 from union_portal.lib.exports import attachment, xlsx_response
+from union_portal.lib.pdf import html_to_pdf
 
 from .. import selectors, services
 from ..models import CompilationFile, CoSignature, Proposal
@@ -98,3 +99,20 @@ def session_compilation(request, pk: int):
     return attachment(
         HttpResponse(pdf, content_type="application/pdf"), f"proposal-book-session-{session.pk}.pdf", inline=True
     )
+
+
+@login_required
+@require_GET
+def session_roster(request, pk: int):
+    """代表名册 of a session (its congress term's representatives) as a printable PDF with a signature
+    column, for the session's sign-in (committee, chair, committee members); audited."""
+    session = selectors.get_session_for_user(request.user, pk)
+    require_congress_admin(request.user, session.congress.school)
+    reps = list(selectors.congress_representatives(session.congress))
+    html = render_to_string("print/session_roster.html", {"session": session, "reps": reps})
+    response = attachment(
+        HttpResponse(html_to_pdf(html), content_type="application/pdf"), f"代表名册-{session.pk}.pdf", inline=True
+    )
+    audit(request, AuditEntry.Action.EXPORT, session, organization=session.congress.school,
+          summary=f"打印{session.name}代表名册 {len(reps)} 人")
+    return response

@@ -10,6 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from members.models import AuditEntry
+from union_portal.lib.audit import audit
+from union_portal.lib.exports import xlsx_response
 from union_portal.lib.lists import trace
 
 from .. import selectors
@@ -75,3 +78,23 @@ def department_desk(request):
     if not handler_department_ids(request.user):
         raise PermissionDenied(_("您不是承办部门负责人。"))
     return redirect(reverse("congress:proposal_list") + "?view=department")
+
+
+SUPERVISION_HEADERS = ["立案号", "案由", "提案人", "主办部门", "签收", "答复期限", "逾期（天）", "办理轮次"]
+
+
+@login_required
+@require_GET
+def supervision_export(request):
+    """督办: the overdue proposals of the supervision page as .xlsx (same selector, same day); audited."""
+    school = selectors.school_or_404(request.user)
+    require_congress_admin(request.user, school)
+    today = timezone.localdate()
+    rows = [
+        [p.number, p.title, p.proposer_name, p.lead_department.name if p.lead_department else "",
+         "已签收" if p.acknowledged_at else "未签收", p.deadline, (today - p.deadline).days, p.round]
+        for p in selectors.overdue_proposals(school, today=today)
+    ]
+    response = xlsx_response(SUPERVISION_HEADERS, rows, title="督办", filename=f"督办-{today:%Y%m%d}.xlsx")
+    audit(request, AuditEntry.Action.EXPORT, organization=school, summary=f"导出督办逾期提案 {len(rows)} 条")
+    return response

@@ -40,12 +40,28 @@ KEEP = {"code", "path", "staff_no", "id_number", "bank_account", "phone", "conte
 
 # The export routes, each with the world object its URL names (a new export URL must be added here).
 EXPORTS = {
+    "activities:award_export": {},
+    "activities:honor_export": {},
+    "activities:registration_export": {"pk": "activity"},
+    "activities:sign_in_sheet": {"pk": "activity"},
     "congress:session_compilation": {"pk": "session"},
     "congress:session_export": {"pk": "session"},
+    "congress:session_roster": {"pk": "session"},
+    "congress:supervision_export": {},
+    "members:audit_export": {},
     "members:export": {},
     "members:import_template": {},
+    "welfare:claim_export": {},
+    "welfare:distribution_export": {"pk": "distribution"},
+    "welfare:distribution_sheet": {"pk": "distribution"},
+    "welfare:donation_export": {},
+    "welfare:enrollment_export": {},
+    "welfare:hardship_aid_export": {},
+    "welfare:hardship_export": {},
+    "welfare:healthcheck_export": {},
     "welfare:import_template": {},
     "welfare:ledger_export": {},
+    "welfare:pending_export": {},
 }
 # Not stored text: the set-up's one-time logins exist only in the session of the set-up that issued them,
 # and its roster template holds fixed headers (the same as members:import_template, tested above).

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -96,12 +95,8 @@ def distribution_detail(request, pk: int):
         n = services.recipients_sign(distribution=dist, member_ids=ids, signed=request.POST.get("action") != "unsign")
         messages.success(request, _("已更新 %(n)s 人的签领状态。") % {"n": n})
         return redirect(reverse("welfare:distribution_detail", args=[dist.pk]) + "?" + querystring(request))
-    recipients = dist.recipients.select_related("member__organization__parent", "member__department").order_by(
-        "member__staff_no"
-    )
     q = request.GET.get("q", "").strip()[:30]
-    if q:
-        recipients = recipients.filter(Q(member__name__icontains=q) | Q(member__staff_no=q))
+    recipients = selectors.distribution_recipients(dist, q=q)
     return render(
         request,
         "welfare/distribution_detail.html",

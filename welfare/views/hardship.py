@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from members.access import nodes_for
+from members.models import Role
 from union_portal.lib.audit import audit_sensitive_list, audit_sensitive_read
 from union_portal.lib.lists import trace
 
@@ -29,7 +31,10 @@ def hardship_list(request):
     found = trace(request)
     overview = selectors.hardship_overview(request.user, found)
     audit_sensitive_list(request, count=len(overview["rows"]), summary="查看困难职工名单", organization=scope)
-    return render(request, "welfare/hardship_list.html", {"scope": scope, "trace": found, **overview})
+    can_export = request.user.is_superuser or bool(nodes_for(request.user, Role.CHAIR))
+    return render(
+        request, "welfare/hardship_list.html", {"scope": scope, "trace": found, "can_export": can_export, **overview}
+    )
 
 
 @login_required
