@@ -24,3 +24,26 @@ def test_ordinary_odd_values_still_answer(client, chair, query):
     """Tab, 1000 characters, a wrong page number or date: the page answers (no 400, no 500)."""
     client.force_login(chair)
     assert client.get(f"{reverse('members:list')}?{query}").status_code == 200
+
+
+def _plain_routes() -> list[str]:
+    """Every named URL without path parameters (the list and form pages a query string can reach)."""
+    from .matrix_runner import all_routes
+
+    return [r.name for r in all_routes() if not r.params]
+
+
+@pytest.mark.django_db
+def test_every_page_refuses_nul_and_survives_wrong_types(client, chair):
+    """NUL or an overlong value → 400 on every parameterless page; wrong types (a word for a page
+    number, year, date or id) never answer 500 on any of them."""
+    client.force_login(chair)
+    odd = {"page": "abc", "year": "x", "start": "2021-13-45", "end": "no", "org": "nope", "q": "<b>",
+           "status": "??", "session": "abc", "school": "x", "drive": "y", "on": "z", "sub_union": "q"}
+    names = _plain_routes()
+    assert len(names) > 60, names  # the walk sees the whole site
+    for name in names:
+        url = reverse(name)
+        assert client.get(url, {"q": "a\x00b"}).status_code == 400, name
+        assert client.get(url, {"x": "y" * 1001}).status_code == 400, name
+        assert client.get(url, odd).status_code < 500, name
