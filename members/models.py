@@ -499,6 +499,17 @@ class ImportBatch(models.Model):
     class Kind(models.TextChoices):
         ROSTER = "roster", _("会员名册")
         WELFARE = "welfare", _("慰问台账")
+        FESTIVAL = "festival", _("节日慰问品发放签领表")
+        DONATION = "donation", _("捐款名单")
+        HEALTH_CHECK = "health_check", _("体检名单")
+        AID_ENROLMENT = "aid_enrolment", _("互助保障参保名单")
+        AID_CLAIM = "aid_claim", _("互助保障理赔名单")
+        HARDSHIP = "hardship", _("困难职工帮扶名单")
+        HONOUR = "honour", _("荣誉名单")
+        AWARD = "award", _("获奖名单")
+        ACTIVITY = "activity", _("活动参加名单")
+        TOURNAMENT = "tournament", _("比赛队伍和赛果")
+        PROPOSAL = "proposal", _("提案汇总表")
 
     class Status(models.TextChoices):
         PREVIEW = "preview", _("待确认")
@@ -511,8 +522,12 @@ class ImportBatch(models.Model):
     original_name = models.CharField(_("文件名"), max_length=255)
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.PREVIEW)
     summary = models.JSONField(_("摘要"), default=dict, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("上传人"), on_delete=models.PROTECT, related_name="+",
+        null=True, blank=True, help_text=_("命令行导入时为空"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    imported_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("导入批次")
@@ -521,6 +536,27 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.original_name}"
+
+
+class ImportedRecord(models.Model):
+    """Which batch a record came in with (provenance of imported history).
+
+    One row per imported record of any kind (a distribution, a donation, a proposal …), written by
+    ``union_portal.lib.imports.mark_imported`` in the import's transaction; the record's page reads it
+    with ``imports.provenance`` to say "imported from <file>, batch <n>, by <who>, at <when>".
+    """
+
+    batch = models.ForeignKey(ImportBatch, verbose_name=_("导入批次"), on_delete=models.CASCADE, related_name="records")
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+
+    class Meta:
+        verbose_name = _("导入记录")
+        verbose_name_plural = _("导入记录")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="imported_record_target")]
+
+    def __str__(self) -> str:
+        return f"{self.batch} · {self.content_type_id}:{self.object_id}"
 
 
 class AuditQuerySet(models.QuerySet):

@@ -29,6 +29,7 @@ urlpatterns = [
     path("congress/", include("congress.urls")),
     path("activities/", include("activities.urls")),
     path("reports/", include("reports.urls")),
+    path("imports/", include("union_portal.lib.import_urls")),
     path("admin/", admin.site.urls),
 ]
 

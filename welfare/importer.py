@@ -17,7 +17,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from members.models import AuditEntry, Member, Organization
+from members.matching import MemberMatcher
+from members.models import AuditEntry, Organization
 from union_portal.lib import columns
 from union_portal.lib.audit import audit
 from union_portal.lib.columns import Column, ColumnSpec, Row, validate_rows
@@ -129,16 +130,12 @@ class _LedgerCheck:
 
     def __init__(self, school: Organization):
         self.occasions = list(occasions_for(school))
-        members = list(Member.objects.filter(school=school).select_related("department"))
-        self.by_no = {m.staff_no: m for m in members}
-        self.by_name: dict[str, list[Member]] = {}
-        for m in members:
-            self.by_name.setdefault(m.name, []).append(m)
+        self.members = MemberMatcher(school)
 
     def __call__(self, row: Row) -> None:
         values = row.values
         values["row"] = row.number
-        values["member"] = self._member(row, values.pop("staff_no"), values.pop("name"), values.pop("department"))
+        values["member"] = self.members.match(row)
         occasion_text = values.get("occasion", "")
         values["occasion"] = match_occasion(occasion_text, self.occasions)
         if occasion_text and values["occasion"] is None:
@@ -148,28 +145,6 @@ class _LedgerCheck:
             values["cash_amount"] or values["gift_value"] or values["gift_description"]
         ):
             row.error("cash_amount", "慰问金和慰问品都为空")
-
-    def _member(self, row: Row, staff_no: str, name: str, dept: str) -> Member | None:
-        if staff_no:
-            member = self.by_no.get(staff_no)
-            if member is None:
-                row.error("staff_no", f"工号 {staff_no} 不在本校名册中")
-            elif name and member.name != name:
-                row.error("name", f"工号 {staff_no} 对应的是{member.name}，不是{name}")
-            return member
-        if not name:
-            row.error("staff_no" if "staff_no" in row.headers else "name", "工号和姓名不能都为空")
-            return None
-        found = self.by_name.get(name, [])
-        if dept and len(found) > 1:
-            found = [m for m in found if m.department and m.department.name == dept]
-        if not found:
-            row.error("name", f"名册中没有“{name}”" + ("（该部门）" if dept else ""))
-        elif len(found) > 1:
-            row.error("name", f"名册中有 {len(found)} 位“{name}”，请填写工号或部门")
-        else:
-            return found[0]
-        return None
 
 
 def welfare_validate(*, school: Organization, data: bytes, filename: str) -> ImportResult:

@@ -50,3 +50,33 @@ class ImportCommand(BaseCommand):
             raise SystemExit(1)
         verb = "检查通过（未写入）" if dry_run else "导入完成"
         self.stdout.write(self.style.SUCCESS(f"{verb}：{self.summary(result)}"))
+
+
+class RecordImportCommand(ImportCommand):
+    """``manage.py import_<kind> FILE [--school CODE] [--dry-run]`` for a record importer
+    (``union_portal.lib.record_imports``). A command module is just::
+
+        class Command(RecordImportCommand):
+            kind = ImportBatch.Kind.FESTIVAL
+
+    The file is kept as an ``ImportBatch`` without an uploader, so the records say where they came from.
+    """
+
+    kind: str = ""
+
+    @property
+    def help(self):
+        from .record_imports import importer_for
+
+        importer = importer_for(self.kind)
+        return f"Import {self.kind} ({importer.template_title}); all-or-nothing, re-import skips existing rows."
+
+    def run_import(self, *, school: Organization, data: bytes, filename: str, dry_run: bool):
+        from .record_imports import importer_for, run_file
+
+        return run_file(importer_for(self.kind), school=school, data=data, filename=filename, dry_run=dry_run)
+
+    def summary(self, result) -> str:
+        from .record_imports import describe
+
+        return describe(result.created, result.skipped, result.totals)

@@ -91,6 +91,8 @@ class Importer:
     template_example: list
     template_title: str
     template_filename: str
+    takes_batch: bool = False
+    """``apply`` takes the ``batch`` being confirmed (record importers mark what they write with it)."""
     steps_template: str = ""
     """A fragment above both pages (gets ``step``: 2 upload, 3 preview), e.g. the set-up's steps."""
     detail_template: str = ""
@@ -108,6 +110,23 @@ class Importer:
             "template": "import_template",
         }
         return {step: f"{self.namespace}:{name}" for step, name in names.items()}
+
+    def links(self, pk: int | None = None) -> dict[str, str]:
+        """Resolved URLs of the flow for templates and redirects: ``upload``, ``template`` and, given a
+        batch ``pk``, ``preview`` and ``confirm``."""
+        from django.urls import reverse
+
+        names = self.urls
+        links = {"upload": reverse(names["upload"], kwargs=self.url_kwargs()),
+                 "template": reverse(names["template"], kwargs=self.url_kwargs())}
+        if pk is not None:
+            links["preview"] = reverse(names["preview"], kwargs={**self.url_kwargs(), "pk": pk})
+            links["confirm"] = reverse(names["confirm"], kwargs={**self.url_kwargs(), "pk": pk})
+        return links
+
+    def url_kwargs(self) -> dict:
+        """Extra URL arguments of every step (``{}``; record importers' shared routes take ``kind``)."""
+        return {}
 
     def school_for(self, user) -> Organization:
         """The school ``user`` imports into (chair or committee member of a school; superusers
@@ -174,9 +193,15 @@ def import_batch_create(*, kind: str, school: Organization, upload, acting_user)
 
 def import_batch_record(*, batch: ImportBatch, result, status: str) -> None:
     """Store a validation or import outcome (``result.as_summary()``) and the batch's new status."""
+    from django.utils import timezone
+
     batch.summary = result.as_summary()
     batch.status = status
-    batch.save(update_fields=["summary", "status"])
+    fields = ["summary", "status"]
+    if status == ImportBatch.Status.DONE:
+        batch.imported_at = timezone.now()
+        fields.append("imported_at")
+    batch.save(update_fields=fields)
 
 
 @transaction.atomic
@@ -235,9 +260,11 @@ def upload(request, importer: Importer) -> HttpResponse:
         batch = import_batch_create(
             kind=importer.kind, school=school, upload=form.cleaned_data["file"], acting_user=request.user
         )
-        return redirect(importer.urls["preview"], pk=batch.pk)
+        return redirect(importer.links(batch.pk)["preview"])
     recent = recent_batches(kind=importer.kind, school=school)
-    context = {"importer": importer, "form": form, "school": school, "recent": recent}
+    for batch in recent:
+        batch.preview_url = importer.links(batch.pk)["preview"]
+    context = {"importer": importer, "form": form, "school": school, "recent": recent, "links": importer.links()}
     context.update(importer.upload_context(school))
     return render(request, importer.upload_template, context)
 
@@ -245,7 +272,8 @@ def upload(request, importer: Importer) -> HttpResponse:
 def preview(request, importer: Importer, pk: int) -> HttpResponse:
     """Every problem by row and column, or a summary of what confirming will write."""
     batch = get_batch_for_user(importer, request, pk)
-    context = {"importer": importer, "batch": batch, "result": None, "done": True, "note": ""}
+    context = {"importer": importer, "batch": batch, "result": None, "done": True, "note": "",
+               "links": importer.links(batch.pk)}
     if batch.status == ImportBatch.Status.DONE:
         context["summary_line"] = importer.done_summary(batch.summary)
         return render(request, importer.preview_template, context)
@@ -264,13 +292,15 @@ def confirm(request, importer: Importer, pk: int) -> HttpResponse:
     if batch.status == ImportBatch.Status.DONE:
         messages.info(request, _("该文件已经导入过了。"))
         return redirect(importer.done_url)
+    extra = {"batch": batch} if importer.takes_batch else {}
     result = importer.apply(
-        school=batch.school, data=_read(batch), filename=batch.original_name, acting_user=request.user, request=request
+        school=batch.school, data=_read(batch), filename=batch.original_name, acting_user=request.user,
+        request=request, **extra,
     )
     if not result.written:
         import_batch_record(batch=batch, result=result, status=ImportBatch.Status.FAILED)
         messages.error(request, _("文件有错误，未写入任何数据。请修改后重新上传。"))
-        return redirect(importer.urls["preview"], pk=batch.pk)
+        return redirect(importer.links(batch.pk)["preview"])
     import_batch_record(batch=batch, result=result, status=ImportBatch.Status.DONE)
     messages.success(request, importer.done_message(result))
     return redirect(importer.done_url)

@@ -99,6 +99,13 @@ def build_school(code: str, name: str, tag: str, parent: Organization | None = N
     _activities(w, colleague)
     _reports(w)
     _notices(w)
+    from union_portal.lib.record_imports import importers
+
+    for kind in importers():  # one batch per record importer, for its preview and confirm rows
+        o[f"batch_{kind}"] = ImportBatch.objects.create(
+            kind=kind, school=school, file=ContentFile(b"PK", name=f"{kind}.xlsx"), original_name=f"{kind}.xlsx",
+            summary={}, uploaded_by=u["chair"],
+        )
     o["roster_batch"] = ImportBatch.objects.create(
         kind=ImportBatch.Kind.ROSTER, school=school, file=ContentFile(b"PK", name="roster.xlsx"),
         original_name="roster.xlsx", summary={}, uploaded_by=u["chair"],

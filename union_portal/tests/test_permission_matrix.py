@@ -399,6 +399,49 @@ MATRIX: dict[str, tuple[str, str]] = {
     "welfare:visit_detail[sub_b]":               ("L 404 404 404 404 200 404 200 404 404", "L 405 405 405 405 405 405 405 405 405"),
 }
 
+# Record importers (union_portal/lib/record_imports.py) share four routes taking the ``kind``. The base rows
+# name an unknown kind (404); each registered kind gets a row per route from ``IMPORT_MATRIX``, which must
+# list every kind: a new importer forces the decision of who may use it.
+OBJECTS.update({
+    "imports:upload": "kind=:nosuch",
+    "imports:template": "kind=:nosuch",
+    "imports:preview": "kind=:nosuch pk=roster_batch",
+    "imports:confirm": "kind=:nosuch pk=roster_batch",
+})
+MATRIX.update({
+    "imports:upload":                            ("L 404 404 404 404 404 404 404 404 404", "L 404 404 404 404 404 404 404 404 404"),
+    "imports:template":                          ("L 404 404 404 404 404 404 404 404 404", "L 405 405 405 405 405 405 405 405 405"),
+    "imports:preview":                           ("L 404 404 404 404 404 404 404 404 404", "L 405 405 405 405 405 405 405 405 405"),
+    "imports:confirm":                           ("L 405 405 405 405 405 405 405 405 405", "L 404 404 404 404 404 404 404 404 404"),
+})  # fmt: skip
+# The school's chair (and committee) import; the district and everyone else may not; the other school's
+# chair ("outsider") imports into their own school and cannot see this school's batch (404).
+SCHOOL_IMPORT_ROWS = {
+    "upload":   ("L 403 403 403 403 403 403 200 403 200", "L 403 403 403 403 403 403 200 403 200"),
+    "template": ("L 403 403 403 403 403 403 200 403 200", "L 405 405 405 405 405 405 405 405 405"),
+    "preview":  ("L 403 403 403 403 403 403 200 403 404", "L 405 405 405 405 405 405 405 405 405"),
+    "confirm":  ("L 405 405 405 405 405 405 405 405 405", "L 403 403 403 403 403 403 R 403 404"),
+}  # fmt: skip
+IMPORT_MATRIX: dict[str, dict] = {
+}
+
+
+def _import_rows() -> None:
+    from union_portal.lib.record_imports import importers
+
+    for kind in importers():
+        OBJECTS.update({
+            f"imports:upload[{kind}]": f"kind=:{kind}",
+            f"imports:template[{kind}]": f"kind=:{kind}",
+            f"imports:preview[{kind}]": f"kind=:{kind} pk=batch_{kind}",
+            f"imports:confirm[{kind}]": f"kind=:{kind} pk=batch_{kind}",
+        })
+    for kind, rows in IMPORT_MATRIX.items():
+        MATRIX.update({f"imports:{step}[{kind}]": row for step, row in rows.items()})
+
+
+_import_rows()
+
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
@@ -438,7 +481,7 @@ def _url(key, route, school) -> str:
     kwargs = {}
     for part in spec.split():
         param, obj = part.split("=")
-        kwargs[param] = school.obj[obj].pk
+        kwargs[param] = obj[1:] if obj.startswith(":") else school.obj[obj].pk  # ":text" is a literal
     assert set(kwargs) == set(route.params), f"{key}: OBJECTS gives {sorted(kwargs)}, the URL takes {route.params}"
     return reverse(route.name, kwargs=kwargs)
 
