@@ -87,6 +87,8 @@ class ImportResult:
     rows: list[dict] = field(default_factory=list)
     total: Decimal = Decimal("0")
     written: bool = False
+    skipped: int = 0
+    """Rows already in the ledger by the natural key (see ``welfare_import``): not written again."""
 
     @property
     def ok(self) -> bool:
@@ -99,6 +101,7 @@ class ImportResult:
             "rows": len(self.rows),
             "total": str(self.total),
             "written": self.written,
+            "skipped": self.skipped,
         }
 
 
@@ -171,15 +174,47 @@ def welfare_validate(*, school: Organization, data: bytes, filename: str) -> Imp
     return result
 
 
+def visit_key(member_id: int, occasion_id: int, visited_on, cash_amount: Decimal, gift_value: Decimal) -> tuple:
+    """The ledger's natural key: one visit per member, occasion, day, money and gift value (yuan, two places)."""
+    return (member_id, occasion_id, visited_on, Decimal(cash_amount).quantize(Decimal("0.01")),
+            Decimal(gift_value).quantize(Decimal("0.01")))
+
+
+def _existing_keys(school: Organization, rows: list[dict]) -> set[tuple]:
+    """Natural keys of the school's visits on the files' days (one query)."""
+    days = {r["visited_on"] for r in rows}
+    found = WelfareVisit.objects.filter(school=school, visited_on__in=days).values_list(
+        "member_id", "occasion_id", "visited_on", "cash_amount", "gift_value"
+    )
+    return {visit_key(*v) for v in found}
+
+
 @transaction.atomic
 def welfare_import(
-    *, school: Organization, data: bytes, filename: str, acting_user=None, dry_run: bool = False, request=None
+    *, school: Organization, data: bytes, filename: str, acting_user=None, dry_run: bool = False, request=None,
+    batch=None,
 ) -> ImportResult:
-    """Validate and, when every row is clean, write all visits in one transaction (bulk insert) and audit it."""
+    """Validate and, when every row is clean, write the new visits in one transaction (bulk insert) and audit it.
+
+    Natural key (``visit_key``): member, occasion, 慰问日期, 慰问金 and 慰问品价值. A row whose key is already in
+    the ledger (an earlier import of the same file, or the visit entered by hand) is skipped and counted in
+    ``skipped``; ``total`` stays the file's total. The written visits are marked with ``batch`` (provenance).
+    """
+    from union_portal.lib.record_imports import mark_imported
+
     result = welfare_validate(school=school, data=data, filename=filename)
     if not result.ok or dry_run:
         return result
-    WelfareVisit.objects.bulk_create(
+    existing = _existing_keys(school, result.rows)
+    new_rows = []
+    for r in result.rows:
+        key = visit_key(r["member"].pk, r["occasion"].pk, r["visited_on"], r["cash_amount"], r["gift_value"])
+        if key in existing:
+            result.skipped += 1
+            continue
+        existing.add(key)
+        new_rows.append(r)
+    visits = WelfareVisit.objects.bulk_create(
         [
             WelfareVisit(
                 member=r["member"],
@@ -192,16 +227,20 @@ def welfare_import(
                 notes=r["notes"] or "历史台账导入",
                 recorded_by=acting_user,
             )
-            for r in result.rows
+            for r in new_rows
         ],
         batch_size=1000,
     )
+    mark_imported(batch, visits)
     result.written = True
+    where = f"（批次 #{batch.pk}）" if batch is not None else ""
+    skipped = f"，已存在跳过 {result.skipped} 条" if result.skipped else ""
     audit(
         request,
         AuditEntry.Action.IMPORT,
+        batch,
         user=acting_user,
         organization=school,
-        summary=f"导入慰问台账 {filename}：{len(result.rows)} 条，合计 {result.total:.2f} 元",
+        summary=f"导入慰问台账 {filename}{where}：新增 {len(new_rows)} 条{skipped}，文件合计 {result.total:.2f} 元",
     )
     return result

@@ -115,3 +115,36 @@ def test_command_exits_1_on_row_errors(tmp_path, school, staff):
     with pytest.raises(SystemExit) as exc:
         call_command("import_welfare", str(path), "--school", "SCH")
     assert exc.value.code == 1 and WelfareVisit.objects.count() == 0
+
+
+def test_ambiguous_name_lists_the_candidates(school, staff):
+    result = welfare_validate(
+        school=school, data=xlsx([HEADER, ["2019-03-07", "", "李 伟", "", "住院", "500", "", "", ""]]), filename="a.xlsx"
+    )
+    (error,) = result.errors
+    assert error.row == 3 and "T002" in error.message and "T003" in error.message and "总务处" in error.message
+
+
+def test_reimport_skips_visits_already_in_the_ledger(school, staff, tmp_path, login, chair):
+    rows = [
+        HEADER,
+        ["2019-03-05", "T001", "", "", "住院", "500", "", "", ""],
+        ["2019-04-01", "T003", "", "", "结婚", "800", "", "", ""],
+    ]
+    first = welfare_import(school=school, data=xlsx(rows[:2]), filename="a.xlsx")
+    assert first.written and first.skipped == 0
+    # The same visit again plus one new row: only the new one is written.
+    path = tmp_path / "ledger.xlsx"
+    path.write_bytes(xlsx(rows))
+    call_command("import_welfare", str(path), "--school", "SCH")
+    assert WelfareVisit.objects.count() == 2
+    call_command("import_welfare", str(path), "--school", "SCH")
+    assert WelfareVisit.objects.count() == 2
+    batch = ImportBatch.objects.filter(kind="welfare", status="done").order_by("pk").last()
+    assert batch.uploaded_by is None and batch.summary["skipped"] == 2 and batch.imported_at is not None
+    # The command's visit says where it came from, on its page.
+    visit = WelfareVisit.objects.get(member=staff["c"])
+    html = login(chair).get(reverse("welfare:visit_detail", args=[visit.pk])).content.decode()
+    assert f'data-imported="{batch.pk - 1}"' in html and "ledger.xlsx" in html
+    hand = WelfareVisit.objects.get(member=staff["a"])  # imported by the service call, without a batch
+    assert "data-imported" not in login(chair).get(reverse("welfare:visit_detail", args=[hand.pk])).content.decode()

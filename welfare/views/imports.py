@@ -17,6 +17,7 @@ class LedgerImport(imports.Importer):
     """The historical welfare ledger in the shared import flow: chair and committee of a school only."""
 
     kind = ImportBatch.Kind.WELFARE
+    takes_batch = True
     form_class = ImportUploadForm
     namespace = "welfare"
     done_url = "welfare:ledger"
@@ -36,16 +37,22 @@ class LedgerImport(imports.Importer):
     apply = staticmethod(welfare_import)
 
     def done_message(self, result: ImportResult) -> str:
-        return _("导入完成：%(n)s 条慰问记录，合计 %(total)s 元。") % {
+        text = _("导入完成：%(n)s 条慰问记录，合计 %(total)s 元。") % {
             "n": len(result.rows),
             "total": f"{result.total:.2f}",
         }
+        return text + self._skipped(result.skipped)
 
     def done_summary(self, summary: dict) -> str:
-        return imports.fill(_("该文件已导入：%(n)s 条，合计 %(t)s 元。"), n=summary.get("rows"), t=summary.get("total"))
+        text = imports.fill(_("该文件已导入：%(n)s 条，合计 %(t)s 元。"), n=summary.get("rows"), t=summary.get("total"))
+        return text + self._skipped(summary.get("skipped", 0))
 
     def ready_summary(self, result: ImportResult) -> str:
         return imports.fill(_("共 %(n)s 行，全部通过检查，合计 %(t)s 元。"), n=len(result.rows), t=result.total)
+
+    @staticmethod
+    def _skipped(n: int) -> str:
+        return imports.fill(_("其中 %(s)s 条台账中已有（日期、对象、事由、金额相同），未重复写入。"), s=n) if n else ""
 
     def upload_context(self, school: Organization) -> dict:
         return {"aliases": ALIASES}
