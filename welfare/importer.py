@@ -176,8 +176,13 @@ def welfare_validate(*, school: Organization, data: bytes, filename: str) -> Imp
 
 def visit_key(member_id: int, occasion_id: int, visited_on, cash_amount: Decimal, gift_value: Decimal) -> tuple:
     """The ledger's natural key: one visit per member, occasion, day, money and gift value (yuan, two places)."""
-    return (member_id, occasion_id, visited_on, Decimal(cash_amount).quantize(Decimal("0.01")),
-            Decimal(gift_value).quantize(Decimal("0.01")))
+    return (
+        member_id,
+        occasion_id,
+        visited_on,
+        Decimal(cash_amount).quantize(Decimal("0.01")),
+        Decimal(gift_value).quantize(Decimal("0.01")),
+    )
 
 
 def _existing_keys(school: Organization, rows: list[dict]) -> set[tuple]:
@@ -191,7 +196,13 @@ def _existing_keys(school: Organization, rows: list[dict]) -> set[tuple]:
 
 @transaction.atomic
 def welfare_import(
-    *, school: Organization, data: bytes, filename: str, acting_user=None, dry_run: bool = False, request=None,
+    *,
+    school: Organization,
+    data: bytes,
+    filename: str,
+    acting_user=None,
+    dry_run: bool = False,
+    request=None,
     batch=None,
 ) -> ImportResult:
     """Validate and, when every row is clean, write the new visits in one transaction (bulk insert) and audit it.

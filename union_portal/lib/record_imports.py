@@ -110,7 +110,9 @@ class RecordImporter(imports.Importer):
 
     namespace = "imports"
     takes_batch = True
-    upload_note = gettext_lazy("上传后先逐行检查，确认无误后才会写入；有任何错误时一条也不会写入；已导入过的行会跳过，不会重复。")
+    upload_note = gettext_lazy(
+        "上传后先逐行检查，确认无误后才会写入；有任何错误时一条也不会写入；已导入过的行会跳过，不会重复。"
+    )
     natural_key_help: str = ""
 
     @property
@@ -121,8 +123,12 @@ class RecordImporter(imports.Importer):
 
     @property
     def urls(self) -> dict[str, str]:
-        return {"upload": "imports:upload", "preview": "imports:preview", "confirm": "imports:confirm",
-                "template": "imports:template"}
+        return {
+            "upload": "imports:upload",
+            "preview": "imports:preview",
+            "confirm": "imports:confirm",
+            "template": "imports:template",
+        }
 
     def url_kwargs(self) -> dict:
         return {"kind": self.kind}
@@ -134,7 +140,7 @@ class RecordImporter(imports.Importer):
         return "该文件已导入：" + describe(summary.get("created", {}), summary.get("skipped", 0), summary.get("totals"))
 
     def ready_summary(self, result: RecordResult) -> str:
-        return "全部通过检查。确认后将" + describe(result.created, result.skipped, result.totals).replace("新增", "新增", 1)
+        return "全部通过检查。确认后将" + describe(result.created, result.skipped, result.totals)
 
     def upload_context(self, school: Organization) -> dict:
         return {"natural_key_help": self.natural_key_help}
@@ -220,8 +226,16 @@ def imported_ids(model, ids: Iterable[int]) -> set[int]:
     )
 
 
-def audit_import(*, request, acting_user, school: Organization, batch: ImportBatch | None, kind_label: str,
-                 filename: str, result: RecordResult) -> AuditEntry:
+def audit_import(
+    *,
+    request,
+    acting_user,
+    school: Organization,
+    batch: ImportBatch | None,
+    kind_label: str,
+    filename: str,
+    result: RecordResult,
+) -> AuditEntry:
     """The one audit entry of a confirmed import: kind, file, batch number and what was written."""
     where = f"批次 #{batch.pk}" if batch is not None else "无批次"
     summary = f"导入{kind_label} {filename}（{where}）：{describe(result.created, result.skipped, result.totals)}"
@@ -232,19 +246,30 @@ def audit_import(*, request, acting_user, school: Organization, batch: ImportBat
 
 
 @transaction.atomic
-def run_file(importer: RecordImporter, *, school: Organization, data: bytes, filename: str, acting_user=None,
-             dry_run: bool = False) -> RecordResult:
+def run_file(
+    importer: RecordImporter,
+    *,
+    school: Organization,
+    data: bytes,
+    filename: str,
+    acting_user=None,
+    dry_run: bool = False,
+) -> RecordResult:
     """Validate (``dry_run``) or import a file as the command line does: the file is kept as a batch
     (``uploaded_by`` = ``acting_user``, None from the command line) so its records can say where they came
     from; a file with errors keeps no batch. Returns the importer's ``RecordResult``."""
     if dry_run:
         return importer.validate(school=school, data=data, filename=filename)
     batch = ImportBatch.objects.create(
-        kind=importer.kind, school=school, file=ContentFile(data, name=filename), original_name=filename[:255],
+        kind=importer.kind,
+        school=school,
+        file=ContentFile(data, name=filename),
+        original_name=filename[:255],
         uploaded_by=acting_user,
     )
-    result = importer.apply(school=school, data=data, filename=filename, acting_user=acting_user, request=None,
-                            batch=batch)
+    result = importer.apply(
+        school=school, data=data, filename=filename, acting_user=acting_user, request=None, batch=batch
+    )
     if not result.written:
         transaction.set_rollback(True)
         return result
