@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from union_portal.lib import imports
+from union_portal.lib.record_imports import register_flow
 
 from ..forms import RosterUploadForm
 from ..models import ImportBatch, Organization
@@ -66,7 +67,7 @@ class RosterImport(imports.Importer):
         return {"aliases": ROSTER_ALIASES}
 
 
-ROSTER = RosterImport()
+ROSTER = register_flow(RosterImport())
 
 # login_required and GET/POST-only views (see ``imports.views``), for urls.py.
 roster_upload, roster_preview, roster_confirm, roster_template = imports.views(ROSTER)

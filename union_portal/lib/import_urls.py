@@ -1,13 +1,28 @@
 """The shared routes of every record importer (``union_portal.lib.record_imports``), namespace ``imports``."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import imports
-from .record_imports import importer_for
+from .record_imports import catalogue, importer_for
 
 app_name = "imports"
+
+
+@login_required
+@require_GET
+def index(request):
+    """Every import the school can run (roster, ledger and each record list), with templates and the last
+    file of each kind; for the school's chair and committee (403 otherwise)."""
+    from members.access import import_school
+
+    school = import_school(request.user)
+    if school is None:
+        raise PermissionDenied("只有学校工会主席和工会委员可以导入数据。")
+    return render(request, "imports/index.html", {"school": school, "rows": catalogue(school)})
 
 
 @login_required
@@ -39,6 +54,7 @@ def template(request, kind: str):
 
 
 urlpatterns = [
+    path("", index, name="index"),
     path("<slug:kind>/", upload, name="upload"),
     path("<slug:kind>/template/", template, name="template"),
     path("<slug:kind>/<int:pk>/", preview, name="preview"),

@@ -114,6 +114,28 @@ class RecordImporter(imports.Importer):
         "上传后先逐行检查，确认无误后才会写入；有任何错误时一条也不会写入；已导入过的行会跳过，不会重复。"
     )
     natural_key_help: str = ""
+    spec = None
+    """The importer's ``columns.ColumnSpec`` (or a list of them for a file with row kinds); when set, the
+    accepted headers on the upload page, the imports index and ``headers()`` come from it."""
+
+    @property
+    def columns_help(self) -> str:
+        """Every accepted header: the standard one, its aliases, and whether the column is required."""
+        return "；".join(
+            c.label + (f"（或：{'、'.join(c.aliases)}）" if c.aliases else "") + ("，必填" if c.required else "")
+            for c in self.columns()
+        )
+
+    def columns(self) -> list:
+        """The ``columns.Column`` objects of ``spec`` (every spec's, once per key), in order."""
+        specs = self.spec if isinstance(self.spec, list | tuple) else [self.spec] if self.spec is not None else []
+        seen, found = set(), []
+        for spec in specs:
+            for column in spec:
+                if column.key not in seen:
+                    seen.add(column.key)
+                    found.append(column)
+        return found
 
     @property
     def form_class(self):
@@ -280,3 +302,36 @@ def run_file(
 def batch_finish(*, batch: ImportBatch, result: RecordResult) -> None:
     """Mark ``batch`` imported now with ``result``'s summary (as the browser flow's confirm does)."""
     imports.import_batch_record(batch=batch, result=result, status=ImportBatch.Status.DONE)
+
+
+# --- The index of every import a school can run -------------------------------------------------------------
+
+_FLOWS: dict[str, imports.Importer] = {}
+
+
+def register_flow(importer: imports.Importer) -> imports.Importer:
+    """List an import flow on its own routes (the roster, the welfare ledger) on the imports index page."""
+    _FLOWS[importer.kind] = importer
+    return importer
+
+
+def catalogue(school: Organization) -> list[dict]:
+    """Every import the school can run, in ``ImportBatch.Kind`` order (roster first: the other lists name
+    people on it): ``[{"importer", "links", "last": ImportBatch | None, "done": int}]`` where ``last`` is the
+    latest batch of that kind and ``done`` counts the files imported. Three queries."""
+    from django.db.models import Count, Max, Q
+
+    found = {**_FLOWS, **importers()}
+    order = {kind: i for i, kind in enumerate(ImportBatch.Kind.values)}
+    per_kind = (
+        ImportBatch.objects.filter(school=school)
+        .values("kind")
+        .annotate(last=Max("pk"), done=Count("pk", filter=Q(status=ImportBatch.Status.DONE)))
+    )
+    done = {r["kind"]: r["done"] for r in per_kind}
+    latest = ImportBatch.objects.filter(pk__in=[r["last"] for r in per_kind]).select_related("uploaded_by")
+    last = {b.kind: b for b in latest}
+    return [
+        {"importer": imp, "links": imp.links(), "last": last.get(kind), "done": done.get(kind, 0)}
+        for kind, imp in sorted(found.items(), key=lambda kv: order.get(kv[0], len(order)))
+    ]

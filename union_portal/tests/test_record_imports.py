@@ -130,3 +130,16 @@ def test_unknown_kind_is_404():
 def test_describe_is_plain_chinese():
     assert describe({"发放记录": 3}, 2, {"人次": 3}) == "新增 发放记录 3 条；已存在（按自然键）跳过 2 行；文件合计：人次 3"
     assert describe({}, 0) == "无新增记录"
+
+
+def test_index_lists_every_import_roster_first(login, chair, school, member):
+    from django.urls import reverse
+
+    from union_portal.lib.record_imports import importers
+
+    client = login(chair)
+    html = client.get(reverse("imports:index")).content.decode()
+    kinds = [k for k in ImportBatch.Kind.values if f'data-kind="{k}"' in html]
+    assert kinds[:2] == ["roster", "welfare"] and set(importers()) <= set(kinds)
+    assert html.index('data-kind="roster"') < html.index('data-kind="welfare"')
+    assert login(member).get(reverse("imports:index")).status_code == 403

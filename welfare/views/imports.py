@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 
 from members.models import ImportBatch, Organization
 from union_portal.lib import imports
+from union_portal.lib.record_imports import register_flow
 
 from ..forms import ImportUploadForm
 from ..importer import ALIASES, ImportResult, welfare_import, welfare_validate
@@ -58,7 +59,7 @@ class LedgerImport(imports.Importer):
         return {"aliases": ALIASES}
 
 
-LEDGER = LedgerImport()
+LEDGER = register_flow(LedgerImport())
 
 # login_required and GET/POST-only views (see ``imports.views``), for urls.py.
 import_upload, import_preview, import_confirm, import_template = imports.views(LEDGER)
