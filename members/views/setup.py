@@ -187,4 +187,5 @@ def setup_finish(request):
     request.session.pop(SESSION_LOGINS, None)
     request.session.pop(SESSION_SCHOOL, None)
     messages.success(request, _("%(name)s 初始设置完成。") % {"name": school.name})
+    messages.info(request, _("下一步：在工作台的“导入历史数据”中导入往年的慰问、发放、捐款、体检、荣誉、活动和提案等名单，年度工作报告会把它们一并统计。"))
     return redirect("home")
