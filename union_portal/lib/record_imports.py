@@ -317,7 +317,7 @@ def register_flow(importer: imports.Importer) -> imports.Importer:
 
 def catalogue(school: Organization) -> list[dict]:
     """Every import the school can run, in ``ImportBatch.Kind`` order (roster first: the other lists name
-    people on it): ``[{"importer", "links", "last": ImportBatch | None, "done": int}]`` where ``last`` is the
+    people on it): ``[{"importer", "label", "links", "last": ImportBatch | None, "done": int}]`` where ``last`` is the
     latest batch of that kind and ``done`` counts the files imported. Three queries."""
     from django.db.models import Count, Max, Q
 
@@ -332,6 +332,7 @@ def catalogue(school: Organization) -> list[dict]:
     latest = ImportBatch.objects.filter(pk__in=[r["last"] for r in per_kind]).select_related("uploaded_by")
     last = {b.kind: b for b in latest}
     return [
-        {"importer": imp, "links": imp.links(), "last": last.get(kind), "done": done.get(kind, 0)}
+        {"importer": imp, "label": ImportBatch.Kind(kind).label, "links": imp.links(), "last": last.get(kind),
+         "done": done.get(kind, 0)}
         for kind, imp in sorted(found.items(), key=lambda kv: order.get(kv[0], len(order)))
     ]
