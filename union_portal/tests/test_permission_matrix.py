@@ -424,6 +424,7 @@ SCHOOL_IMPORT_ROWS = {
     "confirm":  ("L 405 405 405 405 405 405 405 405 405", "L 403 403 403 403 403 403 R 403 404"),
 }  # fmt: skip
 IMPORT_MATRIX: dict[str, dict] = {
+    "donation": SCHOOL_IMPORT_ROWS,
 }
 
 
