@@ -281,10 +281,9 @@ class DonationImporter(RecordImporter):
     done_url = "welfare:donations"
     title = gettext_lazy("导入捐款/献血名单")
     preview_title = gettext_lazy("捐款/献血名单导入预览")
-    columns_help = gettext_lazy(
-        "类别（一日捐、慈善募捐、爱心捐款、扶贫济困、无偿献血、其他；可省略）、日期（捐款日期）、名称（活动名称）、"
-        "部门、工号、姓名（捐款人）、金额（捐款金额、金额(元)）、献血量（献血量(毫升)）。工号或姓名至少一列，"
-        "金额或献血量至少一列；序号、备注等其他列不读取。没有类别、日期、名称列时，从表格标题行（如"
+    spec = COLUMNS
+    columns_note = gettext_lazy(
+        "工号或姓名至少一列，金额或献血量至少一列；序号、备注等其他列不读取。没有类别、日期、名称列时，从表格标题行（如"
         "“2025年3月5日慈善一日捐捐款名单”）读取；空白的类别、日期、名称单元格沿用上一行（合并单元格）。"
     )
     natural_key_help = gettext_lazy(
@@ -295,6 +294,11 @@ class DonationImporter(RecordImporter):
     template_example = [1, "一日捐", "2025-03-05", "2025年慈善一日捐", "语文组", "S0100012", "张三", 200, "", ""]
     template_title = "捐款名单模板"
     template_filename = "donation-template.xlsx"
+
+    @property
+    def columns_help(self) -> str:
+        """Every accepted header (from ``COLUMNS``), then which columns are needed and the title-row fallbacks."""
+        return f"{super().columns_help}。{self.columns_note}"
 
     def validate(self, *, school: Organization, data: bytes, filename: str) -> RecordResult:
         """Check every row and say what importing would write (``created``/``skipped``), writing nothing.
