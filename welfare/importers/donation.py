@@ -171,7 +171,8 @@ class _FileDefaults:
 
     def __init__(self, title: str, headers: dict[str, str]):
         self.title = drive_title(title)
-        self.held_on = title_date(title)
+        day = title_date(title)
+        self.held_on = day if day is not None and _not_after_today(day) else None  # a future date is no fallback
         blood_only = "blood_ml" in headers and "amount" not in headers
         self.kind = kind_from_text(title) if title else None
         self.kind = self.kind or (Kind.BLOOD if blood_only else None)

@@ -290,3 +290,11 @@ def test_pages_button_provenance_and_constant_queries(login, chair, member, scho
     assert counts[0] == counts[1]
     plain = login(member).get(reverse("welfare:donations"))
     assert reverse("imports:upload", kwargs={"kind": "donation"}) not in plain.content.decode()
+
+
+def test_a_future_date_in_the_title_is_no_fallback(school, staff):
+    next_year = dt.date.today().year + 1
+    result = _validate(
+        school, _xlsx(f"{next_year}年3月5日爱心捐款名单", ["工号", "姓名", "金额"], [["S001", "张三", 10]])
+    )
+    assert [(e.row, e.column) for e in result.errors] == [(4, "日期")]
