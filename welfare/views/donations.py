@@ -11,19 +11,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.access import MANAGER_ROLES, has_school_role
+from members.access import MANAGER_ROLES, has_school_role, import_school
 from union_portal.lib.lists import apply_trace, paginate, trace
+from union_portal.lib.record_imports import imported_ids
 
 from .. import selectors, services
 from ..forms import DonationBulkForm, DonationForm, DriveForm
-from ..models import DonationDrive
+from ..models import Donation, DonationDrive
 from .common import _manageable_members, _school_of, _school_records, _scope
 
 
 @login_required
 @require_GET
 def donation_list(request):
-    """Drives in scope (narrowed by the report's ``org``/``start``/``end``): donors (人), yuan, 献血 participants."""
+    """Drives in scope (narrowed by the report's ``org``/``start``/``end``): donors (人), yuan, 献血 participants;
+    the "导入" button (``can_import``) for those who may import a school's past lists."""
     scope = _scope(request.user)
     drives = apply_trace(
         _school_records(request.user, DonationDrive), trace(request), org_field="organization", date_field="held_on"
@@ -32,7 +34,13 @@ def donation_list(request):
     return render(
         request,
         "welfare/donation_list.html",
-        {"scope": scope, "rows": rows, "totals": totals, "form": DriveForm(initial={"held_on": timezone.localdate()})},
+        {
+            "scope": scope,
+            "rows": rows,
+            "totals": totals,
+            "form": DriveForm(initial={"held_on": timezone.localdate()}),
+            "can_import": import_school(request.user) is not None,
+        },
     )
 
 
@@ -59,7 +67,8 @@ def drive_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def drive_detail(request, pk: int):
-    """One drive's donations with totals; POST records a member's donation (audited)."""
+    """One drive's donations with totals; POST records a member's donation (audited). An imported drive says
+    where it came from (``imported_note``); imported donations on the page are marked (``imported``, one query)."""
     drive = _school_records(request.user, DonationDrive).filter(pk=pk).first()
     if drive is None:
         raise Http404(_("没有找到该捐助活动。"))
@@ -76,12 +85,14 @@ def drive_detail(request, pk: int):
         messages.success(request, _("已登记 %(name)s。") % {"name": form.member.name})
         return redirect("welfare:drive_detail", pk=drive.pk)
     donations = drive.donations.select_related("member__organization__parent").order_by("member__staff_no")
+    page = paginate(request, donations)
     return render(
         request,
         "welfare/drive_detail.html",
         {
             "drive": drive,
-            "page": paginate(request, donations),
+            "page": page,
+            "imported": imported_ids(Donation, [d.pk for d in page]),
             "totals": selectors.drive_totals(drive),
             "form": form,
             "querystring": "",
