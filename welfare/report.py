@@ -588,12 +588,23 @@ def hardship_sentence(ctx) -> str:
         aid = "帮扶困难教职工{welfare.hardship.aid_persons}"
         if ctx.n("welfare.hardship.aid_total"):
             aid += "，发放帮扶金{welfare.hardship.aid_total}"
-    gifts = ""
-    if ctx.n("welfare.donations.donations"):
-        gifts = "组织爱心捐款{welfare.donations.donations}"
-        if ctx.n("welfare.donations.total"):
-            gifts += "，捐款{welfare.donations.total}"
-    return sentence(aid, gifts, sep="；")
+    return sentence(aid, _donations_clause(ctx), sep="；")
+
+
+def _donations_clause(ctx) -> str:
+    """"组织爱心捐款，86名教职工捐款1.72万元" (one gift each), or "组织爱心捐款120人次（86名教职工），捐款…"."""
+    if not ctx.n("welfare.donations.donations"):
+        return ""
+    donors, times = ctx.n("welfare.donations.donors"), ctx.n("welfare.donations.donations")
+    if donors and donors == times:
+        text = "组织爱心捐款，{welfare.donations.donors:num}名教职工"
+        return text + ("捐款{welfare.donations.total}" if ctx.n("welfare.donations.total") else "参加")
+    text = "组织爱心捐款{welfare.donations.donations}"
+    if donors:
+        text += "（{welfare.donations.donors:num}名教职工）"
+    if ctx.n("welfare.donations.total"):
+        text += "，捐款{welfare.donations.total}"
+    return text
 
 
 def _rows(ctx, key: str) -> list[dict]:

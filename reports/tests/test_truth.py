@@ -395,3 +395,12 @@ def test_named_lists_of_the_speech_equal_raw_sql_counts():
         assert f"有{over}人次慰问超出了慰问标准" in text
     if late:
         assert f"有{late}项提案未能在答复期限内答复" in text
+
+
+def test_donations_name_the_donors(db):
+    """Issue 18: the speech states how many staff gave, not only the 人次 (one person may give in two drives)."""
+    welfare = {"donations": {"drives": 2, "donations": 130, "donors": 86, "total": "17200.00"}}
+    text = _say("welfare.hardship", _snapshot({"welfare": welfare}))
+    assert text == "组织爱心捐款130人次（86名教职工），捐款1.72万元。"
+    welfare["donations"].update(donations=86)
+    assert _say("welfare.hardship", _snapshot({"welfare": welfare})) == "组织爱心捐款，86名教职工捐款1.72万元。"
