@@ -208,13 +208,14 @@ def read_preamble(data: bytes, filename: str, header_row: int) -> Preamble:
 
 
 def _is_noise(raw: dict[str, object]) -> bool:
-    """A 合计/经办人 line or a numbered empty line (only 序号 filled): no 工号, no real 姓名."""
+    """A 合计/经办人 line or a numbered empty line (only 序号 filled): it names nobody (its 工号/姓名 cells, if
+    any, hold the footer words themselves)."""
     cells = {key: fold(value) for key, value in raw.items() if fold(value)}
-    if cells.get("staff_no") or (cells.get("name") and cells["name"] not in FOOTER_WORDS):
-        return False
     if set(cells) <= {"seq"}:
         return True
-    return any(word in text for text in cells.values() for word in FOOTER_WORDS)
+    if not any(word in text for text in cells.values() for word in FOOTER_WORDS):
+        return False
+    return all(any(word in cells[key] for word in FOOTER_WORDS) for key in ("staff_no", "name") if key in cells)
 
 
 def _generated_title(festival: tuple[str, str], day: dt.date) -> str:
