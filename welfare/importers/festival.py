@@ -154,7 +154,7 @@ COLUMNS = ColumnSpec(
     Column("department", "部门", ("所在部门", "科室", "处室", "部门/科室"), parse=columns.name(), default=""),
     Column("item", "物品", ("慰问品", "发放物品", "物品名称", "慰问品名称", "品名", "物资"),
            parse=columns.text(max_length=200, too_long="物品说明过长（最多200字）"), default=""),
-    Column("value", "金额", ("价值", "金额(元)", "价值(元)", "慰问品价值", "人均价值", "单价", "标准", "慰问金额"),
+    Column("value", "金额", ("价值", "慰问品价值", "人均价值", "单价", "标准", "慰问金额"),
            required=True, parse=columns.yuan()),
     Column("funding_source", "经费来源", ("资金来源", "列支渠道"), parse=columns.choice(FUNDING_ALIASES, "经费来源"),
            blank=FundingSource.UNION_FUNDS, default=FundingSource.UNION_FUNDS),
@@ -380,12 +380,12 @@ class FestivalImporter(RecordImporter):
     denied = gettext_lazy("只有学校工会主席和工会委员可以导入节日慰问品发放签领表。")
     title = gettext_lazy("导入节日慰问品发放签领表")
     preview_title = gettext_lazy("发放签领表导入预览")
-    columns_help = gettext_lazy(
-        "序号；部门/科室；工号；姓名/领取人（重名时加“部门”列）；物品/慰问品；金额/价值/单价（元，每人）；"
-        "签名/签领/签字（空白视为已签领，写“否”“未领”为未签领）；备注；经费来源（可选）。"
-        "一个文件可含多次发放：可选列 节日（春节、中秋、端午、三八、教师节、生日……）、发放日期、名称；"
-        "没有这些列时，节日取自表格标题（如“2025年中秋节慰问品发放签领表”），发放日期取自标题下方的日期，"
-        "名称按“年份+节日+慰问品发放”生成。"
+    spec = COLUMNS
+    fallback_help = gettext_lazy(
+        "一个文件可含多次发放：节日、发放日期、名称相同的行为同一次发放。节日为空时取上一行的，再取表格标题中的"
+        "（如“2025年中秋节慰问品发放签领表”）；发放日期为空时取同一节日上一行的，再取标题下方写的日期；"
+        "名称为空时按“年份+节日+慰问品发放”生成；物品、金额为空时取同一次发放上一行的（合并单元格）。"
+        "签名空白视为已签领，写“否”“未领”为未签领；合计、经办人等行不计。"
     )
     natural_key_help = gettext_lazy(
         "一次发放按“学校、节日、发放日期、名称”识别，已有的发放不会重复建立；同一次发放中已有的领取人（按人员）跳过。"
@@ -395,6 +395,11 @@ class FestivalImporter(RecordImporter):
                         "张三", ""]  # fmt: skip
     template_title = "节日慰问品发放签领表"
     template_filename = "festival-template.xlsx"
+
+    @property
+    def columns_help(self) -> str:
+        """The accepted headers (from ``spec``, as every record importer) and how blank cells fall back."""
+        return f"{super().columns_help}。{self.fallback_help}"
 
     def validate(self, *, school: Organization, data: bytes, filename: str) -> RecordResult:
         """Check every row without writing (``COLUMNS``, then ``_SheetCheck``).
