@@ -425,6 +425,7 @@ SCHOOL_IMPORT_ROWS = {
 }  # fmt: skip
 IMPORT_MATRIX: dict[str, dict] = {
     "donation": SCHOOL_IMPORT_ROWS,
+    "festival": SCHOOL_IMPORT_ROWS,
 }
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from members.access import import_school
 from union_portal.lib.lists import apply_trace, paginate, querystring, trace
 
 from .. import selectors, services
@@ -36,7 +37,15 @@ def distribution_list(request):
     return render(
         request,
         "welfare/distribution_list.html",
-        {"scope": scope, "rows": rows, "totals": totals, "year": year, "years": _years()},
+        {
+            "scope": scope,
+            "rows": rows,
+            "totals": totals,
+            "year": year,
+            "years": _years(),
+            # The "导入" button: only the school's chair and committee import past 签领表.
+            "can_import": import_school(request.user) is not None,
+        },
     )
 
 
