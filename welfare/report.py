@@ -592,19 +592,19 @@ def hardship_sentence(ctx) -> str:
 
 
 def _donations_clause(ctx) -> str:
-    """"组织爱心捐款，86名教职工捐款1.72万元" (one gift each), or "组织爱心捐款120人次（86名教职工），捐款…"."""
-    if not ctx.n("welfare.donations.donations"):
-        return ""
+    """"组织爱心捐款，86名教职工捐款1.72万元" ("" without donations; see ``_giving``)."""
+    return "组织爱心捐款，" + _giving(ctx) if ctx.n("welfare.donations.donations") else ""
+
+
+def _giving(ctx) -> str:
+    """Who gave and how much: "86名教职工捐款1.72万元" when each gave once, else
+    "教职工捐款130人次（86人），共1.72万元"; the amount only when recorded."""
     donors, times = ctx.n("welfare.donations.donors"), ctx.n("welfare.donations.donations")
+    money = ctx.n("welfare.donations.total")
     if donors and donors == times:
-        text = "组织爱心捐款，{welfare.donations.donors:num}名教职工"
-        return text + ("捐款{welfare.donations.total}" if ctx.n("welfare.donations.total") else "参加")
-    text = "组织爱心捐款{welfare.donations.donations}"
-    if donors:
-        text += "（{welfare.donations.donors:num}名教职工）"
-    if ctx.n("welfare.donations.total"):
-        text += "，捐款{welfare.donations.total}"
-    return text
+        return "{welfare.donations.donors:num}名教职工" + ("捐款{welfare.donations.total}" if money else "参加捐款")
+    text = "教职工捐款{welfare.donations.donations}" + ("（{welfare.donations.donors:num}人）" if donors else "")
+    return text + ("，共{welfare.donations.total}" if money else "")
 
 
 def _rows(ctx, key: str) -> list[dict]:
@@ -709,7 +709,7 @@ def services_work_sentence(ctx) -> str:
         parts.append(f"为教职工提供{others}等服务")
     gifts = names([r.get("label", "") for r in _rows(ctx, "welfare.donations.by_kind") if r.get("donations")], 3)
     if gifts and ctx.n("welfare.donations.total"):
-        parts.append(f"组织{gifts}等爱心捐款活动，教职工踊跃参与")
+        parts.append(f"组织{gifts}等爱心捐款活动，教职工踊跃参与，" + _giving(ctx))
     if ctx.n("welfare.donations.blood.donors"):
         parts.append("{welfare.donations.blood.donors:num}名教职工参加无偿献血")
     if not parts:

@@ -1,0 +1,109 @@
+"""Issue 18, acceptance: from an empty install, a school brings in its roster and a year of files of every kind
+from the command line, the annual report for that year is built, and its speech states the files' totals.
+
+The files are written here with openpyxl the way a school keeps them (a title row, the standard headers); the
+expected totals are computed from the rows written here and checked twice: against an independent raw-SQL
+count over the tables, and in the speech's text (the generated sentences of the built document).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from openpyxl import Workbook
+
+from members.models import Organization
+from members.tests.onboarding import roster_file
+from reports import document, services
+from union_portal.lib.record_imports import importers
+
+YEAR = 2025
+STAFF = ["N001", "N002", "N003", "N004", "N005"]  # the onboarding roster (members/tests/onboarding.py)
+
+
+def xlsx(title: str, headers: list, rows: list) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.append([title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    ws.append(headers)
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def sql(query: str, *params):
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchone()[0]
+
+
+# --- A year of files ---------------------------------------------------------------------------------------
+
+FESTIVAL = [  # (节日, 发放日期, 物品, 金额) × every member
+    ("春节", f"{YEAR}-01-20", "年货礼包", 300),
+    ("中秋", f"{YEAR}年9月10日", "月饼", 200),
+]
+DONATION = [("N001", 200), ("N002", 100), ("N003", 100), ("N004", 50), ("N005", 300)]
+
+
+def festival_file() -> bytes:
+    rows = [[f, d, no, "", item, f"{v}元"] for f, d, item, v in FESTIVAL for no in STAFF]
+    return xlsx(f"{YEAR}年节日慰问品发放签领表", ["节日", "发放日期", "工号", "姓名", "物品", "金额"], rows)
+
+
+def donation_file() -> bytes:
+    rows = [["一日捐", f"{YEAR}/5/20", f"{YEAR}年慈善一日捐", no, "", amount] for no, amount in DONATION]
+    return xlsx(f"{YEAR}年“慈善一日捐”捐款名单", ["类别", "日期", "名称", "工号", "姓名", "金额"], rows)
+
+
+FILES = {
+    "festival": festival_file,
+    "donation": donation_file,
+}
+
+
+@pytest.mark.django_db
+def test_a_year_of_files_from_an_empty_install_makes_a_true_report(tmp_path, capsys):
+    from django.contrib.auth import get_user_model
+
+    assert not Organization.objects.exists() and not get_user_model().objects.exists()
+    assert set(FILES) <= set(importers()), "every kind of file has an importer"
+
+    # 1. The school, from its roster, then a year of files of every kind, each from the command line.
+    roster = tmp_path / "名册.xlsx"
+    roster.write_bytes(roster_file())
+    call_command("setup_school", "--code", "NS01", "--name", "新苗中学工会")
+    call_command("import_members", str(roster), "--school", "NS01", "--create-units")
+    for kind, make in FILES.items():
+        path = tmp_path / f"{kind}.xlsx"
+        path.write_bytes(make())
+        call_command(f"import_{kind}", str(path), "--school", "NS01")
+        assert "导入完成" in capsys.readouterr().out, kind
+    for kind in FILES:  # a second run of the same files writes nothing new
+        call_command(f"import_{kind}", str(tmp_path / f"{kind}.xlsx"), "--school", "NS01")
+        assert "无新增记录" in capsys.readouterr().out, kind
+
+    # 2. The annual report for that year, built with nobody logged in.
+    school = Organization.objects.get(code="NS01")
+    report = services.report_create(organization=school, start=dt.date(YEAR, 1, 1), end=dt.date(YEAR, 12, 31),
+                                    period_kind="calendar_year", acting_user=None)  # fmt: skip
+    doc = document.build(services.report_snapshot(report))
+    speech = "".join(p.text for s in doc.sections for p in s.items if isinstance(p, document.Paragraph))
+
+    # 3. Its speech states the files' totals, which the tables hold too.
+    recipients = len(FESTIVAL) * len(STAFF)
+    assert sql("SELECT COUNT(*) FROM welfare_distributionrecipient") == recipients
+    assert f"为教职工发放慰问品{recipients}人次" in speech
+
+    donors, given = len(DONATION), sum(amount for _, amount in DONATION)
+    assert sql("SELECT COUNT(DISTINCT member_id) FROM welfare_donation") == donors
+    assert Decimal(sql("SELECT SUM(amount) FROM welfare_donation")) == given
+    assert f"{donors}名教职工捐款{given}元" in speech
