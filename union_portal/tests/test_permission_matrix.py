@@ -424,6 +424,8 @@ SCHOOL_IMPORT_ROWS = {
     "confirm":  ("L 405 405 405 405 405 405 405 405 405", "L 403 403 403 403 403 403 R 403 404"),
 }  # fmt: skip
 IMPORT_MATRIX: dict[str, dict] = {
+    "aid_claim": SCHOOL_IMPORT_ROWS,
+    "aid_enrolment": SCHOOL_IMPORT_ROWS,
     "donation": SCHOOL_IMPORT_ROWS,
     "festival": SCHOOL_IMPORT_ROWS,
 }

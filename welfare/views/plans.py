@@ -14,8 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.access import MANAGER_ROLES, SCHOOL_MANAGER_ROLES, get_member_for_user, has_role, has_school_role
+from members.access import (
+    MANAGER_ROLES,
+    SCHOOL_MANAGER_ROLES,
+    get_member_for_user,
+    has_role,
+    has_school_role,
+    import_school,
+)
 from union_portal.lib.audit import audit_sensitive_read
+from union_portal.lib.record_imports import imported_ids
 
 from .. import selectors, services
 from ..access import can_manage, get_claim_for_user
@@ -27,14 +35,22 @@ from .common import _manageable_members, _school_of, _school_records, _scope, _y
 @login_required
 @require_GET
 def plan_list(request):
-    """互助保障: plans with the year's enrolment and claims totals; claims listed only where visible."""
+    """互助保障: plans with the year's enrolment and claims totals; claims listed only where visible.
+    The school's chair and committee also get the 导入 buttons (参保名单, 理赔名单: ``can_import``)."""
     scope = _scope(request.user)
     year = _year(request)
     overview = selectors.plan_year_overview(request.user, _school_records(request.user, MutualAidPlan), year=year)
     return render(
         request,
         "welfare/plan_list.html",
-        {"scope": scope, **overview, "year": year, "years": _years(), "statuses": AidClaim.Status},
+        {
+            "scope": scope,
+            **overview,
+            "year": year,
+            "years": _years(),
+            "statuses": AidClaim.Status,
+            "can_import": import_school(request.user) is not None,
+        },
     )
 
 
@@ -184,10 +200,13 @@ def member_enrollments(request, pk: int):
         services.plan_enrollment_save(member=member, **form.cleaned_data, acting_user=request.user, request=request)
         messages.success(request, _("已保存 %(name)s 的参保记录。") % {"name": member.name})
         return redirect("welfare:member_enrollments", pk=member.pk)
-    enrollments = PlanEnrollment.objects.filter(member=member).select_related("plan").order_by("-year", "plan__pk")
+    enrollments = list(
+        PlanEnrollment.objects.filter(member=member).select_related("plan").order_by("-year", "plan__pk")
+    )
+    imported = imported_ids(PlanEnrollment, [e.pk for e in enrollments])
     return render(
         request,
         "welfare/member_enrollments.html",
-        {"member": member, "enrollments": enrollments, "form": form},
+        {"member": member, "enrollments": enrollments, "form": form, "imported": imported},
         status=400 if request.method == "POST" else 200,
     )
