@@ -425,6 +425,8 @@ SCHOOL_IMPORT_ROWS = {
 }  # fmt: skip
 IMPORT_MATRIX: dict[str, dict] = {
     "donation": SCHOOL_IMPORT_ROWS,
+    "activity": SCHOOL_IMPORT_ROWS,
+    "tournament": SCHOOL_IMPORT_ROWS,
 }
 
 
