@@ -132,6 +132,21 @@ def when(raw: object) -> tuple[dt.date, dt.time | None, dt.time | None] | None:
     return day, (clocks[0] if clocks else None), (clocks[1] if len(clocks) > 1 else None)
 
 
+def plain(*, max_length: int, too_long: str):
+    """Free text kept as written (trimmed; Chinese punctuation such as ，（） kept, unlike ``columns.text``),
+    so a title matches the one entered in the portal; blank → ``""``; too long raises ``ValueError``."""
+
+    def parse(raw: object) -> str:
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
+        value = "" if raw is None else " ".join(str(raw).split())
+        if len(value) > max_length:
+            raise ValueError(too_long.format(max=max_length))
+        return value
+
+    return parse
+
+
 def head_count(raw: object) -> int | None:
     """A head count in 人次 (``520``, ``约520人``, ``近520人次``, full-width digits); blank → None."""
     text = re.sub(r"\s+", "", fold(raw))
@@ -205,14 +220,14 @@ def _not_after_today(day: dt.date) -> bool:
 
 COLUMNS = ColumnSpec(
     Column("title", "活动名称", ("活动", "活动项目", "项目名称", "活动主题", "活动内容"), required=True,
-           parse=columns.text(max_length=120, too_long="活动名称过长（最多{max}字）"), blank_error="活动名称不能为空"),
+           parse=plain(max_length=120, too_long="活动名称过长（最多{max}字）"), blank_error="活动名称不能为空"),
     Column("when", "活动日期", ("日期", "活动时间", "时间", "开始日期", "开始时间", "举办日期", "举办时间"), required=True,
            parse=when, blank_error="活动日期不能为空"),
     Column("end_day", "结束日期", ("结束时间", "截止日期"),
            parse=columns.date(valid=_not_after_today, invalid="结束日期 {day:%Y-%m-%d} 晚于今天")),
     Column("type", "类型", ("活动类型", "类别", "活动类别"), parse=columns.choice(TYPE_ALIASES, "类型")),
     Column("audience", "参加对象", ("活动对象", "对象"), parse=columns.choice(AUDIENCE_ALIASES, "参加对象")),
-    Column("place", "地点", ("活动地点", "场地", "地址"), parse=columns.text(max_length=120, too_long="地点过长（最多{max}字）"),
+    Column("place", "地点", ("活动地点", "场地", "地址"), parse=plain(max_length=120, too_long="地点过长（最多{max}字）"),
            default=""),
     Column("organizer", "主办单位", ("组织单位", "主办", "承办单位", "组织者", "举办单位", "主办分工会"),
            parse=columns.name(max_length=100), default=""),
@@ -225,7 +240,7 @@ COLUMNS = ColumnSpec(
     Column("attended", "签到", ("是否参加", "是否签到", "签到情况", "出席", "是否出席", "参加情况"), parse=attended),
     Column("headcount", "参加人数", ("到场人数", "现场人数", "参加人次", "到场人次", "人数"), parse=head_count),
     Column("headcount_note", "人数说明", ("人数备注", "统计说明"),
-           parse=columns.text(max_length=200, too_long="人数说明过长（最多{max}字）"), default=""),
+           parse=plain(max_length=200, too_long="人数说明过长（最多{max}字）"), default=""),
     Column("spent", "实际支出", ("支出", "支出金额", "活动经费", "经费", "费用"), parse=columns.yuan()),
 )  # fmt: skip
 

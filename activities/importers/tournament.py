@@ -45,7 +45,7 @@ from union_portal.lib.record_imports import RecordImporter, RecordResult, audit_
 from union_portal.lib.tabular import RowError, Table, TableFileError, fold
 
 from ..models import Activity, Match, Team
-from .activity import Organizers, aware, local_day
+from .activity import Organizers, aware, local_day, plain
 
 KIND_ALIASES = {
     "player": ["队员", "队伍", "参赛队", "报名", "名单", "队员名单"],
@@ -76,7 +76,7 @@ def score(raw: object) -> tuple[int, int] | None:
 LATER = "{day:%Y-%m-%d} 晚于今天（这里导入的是已举办的比赛）"
 COLUMNS = ColumnSpec(
     Column("event", "赛事名称", ("活动名称", "赛事", "比赛名称", "比赛项目", "活动"), required=True,
-           parse=columns.text(max_length=120, too_long="赛事名称过长（最多{max}字）"), blank_error="赛事名称不能为空"),
+           parse=plain(max_length=120, too_long="赛事名称过长（最多{max}字）"), blank_error="赛事名称不能为空"),
     Column("event_day", "赛事日期", ("活动日期", "开始日期", "举办日期"),
            parse=columns.date(valid=_not_after_today, invalid="赛事日期 " + LATER)),
     Column("kind", "类型", ("记录类型", "行类型"), parse=columns.choice(KIND_ALIASES, "类型")),
@@ -88,12 +88,12 @@ COLUMNS = ColumnSpec(
     Column("name", "姓名", ("队员", "队员姓名", "运动员", "球员"), parse=columns.name(), default=""),
     Column("department", "部门", ("所在部门", "科室"), parse=columns.name(), default=""),
     Column("played_on", "比赛日期", ("日期", "比赛时间"), parse=columns.date(valid=_not_after_today, invalid="比赛日期 " + LATER)),
-    Column("round_name", "轮次", ("阶段", "赛段", "组别"), parse=columns.text(max_length=40, too_long="轮次过长（最多{max}字）"),
+    Column("round_name", "轮次", ("阶段", "赛段", "组别"), parse=plain(max_length=40, too_long="轮次过长（最多{max}字）"),
            default=""),
     Column("home", "甲队", ("主队", "A队", "队伍一", "甲方"), parse=columns.name(max_length=60), default=""),
     Column("away", "乙队", ("客队", "B队", "队伍二", "乙方"), parse=columns.name(max_length=60), default=""),
     Column("score", "比分", ("比赛结果", "结果", "赛果", "得分"), parse=score),
-    Column("note", "备注", ("说明",), parse=columns.text(max_length=100, too_long="备注过长（最多{max}字）"), default=""),
+    Column("note", "备注", ("说明",), parse=plain(max_length=100, too_long="备注过长（最多{max}字）"), default=""),
 )  # fmt: skip
 
 

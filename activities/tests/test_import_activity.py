@@ -260,6 +260,7 @@ def test_messy_file_errors_fix_import_reimport_and_report(login, chair, school, 
     assert Activity.objects.get(title="迎新春联欢").organizer == sub_b
     gala = Activity.objects.get(title="元旦文艺汇演")
     assert gala.headcount == 520 and gala.spent == Decimal("3200.00") and gala.organizer == school
+    assert gala.headcount_note == "教师、家长、学生，按入场券统计"  # written as in the file, punctuation kept
     kids = Activity.objects.get(title="六一亲子游园")
     assert kids.admits_families and kids.audience == Activity.Audience.FAMILIES
     for reg in Registration.objects.select_related("activity"):

@@ -29,7 +29,20 @@ YEAR = 2024
 START, END = dt.date(YEAR, 1, 1), dt.date(YEAR, 12, 31)
 EVENT = f"{YEAR}年教职工气排球赛"
 # No 类型 column: rows are told apart by whether 主队/客队 are filled.
-HEADER = ["比赛名称", "活动日期", "队伍", "分工会", "职工号", "队员姓名", "部门", "日期", "阶段", "主队", "客队", "比赛结果"]
+HEADER = [
+    "比赛名称",
+    "活动日期",
+    "队伍",
+    "分工会",
+    "职工号",
+    "队员姓名",
+    "部门",
+    "日期",
+    "阶段",
+    "主队",
+    "客队",
+    "比赛结果",
+]
 
 # Team-player rows: (team, unit cell, person key, how named) and match rows: (day cell, day, round, home, away, score).
 PLAYERS = [
@@ -82,7 +95,9 @@ def workbook(staff: dict, *, mistakes: bool, event_day: str = f"{YEAR}-04-08", e
     ws.append([None] * len(HEADER))
     for index, (cell, _day, round_name, home, away, result) in enumerate(MATCHES):
         cells = dict.fromkeys(HEADER, "")
-        cells.update({"比赛名称": event, "日期": cell, "阶段": round_name, "主队": home, "客队": away, "比赛结果": result})
+        cells.update(
+            {"比赛名称": event, "日期": cell, "阶段": round_name, "主队": home, "客队": away, "比赛结果": result}
+        )
         if mistakes:
             cells.update(MISTAKES["matches"].get(index, {}))
         ws.append([cells[h] for h in HEADER])
@@ -164,7 +179,9 @@ def test_messy_sheet_errors_fix_import_reimport_and_report(login, chair, school,
     assert act.status == Activity.Status.FINISHED and act.type == Activity.Type.SPORTS and act.organizer == school
     assert timezone.localtime(act.starts_at).date() == dt.date(YEAR, 4, 8)
     assert timezone.localtime(act.ends_at).date() == max(m[1] for m in MATCHES)
-    assert Team.objects.get(name="语文队").organization == sub_a and Team.objects.get(name="数学队").organization == sub_b
+    assert (
+        Team.objects.get(name="语文队").organization == sub_a and Team.objects.get(name="数学队").organization == sub_b
+    )
     final = Match.objects.get(round_name="决赛")
     assert (final.home.name, final.away.name, final.home_score, final.away_score) == ("语文队", "后勤队", 3, 2)
     assert Match.objects.get(round_name="三四名").result == "1 : 2"
