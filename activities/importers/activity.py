@@ -511,7 +511,8 @@ class ActivityImporter(RecordImporter):
     title = _("导入历史活动记录")
     preview_title = _("活动记录导入预览")
     denied = "只有学校工会主席和工会委员可以导入活动记录。"
-    columns_help = _(
+    spec = COLUMNS
+    columns_note = _(
         "每位参加者一行：活动名称、活动日期（可带时间，如 2024-03-08 14:30）必填；结束日期、类型、参加对象、地点、"
         "主办单位（空白为学校工会，或填分工会名称）；工号或姓名（重名时加部门）；家属姓名、家属关系（家属参加时）；"
         "签到（否/缺席的行不导入）。只统计人数的活动写一行不填姓名，填参加人数（到场人次）和人数说明；实际支出可选。"
@@ -558,6 +559,11 @@ class ActivityImporter(RecordImporter):
     ]
     template_title = "活动记录"
     template_filename = "activity-records-template.xlsx"
+
+    @property
+    def columns_help(self) -> str:
+        """Every accepted header (from ``COLUMNS``), then how the rows are read."""
+        return f"{super().columns_help}。{self.columns_note}"
 
     def _prepare(self, *, school: Organization, data: bytes, filename: str) -> tuple[RecordResult, _Plan | None]:
         result = RecordResult()

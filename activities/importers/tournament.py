@@ -355,7 +355,8 @@ class TournamentImporter(RecordImporter):
     title = _("导入比赛队伍和赛果")
     preview_title = _("比赛队伍和赛果导入预览")
     denied = "只有学校工会主席和工会委员可以导入比赛记录。"
-    columns_help = _(
+    spec = COLUMNS
+    columns_note = _(
         "一张表两种行：队员行写赛事名称、队名、所属分工会、工号或姓名（只列队伍时姓名可空）；比赛行写赛事名称、比赛日期、"
         "轮次、甲队、乙队、比分（如 3:1、3比1）。可加“类型”列（队员/比赛）标明行的种类，否则按是否填写甲队乙队判断。"
         "赛事按名称（和赛事日期）找本校的活动，找不到时新建为已结束的体育比赛。"
@@ -396,6 +397,11 @@ class TournamentImporter(RecordImporter):
     ]
     template_title = "比赛队伍和赛果"
     template_filename = "tournament-template.xlsx"
+
+    @property
+    def columns_help(self) -> str:
+        """Every accepted header (from ``COLUMNS``), then how the rows are read."""
+        return f"{super().columns_help}。{self.columns_note}"
 
     def _prepare(self, *, school: Organization, data: bytes, filename: str) -> tuple[RecordResult, _Plan | None]:
         result = RecordResult()
