@@ -597,8 +597,10 @@ def activities_sentence(ctx) -> str:
 
 
 def teams_sentence(ctx) -> str:
-    """Teams and matches, interest groups: "组建参赛队伍15支，进行比赛50场；5个教职工兴趣小组开展活动40次。" """
-    teams = listing(ctx, [("组建参赛队伍", "activities.teams.teams"), ("进行比赛", "activities.teams.matches")], sep="，")
+    """Teams, players and matches, interest groups: "组建参赛队伍15支，参赛队员180人，进行比赛50场；
+    5个教职工兴趣小组开展活动40次。" (each clause only when its figure is non-zero)."""
+    teams = listing(ctx, [("组建参赛队伍", "activities.teams.teams"), ("参赛队员", "activities.teams.players"),
+                          ("进行比赛", "activities.teams.matches")], sep="，")
     groups = ""
     if ctx.n("activities.interest_groups.count"):
         groups = "{activities.interest_groups.count}教职工兴趣小组"

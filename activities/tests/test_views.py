@@ -307,6 +307,7 @@ def test_detail_query_budget_is_constant(login, chair, activity, sub_a, django_a
         RegistrationFactory(activity=activity, member=MemberFactory(organization=sub_a))
     c = login(chair)
     # session, user, roles, member, activity, counts, my regs, registration list, teams, matches, awards,
-    # photos, plus 3 for the session save: 15 at most whatever the number of registrations
-    with django_assert_max_num_queries(15):
+    # photos, the import provenance note, plus 3 for the session save: 16 at most whatever the number of
+    # registrations
+    with django_assert_max_num_queries(16):
         assert c.get(reverse("activities:detail", args=[activity.pk])).status_code == 200

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from members.access import member_of, require_manager
+from members.access import import_school, member_of, require_manager
 from members.models import FamilyMember, Organization
 from union_portal.lib.lists import apply_trace, paginate, querystring, trace
 
@@ -93,6 +93,7 @@ def index(request):
             "types": Activity.Type.choices,
             "statuses": Activity.Status.choices,
             "is_manager": bool(manager_nodes(request.user)),
+            "can_import": import_school(request.user) is not None,
         },
     )
 
@@ -197,6 +198,7 @@ def activity_detail(request, pk: int):
             "family_choices": family_choices,
             "audience_ok": me is not None and services.audience_allows(activity, me),
             "can_manage": can_manage,
+            "can_import": can_manage and import_school(request.user) is not None,
             "registrations": registrations,
             "teams": list(selectors.teams_with_player_counts(activity)),
             "matches": list(activity.matches.select_related("home", "away")),

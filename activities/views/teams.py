@@ -11,10 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from members.access import require_manager
+from members.access import import_school, require_manager
+from union_portal.lib.record_imports import imported_ids
 
 from .. import selectors, services
 from ..forms import MatchForm, PhotoForm, TeamForm
+from ..models import Match, Team
 from .common import render_page
 
 
@@ -44,6 +46,8 @@ def teams_manage(request, pk: int):
                 )
             messages.success(request, _("已添加：%(obj)s") % {"obj": obj})
             return redirect("activities:teams", pk=pk)
+    teams = list(selectors.teams_with_player_counts(activity))
+    matches = list(activity.matches.select_related("home", "away"))
     return render_page(
         request,
         "activities/teams.html",
@@ -51,8 +55,11 @@ def teams_manage(request, pk: int):
             "activity": activity,
             "team_form": team_form,
             "match_form": match_form,
-            "teams": selectors.teams_with_player_counts(activity),
-            "matches": activity.matches.select_related("home", "away"),
+            "teams": teams,
+            "matches": matches,
+            "imported_teams": imported_ids(Team, [t.pk for t in teams]),
+            "imported_matches": imported_ids(Match, [m.pk for m in matches]),
+            "can_import": import_school(request.user) is not None,
         },
     )
 

@@ -428,6 +428,8 @@ IMPORT_MATRIX: dict[str, dict] = {
     "aid_enrolment": SCHOOL_IMPORT_ROWS,
     "donation": SCHOOL_IMPORT_ROWS,
     "festival": SCHOOL_IMPORT_ROWS,
+    "activity": SCHOOL_IMPORT_ROWS,
+    "tournament": SCHOOL_IMPORT_ROWS,
 }
 
 

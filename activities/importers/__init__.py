@@ -1,0 +1,1 @@
+"""Importers of the activities app's past records (活动参加名单, 比赛队伍和赛果); see each module."""
