@@ -21,6 +21,7 @@ from members.models import Organization
 from members.tests.onboarding import roster_file
 from reports import document, services
 from union_portal.lib.record_imports import importers
+from welfare.services import plan_create
 
 YEAR = 2025
 STAFF = ["N001", "N002", "N003", "N004", "N005"]  # the onboarding roster (members/tests/onboarding.py)
@@ -64,9 +65,51 @@ def donation_file() -> bytes:
     return xlsx(f"{YEAR}年“慈善一日捐”捐款名单", ["类别", "日期", "名称", "工号", "姓名", "金额"], rows)
 
 
+ENROLLED = ["N001", "N002", "N003", "N004", "N005"]
+CLAIMS = [("N002", f"{YEAR}-04-02", 3000, 2400, f"{YEAR}-05-10"), ("N004", f"{YEAR}-10-08", 1000, 800, f"{YEAR}-11-01")]
+
+
+def aid_enrolment_file() -> bytes:
+    rows = [["住院医疗互助", f"{YEAR}年", no, "", 60, "工会经费"] for no in ENROLLED]
+    return xlsx(f"{YEAR}年住院医疗互助参保名单", ["计划", "年度", "工号", "姓名", "费用", "缴费方"], rows)
+
+
+def aid_claim_file() -> bytes:
+    rows = [["住院医疗互助", no, on, claimed, paid, paid_on] for no, on, claimed, paid, paid_on in CLAIMS]
+    return xlsx(f"{YEAR}年理赔名单", ["计划", "工号", "申请日期", "申请金额", "赔付金额", "赔付日期"], rows)
+
+
+ACTIVITY = [  # (活动名称, 活动日期, 类型, participants)
+    ("迎新春教职工趣味运动会", f"{YEAR}-01-10", "体育", ["N001", "N002", "N003", "N004"]),
+    ("教师节文艺汇演", f"{YEAR}年9月9日", "文艺", ["N002", "N005"]),
+]
+
+
+def activity_file() -> bytes:
+    rows = [[title, day, kind, no, "", "是"] for title, day, kind, people in ACTIVITY for no in people]
+    return xlsx(f"{YEAR}年工会活动参加名单", ["活动名称", "活动日期", "类型", "工号", "姓名", "签到"], rows)
+
+
+TEAMS = {"行政队": ["N001", "N004"], "语文队": ["N002", "N003"], "数学队": ["N005"]}
+MATCHES = [("行政队", "语文队", "3:1"), ("语文队", "数学队", "2:2"), ("行政队", "数学队", "0:1")]
+
+
+def tournament_file() -> bytes:
+    tournament = "教职工气排球比赛"
+    rows = [[tournament, team, no, "", "", "", "", ""] for team, people in TEAMS.items() for no in people]
+    rows += [[tournament, "", "", f"{YEAR}-11-{10 + i}", "小组赛", home, away, score]
+             for i, (home, away, score) in enumerate(MATCHES)]  # fmt: skip
+    headers = ["赛事名称", "队名", "工号", "比赛日期", "轮次", "甲队", "乙队", "比分"]
+    return xlsx(f"{YEAR}年{tournament}队伍和赛果", headers, rows)
+
+
 FILES = {
     "festival": festival_file,
     "donation": donation_file,
+    "aid_enrolment": aid_enrolment_file,
+    "aid_claim": aid_claim_file,
+    "activity": activity_file,
+    "tournament": tournament_file,
 }
 
 
@@ -82,6 +125,10 @@ def test_a_year_of_files_from_an_empty_install_makes_a_true_report(tmp_path, cap
     roster.write_bytes(roster_file())
     call_command("setup_school", "--code", "NS01", "--name", "新苗中学工会")
     call_command("import_members", str(roster), "--school", "NS01", "--create-units")
+    school = Organization.objects.get(code="NS01")
+    # The chair sets up the school's mutual-aid plan first (a file never creates one: whether its claims are
+    # health data cannot be read from a spreadsheet).
+    plan_create(organization=school, kind="hospital", name="住院医疗互助", premium=Decimal("60"), is_health=True)
     for kind, make in FILES.items():
         path = tmp_path / f"{kind}.xlsx"
         path.write_bytes(make())
@@ -92,7 +139,6 @@ def test_a_year_of_files_from_an_empty_install_makes_a_true_report(tmp_path, cap
         assert "无新增记录" in capsys.readouterr().out, kind
 
     # 2. The annual report for that year, built with nobody logged in.
-    school = Organization.objects.get(code="NS01")
     report = services.report_create(organization=school, start=dt.date(YEAR, 1, 1), end=dt.date(YEAR, 12, 31),
                                     period_kind="calendar_year", acting_user=None)  # fmt: skip
     doc = document.build(services.report_snapshot(report))
@@ -107,3 +153,22 @@ def test_a_year_of_files_from_an_empty_install_makes_a_true_report(tmp_path, cap
     assert sql("SELECT COUNT(DISTINCT member_id) FROM welfare_donation") == donors
     assert Decimal(sql("SELECT SUM(amount) FROM welfare_donation")) == given
     assert f"{donors}名教职工捐款{given}元" in speech
+
+    enrolled = len(ENROLLED)
+    assert sql("SELECT COUNT(*) FROM welfare_planenrollment WHERE year = %s", YEAR) == enrolled
+    assert f"《住院医疗互助》，参保{enrolled}人" in speech
+    paid = sum(c[3] for c in CLAIMS)
+    assert Decimal(sql("SELECT SUM(paid_amount) FROM welfare_aidclaim")) == paid
+    # Two claimants are fewer than REPORT_SMALL_COUNT_MIN (3): the speech must not state their claims.
+    assert str(paid) not in speech and "理赔" not in speech
+
+    times = sum(len(people) for *_, people in ACTIVITY)
+    persons = len({no for *_, people in ACTIVITY for no in people})
+    assert sql("SELECT COUNT(*) FROM activities_registration WHERE checked_in_at IS NOT NULL") == times
+    assert f"教职工参加{times}人次（{persons}人）" in speech
+
+    teams, players = len(TEAMS), sum(len(p) for p in TEAMS.values())
+    assert sql("SELECT COUNT(*) FROM activities_team") == teams
+    assert sql("SELECT COUNT(*) FROM activities_team_players") == players
+    assert sql("SELECT COUNT(*) FROM activities_match") == len(MATCHES)
+    assert f"举办“教职工气排球比赛”，{teams}支队伍、{players}名队员参赛，进行了{len(MATCHES)}场比赛" in speech
