@@ -425,6 +425,8 @@ SCHOOL_IMPORT_ROWS = {
 }  # fmt: skip
 IMPORT_MATRIX: dict[str, dict] = {
     "donation": SCHOOL_IMPORT_ROWS,
+    "hardship": SCHOOL_IMPORT_ROWS,
+    "health_check": SCHOOL_IMPORT_ROWS,
 }
 
 
