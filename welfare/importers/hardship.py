@@ -101,6 +101,12 @@ def _check_dates(row: Row) -> None:
         row.error("closed_on", "已脱困的档案要填写脱困日期")
     if v.get("closed_on") and v.get("status") == HardshipCase.Status.OPEN:
         row.error("status", "填写了脱困日期，状态却是帮扶中")
+    _check_order(row)
+
+
+def _check_order(row: Row) -> None:
+    """The row's dates in order: 建档 ≤ 帮扶 ≤ 脱困."""
+    v = row.values
     opened, closed, paid = v.get("opened_on"), v.get("closed_on"), v.get("paid_on")
     if opened and closed and closed < opened:
         row.error("closed_on", "脱困日期早于建档日期")
