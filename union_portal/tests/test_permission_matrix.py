@@ -430,6 +430,8 @@ IMPORT_MATRIX: dict[str, dict] = {
     "festival": SCHOOL_IMPORT_ROWS,
     "activity": SCHOOL_IMPORT_ROWS,
     "tournament": SCHOOL_IMPORT_ROWS,
+    "hardship": SCHOOL_IMPORT_ROWS,
+    "health_check": SCHOOL_IMPORT_ROWS,
 }
 
 

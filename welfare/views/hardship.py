@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from members.access import nodes_for
+from members.access import import_school, nodes_for
 from members.models import Role
 from union_portal.lib.audit import audit_sensitive_list, audit_sensitive_read
 from union_portal.lib.lists import trace
@@ -26,14 +26,16 @@ from .common import _manageable_members, _scope
 @login_required
 @require_GET
 def hardship_list(request):
-    """困难职工: records only for those allowed to see them; others see counts."""
+    """困难职工: records only for those allowed to see them; others see counts. ``can_import``: the user may
+    import past hardship lists (``members.access.import_school``)."""
     scope = _scope(request.user)
     found = trace(request)
     overview = selectors.hardship_overview(request.user, found)
     audit_sensitive_list(request, count=len(overview["rows"]), summary="查看困难职工名单", organization=scope)
     can_export = request.user.is_superuser or bool(nodes_for(request.user, Role.CHAIR))
     return render(
-        request, "welfare/hardship_list.html", {"scope": scope, "trace": found, "can_export": can_export, **overview}
+        request, "welfare/hardship_list.html", {"scope": scope, "trace": found, "can_export": can_export,
+                                          "can_import": import_school(request.user) is not None, **overview}
     )
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from members.access import MANAGER_ROLES, has_school_role
+from members.access import MANAGER_ROLES, has_school_role, import_school
 from union_portal.lib.lists import apply_trace, clean_param, paginate, querystring, trace
 
 from .. import selectors, services
@@ -25,7 +25,8 @@ from .common import _school_of, _school_records, _scope
 @login_required
 @require_GET
 def healthcheck_list(request):
-    """Campaigns in scope (narrowed by the report's ``org``/``start``/``end``) with 人 per campaign and in total."""
+    """Campaigns in scope (narrowed by the report's ``org``/``start``/``end``) with 人 per campaign and in total;
+    ``can_import``: the user may import past health-check lists (``members.access.import_school``)."""
     scope = _scope(request.user)
     campaigns = apply_trace(
         _school_records(request.user, HealthCheckCampaign),
@@ -41,6 +42,7 @@ def healthcheck_list(request):
             "total": sum(r.n for r in rows),
             "women": sum(r.women for r in rows),
             "contract": sum(r.contract for r in rows),
+            "can_import": import_school(request.user) is not None,
         }
     )
 
