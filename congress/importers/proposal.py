@@ -106,6 +106,7 @@ KIND_WORDS = {
     "教职工代表大会": Congress.Kind.STAFF,
 }
 NAME_SPLIT = re.compile(r"[、，,；;/\s]+")
+PUNCT_SPLIT = re.compile(r"[、，,；;/]+")
 OPEN = (S.ACCEPTED, S.ASSIGNED)
 REPLIED = (S.REPLIED, S.CLOSED)
 IMPORT_NOTE = "历史导入"
@@ -307,12 +308,21 @@ class _ProposalCheck:
             row.error("session", problem)
         row.values["session"] = session
 
+    def _names(self, text: str) -> list[str]:
+        """Co-signers' names: split at 、，,；;/, then at spaces only where the piece is not a name on the
+        roll as it stands ("张 伟" is 张伟; "李娜 王强" is two people)."""
+        names = []
+        for piece in PUNCT_SPLIT.split(fold(text)):
+            whole = clean_name(piece)
+            if whole and (self.members.candidates(whole) or not re.search(r"\s", piece.strip())):
+                names.append(whole)
+            else:
+                names += [clean_name(p) for p in piece.split() if p]
+        return names
+
     def _cosigners(self, row: Row) -> list[Member]:
         found = []
-        for raw in NAME_SPLIT.split(fold(row.values.get("cosigners", ""))):
-            name = clean_name(raw)
-            if not name:
-                continue
+        for name in self._names(row.values.get("cosigners", "")):
             candidates = self.members.candidates(name)
             if len(candidates) == 1:
                 found.append(candidates[0])
@@ -345,6 +355,12 @@ class _ProposalCheck:
             return None
         if decision != S.ACCEPTED:
             return self._not_accepted(row, decision, status, handled)
+        return self._accepted(row, status)
+
+    @staticmethod
+    def _accepted(row: Row, status: str | None) -> str:
+        """An accepted proposal's status (the 状态 cell, else derived), checked against what the row gives."""
+        v = row.values
         final = status if status in ACCEPTED_STATUSES else _derived(v)
         if status is not None and status not in ACCEPTED_STATUSES:
             row.error("status", f"处理意见为立案，状态却是“{source_text(S(status).label)}”")
@@ -383,51 +399,65 @@ def _key(values: dict) -> tuple:
     return (session_id, "number", values["number"]) if values["number"] else (session_id, "title", values["title"])
 
 
-def _cross_checks(rows: list[dict], sessions: Sessions, headers: dict) -> list[RowError]:
-    """Session by dates, natural keys (within the file and against the database), merge targets."""
-    errors: list[RowError] = []
+class _FileChecks:
+    """The checks across rows (``check(rows)`` → row errors): the session by dates, natural keys within the
+    file and against the database (sets ``exists``), merge targets."""
 
-    def error(values, key, message):
-        errors.append(RowError(values["row"], headers.get(key, COLUMNS.labels[key]), message))
+    def __init__(self, sessions: Sessions, headers: dict):
+        self.sessions = sessions
+        self.headers = headers
+        self.errors: list[RowError] = []
+        self.known: dict[tuple, str] = {}  # natural key → status of the proposal already stored
 
-    fallback = sessions.by_dates(
-        [r["submitted_on"] for r in rows if r.get("submitted_on")],
-        [r["replied_on"] for r in rows if r.get("replied_on")],
-    )
-    for values in rows:
-        values["session"] = values["session"] or fallback
-        if values["session"] is None:
-            error(
-                values,
-                "session",
-                "无法确定所属会议：请加“会议”列（如“第三届第二次”）或在标题中写明，或填写提交日期、答复日期",
-            )
-    placed = [r for r in rows if r["session"] is not None]
-    existing = Proposal.objects.filter(session__in={r["session"].pk for r in placed}).values_list(
-        "pk", "session_id", "number", "title", "status"
-    )
-    known: dict[tuple, tuple] = {}
-    for pk, session_id, number, title, status in existing:
-        known.setdefault((session_id, "title", title), (pk, status))
-        if number:
-            known[(session_id, "number", number)] = (pk, status)
-    seen: dict[tuple, int] = {}
-    for values in placed:
-        key = _key(values)
-        if key in seen:
-            error(values, "number" if values["number"] else "title", f"与第 {seen[key]} 行重复（同一会议的同一提案）")
-        seen.setdefault(key, values["row"])
-        values["exists"] = key in known
-    by_number = {(r["session"].pk, r["number"]): r for r in placed if r["number"]}
-    for values in placed:
-        target = values.get("merged_into")
-        if not target:
-            continue
-        found = by_number.get((values["session"].pk, target)) or known.get((values["session"].pk, "number", target))
-        status = found.get("final") if isinstance(found, dict) else found[1] if found else None
-        if status not in ACCEPTED_STATUSES:
-            error(values, "merged_into", f"同一会议中没有立案号为 {target} 的立案提案")
-    return errors
+    def error(self, values: dict, key: str, message: str) -> None:
+        self.errors.append(RowError(values["row"], self.headers.get(key, COLUMNS.labels[key]), message))
+
+    def check(self, rows: list[dict]) -> list[RowError]:
+        placed = self._place(rows)
+        self._keys(placed)
+        self._merges(placed)
+        return self.errors
+
+    def _place(self, rows: list[dict]) -> list[dict]:
+        """Rows without a session named take the file's session by dates; returns the rows with one."""
+        fallback = self.sessions.by_dates(
+            [r["submitted_on"] for r in rows if r.get("submitted_on")],
+            [r["replied_on"] for r in rows if r.get("replied_on")],
+        )
+        for values in rows:
+            values["session"] = values["session"] or fallback
+            if values["session"] is None:
+                self.error(values, "session", "无法确定所属会议：请加“会议”列（如“第三届第二次”）或在标题中写明，"
+                           "或填写提交日期、答复日期")  # fmt: skip
+        return [r for r in rows if r["session"] is not None]
+
+    def _keys(self, placed: list[dict]) -> None:
+        existing = Proposal.objects.filter(session__in={r["session"].pk for r in placed}).values_list(
+            "session_id", "number", "title", "status"
+        )
+        for session_id, number, title, status in existing:
+            self.known.setdefault((session_id, "title", title), status)
+            if number:
+                self.known[(session_id, "number", number)] = status
+        seen: dict[tuple, int] = {}
+        for values in placed:
+            key = _key(values)
+            if key in seen:
+                column = "number" if values["number"] else "title"
+                self.error(values, column, f"与第 {seen[key]} 行重复（同一会议的同一提案）")
+            seen.setdefault(key, values["row"])
+            values["exists"] = key in self.known
+
+    def _merges(self, placed: list[dict]) -> None:
+        in_file = {(r["session"].pk, r["number"]): r["final"] for r in placed if r["number"]}
+        for values in placed:
+            target = values.get("merged_into")
+            if not target:
+                continue
+            session_id = values["session"].pk
+            status = in_file.get((session_id, target)) or self.known.get((session_id, "number", target))
+            if status not in ACCEPTED_STATUSES:
+                self.error(values, "merged_into", f"同一会议中没有立案号为 {target} 的立案提案")
 
 
 def proposal_validate(*, school: Organization, data: bytes, filename: str) -> ProposalResult:
@@ -461,7 +491,7 @@ def proposal_validate(*, school: Organization, data: bytes, filename: str) -> Pr
     check = _ProposalCheck(school, sessions, title_session)
     rows, result.errors = validate_rows(table, COLUMNS, check=check)
     result.rows = [r.values for r in rows]
-    result.errors += _cross_checks(result.rows, sessions, table.headers)
+    result.errors += _FileChecks(sessions, table.headers).check(result.rows)
     result.errors.sort(key=lambda e: e.row)
     result.warnings = check.warnings
     if result.ok:
@@ -476,10 +506,15 @@ def _count(result: ProposalResult) -> None:
         "提案": len(rows),
         "立案": sum(1 for r in rows if r["final"] in ACCEPTED_STATUSES),
         "已答复": sum(1 for r in rows if r["final"] in REPLIED),
-        **{label: sum(1 for r in rows if r.get("rating") == code) for code, label in RATING_ZH.items()},
     }
-    new = [r for r in rows if not r["exists"]]
-    result.skipped = len(rows) - len(new)
+    for code, label in RATING_ZH.items():
+        result.totals[label] = sum(1 for r in rows if r.get("rating") == code)
+    _created(result, [r for r in rows if not r["exists"]])
+
+
+def _created(result: ProposalResult, new: list[dict]) -> None:
+    """``created``: what confirming writes for the ``new`` rows (not yet present by natural key)."""
+    result.skipped = len(result.rows) - len(new)
     result.count("提案", len(new))
     result.count("答复", sum(1 for r in new if r["final"] in REPLIED))
     result.count("评价", sum(1 for r in new if r.get("rating")))

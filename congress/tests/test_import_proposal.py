@@ -41,9 +41,9 @@ HEADERS = ["序号", "会议", "提案编号", "提案名称", "第一提案人"
            "并入", "主办部门", "办理情况", "答复时间", "满意度", "办理状态"]  # fmt: skip
 # 会议 blank: the title's session (第三届第二次, held 2023-03-18); one row names 第三届第一次 (2022).
 ROWS = [
-    [1, "", "２０２３－００１", "关于改善教职工食堂就餐环境的建议", "张 伟", "", "李娜、王强、路人甲", "后勤", "立案",
+    [1, "", "２０２３－００１", "关于改善教职工食堂就餐环境的建议", "张 伟", "", "李娜、王 强、路人甲", "后勤", "立案",
      "", "总务处", "已更换餐桌椅，延长供餐时间", "2023/5/10", "满意", "办结"],
-    [2, "", "2023-002", "关于增加青年教师培训经费的建议", "李娜", "", "张伟，陈静", "教学管理", "同意立案",
+    [2, "", "2023-002", "关于增加青年教师培训经费的建议", "李娜", "", "张伟 陈静", "教学管理", "同意立案",
      "", "教务处", "已列入年度预算", "2023年6月1日", "基本满意", ""],
     [3, "", "2023-003", "关于改造教学楼卫生间的建议", "", "Ｔ００３", "", "后勤保障", "立案",
      "", "总务处", "暑期安排改造", dt.datetime(2023, 6, 20), "不满意", "已办结"],
@@ -196,7 +196,9 @@ def test_messy_summary_errors_then_import_reimport_and_report(world, school, cha
     assert first.proposer.member == world["people"]["张伟"]
     cosigners = set(CoSignature.objects.filter(proposal=first).values_list("representative__member__name", "status"))
     assert cosigners == {("李娜", "confirmed"), ("王强", "confirmed")}
-    assert Proposal.objects.get(number="2023-002").status == ProposalStatus.CLOSED  # rated → 办结
+    second = Proposal.objects.get(number="2023-002")
+    assert second.status == ProposalStatus.CLOSED  # rated → 办结
+    assert {c.representative.member.name for c in second.cosignatures.all()} == {"张伟", "陈静"}
     assert ProposalCategory.objects.get(name="教学管理").is_active is False
     merged = Proposal.objects.get(title="关于食堂增加早餐品种的建议")
     assert merged.status == ProposalStatus.MERGED and merged.merged_into == first
