@@ -118,7 +118,22 @@ def _not_after_today(day: dt.date) -> bool:
 
 
 _DATE = columns.date(valid=_not_after_today, invalid="日期 {day:%Y-%m-%d} 晚于今天")
-_LONG = columns.text(max_length=5000, too_long="内容过长（最多{max}字）")
+
+
+def _prose(*, max_length: int, too_long: str):
+    """Chinese prose (案由, 理由, 答复…): trimmed, kept as written; ``columns.text`` would fold its full-width
+    punctuation (，；：) to ASCII. Blank → ``""``."""
+
+    def parse(raw: object) -> str:
+        value = "" if raw is None else str(int(raw) if isinstance(raw, float) and raw.is_integer() else raw).strip()
+        if len(value) > max_length:
+            raise ValueError(too_long.format(max=max_length))
+        return value
+
+    return parse
+
+
+_LONG = _prose(max_length=5000, too_long="内容过长（最多{max}字）")
 
 # Validation order is the order errors are listed within a row.
 COLUMNS = ColumnSpec(
@@ -127,7 +142,7 @@ COLUMNS = ColumnSpec(
     Column("number", "立案号", ("提案号", "提案编号", "案号", "编号", "立案编号"),
            parse=columns.code(max_length=16, too_long="立案号过长（最多{max}个字符）"), default=""),
     Column("title", "案由", ("提案名称", "提案题目", "提案标题", "题目", "标题", "提案案由"), required=True,
-           parse=columns.text(max_length=200, too_long="案由过长（最多{max}字）"), blank_error="案由不能为空"),
+           parse=_prose(max_length=200, too_long="案由过长（最多{max}字）"), blank_error="案由不能为空"),
     Column("staff_no", "工号", ("提案人工号", "第一提案人工号", "职工号", "教工号"), parse=columns.code(), default=""),
     Column("name", "提案人", ("第一提案人", "提案人姓名", "领衔人", "领衔代表", "姓名"), parse=columns.name(), default=""),
     Column("department", "提案人部门", ("所在部门", "部门", "提案人单位"), parse=columns.name(), default=""),
@@ -730,14 +745,7 @@ class ProposalImporter(RecordImporter):
     denied = _("只有学校工会主席、工会委员和提案工作委员会可以导入提案汇总表。")
     title = _("导入历史提案汇总表")
     preview_title = _("提案汇总表导入预览")
-    columns_help = _(
-        "会议（届次会次，如“第三届第二次”；不填时按标题或日期确定）；立案号（提案号、提案编号）；"
-        "案由（提案名称、提案题目）；提案人（第一提案人、领衔人）或工号；提案人部门（重名时用来区分）；"
-        "附议人（多人用顿号隔开，找不到的只提示不记录）；类别（提案类别）；提交日期；理由；建议措施；"
-        "处理意见（审查结果：立案、不立案、并案、转为意见建议）；审查说明；并入提案（并案时填立案号）；"
-        "承办部门（主办部门）；协办部门；答复期限；答复内容（办理情况）；答复日期；"
-        "评价（办理结果、满意度：满意、基本满意、不满意）；状态（办结、已答复、已交办、已立案）。"
-    )
+    spec = COLUMNS  # the accepted headers on the upload page and the imports index
     natural_key_help = _("有立案号时按“会议＋立案号”，没有时按“会议＋案由”识别同一件提案；已有的提案跳过，不会修改。")
     template_headers = [
         "序号",

@@ -193,6 +193,7 @@ def test_messy_summary_errors_then_import_reimport_and_report(world, school, cha
     assert first.session == world["second"] and first.status == ProposalStatus.CLOSED and first.closed_at
     assert first.category.name == "后勤保障" and first.lead_department.name == "总务处"
     assert first.first_reply_on == dt.date(2023, 5, 10) and first.rating == "satisfied"
+    assert first.replies.get().text == ROWS[0][11]  # prose keeps its full-width punctuation
     assert first.proposer.member == world["people"]["张伟"]
     cosigners = set(CoSignature.objects.filter(proposal=first).values_list("representative__member__name", "status"))
     assert cosigners == {("李娜", "confirmed"), ("王强", "confirmed")}
