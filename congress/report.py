@@ -41,7 +41,8 @@ def report_stats(*, organization: Organization, start: dt.date, end: dt.date) ->
       of each accepted proposal (满意 / 基本满意 / 不满意); ``rated`` their sum.
     - ``first_round``: ``{"satisfied", "basically_satisfied", "dissatisfied"}``: the ratings given in
       round 1 (``Feedback.round == 1``) of accepted proposals (首轮评价).
-    - ``rehandled``: accepted proposals rated 不满意 in some round and so sent back (重办).
+    - ``rehandled``: accepted proposals rated 不满意 in some round and so sent back (重办: a later round;
+      a 不满意 imported from a past summary stays in round 1 and is not counted here).
       ``rehandled_then``: ``{"satisfied", "basically_satisfied", "dissatisfied", "pending"}``: their
       latest outcome: rated 满意 / 基本满意 after re-handling, closed while still 不满意, or still being
       re-handled (``pending``: latest rating 不满意, not closed). The four add up to ``rehandled``.

@@ -252,7 +252,9 @@ def proposal_stats(session_q: Q, suggestion_q: Q) -> dict:
         first_rating=Subquery(feedbacks.filter(round=1).values("rating")[:1]),
         was_rehandled=Exists(feedbacks.filter(rating=Rating.DISSATISFIED)),
     )
-    rehandled_q = accepted_q & Q(was_rehandled=True)
+    # Sent back (重办): rated 不满意 and moved to a further round. A 不满意 imported from a past summary
+    # stays in round 1 (its re-handling, if any, is not on record), so it is not claimed as re-handled.
+    rehandled_q = accepted_q & Q(was_rehandled=True, round__gt=1)
     row = rated.aggregate(  # 1 query
         unassigned=Count("pk", filter=accepted_q & Q(assigned_at__isnull=True)),
         first_round_satisfied=Count("pk", filter=accepted_q & Q(first_rating=Rating.SATISFIED)),

@@ -18,6 +18,7 @@ from union_portal.lib.lists import apply_trace, clean_param, paginate, querystri
 from union_portal.lib.tables import DASH, Column, render_rows, text, url_prefix
 
 from .. import selectors
+from ..importers.proposal import proposal_import_school
 from ..models import (
     ACCEPTED_STATUSES,
     COLLECTED_STATUSES,
@@ -181,5 +182,6 @@ def proposal_list(request):
             "is_committee": is_committee(user, school),
             "can_admin": can_admin_congress(user, school),
             "is_handler": bool(handler_department_ids(user)),
+            "can_import": proposal_import_school(user) is not None,
         },
     )

@@ -423,6 +423,13 @@ SCHOOL_IMPORT_ROWS = {
     "preview":  ("L 403 403 403 403 403 403 200 403 404", "L 405 405 405 405 405 405 405 405 405"),
     "confirm":  ("L 405 405 405 405 405 405 405 405 405", "L 403 403 403 403 403 403 R 403 404"),
 }  # fmt: skip
+# The 提案汇总表 is kept by the proposals committee (提案工作委员会): it imports too, into its own school.
+PROPOSAL_IMPORT_ROWS = {
+    "upload":   ("L 403 403 403 403 403 200 200 403 200", "L 403 403 403 403 403 200 200 403 200"),
+    "template": ("L 403 403 403 403 403 200 200 403 200", "L 405 405 405 405 405 405 405 405 405"),
+    "preview":  ("L 403 403 403 403 403 200 200 403 404", "L 405 405 405 405 405 405 405 405 405"),
+    "confirm":  ("L 405 405 405 405 405 405 405 405 405", "L 403 403 403 403 403 R R 403 404"),
+}  # fmt: skip
 IMPORT_MATRIX: dict[str, dict] = {
     "aid_claim": SCHOOL_IMPORT_ROWS,
     "aid_enrolment": SCHOOL_IMPORT_ROWS,
@@ -432,6 +439,7 @@ IMPORT_MATRIX: dict[str, dict] = {
     "tournament": SCHOOL_IMPORT_ROWS,
     "hardship": SCHOOL_IMPORT_ROWS,
     "health_check": SCHOOL_IMPORT_ROWS,
+    "proposal": PROPOSAL_IMPORT_ROWS,
 }
 
 
