@@ -279,10 +279,17 @@ def _fold_small_claims(plans: dict[int, dict], claim_persons: dict[int, int]) ->
 
 
 def health_check_stats(organization: Organization, start: dt.date, end: dt.date) -> dict:
-    """``health_checks`` (keys in :func:`report_stats`). One query."""
+    """``health_checks`` (keys in :func:`report_stats`): those who took the check. One query.
+
+    A campaign whose attendance was recorded (at least one participant marked 已参检) counts only those
+    marked; a campaign without any attendance record (an old list, or one entered before attendance was
+    kept) counts its whole list, the only record there is. So a list imported with 未参检 rows never makes
+    the speech say they were checked.
+    """
+    recorded = HealthCheckParticipant.objects.filter(campaign=OuterRef("campaign"), attended=True)
     return HealthCheckParticipant.objects.filter(
         campaign__organization__path__startswith=organization.path, campaign__held_on__range=(start, end)
-    ).aggregate(
+    ).filter(Q(attended=True) | ~Exists(recorded)).aggregate(
         campaigns=Count("campaign_id", distinct=True),
         participants=Count("pk"),
         persons=Count("member_id", distinct=True),

@@ -112,7 +112,10 @@ def messy_rows(staff, *, fixed: bool):
 
 
 def file_totals(staff, rows):
-    """The report's health-check figures, computed from the rows written in the test."""
+    """The report's health-check figures, computed from the rows written in the test: a campaign with any
+    row marked 已参检 counts only those rows; one without any attendance counts its whole list."""
+    recorded = {name or "2023年教职工健康体检" for _, _, att, name, _ in rows if att}
+    rows = [r for r in rows if r[2] or (r[3] or "2023年教职工健康体检") not in recorded]
     members = [staff[who] for who, *_ in rows]
     return {
         "campaigns": len({name or "2023年教职工健康体检" for _, _, _, name, _ in rows}),
@@ -124,13 +127,15 @@ def file_totals(staff, rows):
 
 
 def sql_counts(school):
-    """Independent count of the participants of the school's campaigns held in 2023 (raw SQL)."""
+    """Independent count of those checked in the school's campaigns held in 2023 (raw SQL; a campaign
+    without any attendance record counts its list)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COUNT(*), COUNT(DISTINCT p.member_id), SUM(CASE WHEN p.womens_check THEN 1 ELSE 0 END),"
             " SUM(CASE WHEN p.attended THEN 1 ELSE 0 END), COUNT(DISTINCT c.id)"
             " FROM welfare_healthcheckparticipant p JOIN welfare_healthcheckcampaign c ON c.id = p.campaign_id"
-            " WHERE c.organization_id = %s AND c.held_on BETWEEN %s AND %s",
+            " WHERE c.organization_id = %s AND c.held_on BETWEEN %s AND %s AND (p.attended OR NOT EXISTS ("
+            "  SELECT 1 FROM welfare_healthcheckparticipant q WHERE q.campaign_id = p.campaign_id AND q.attended))",
             [school.pk, START.isoformat(), END.isoformat()],
         )
         return cursor.fetchone()
