@@ -589,9 +589,11 @@ def care_sentence(ctx) -> str:
 
 
 def hardship_sentence(ctx) -> str:
-    """Hardship aid and donations, each clause only with records."""
+    """Hardship aid (figures only when at least ``REPORT_SMALL_COUNT_MIN`` colleagues were aided) and donations,
+    each clause only with records."""
     aid = ""
-    if ctx.n("welfare.hardship.aid_persons"):
+    # Fewer aided than REPORT_SMALL_COUNT_MIN would point at a colleague's hardship: no figures then.
+    if ctx.n("welfare.hardship.aid_persons") >= small_count_min():
         aid = "帮扶困难教职工{welfare.hardship.aid_persons}"
         if ctx.n("welfare.hardship.aid_total"):
             aid += "，发放帮扶金{welfare.hardship.aid_total}"

@@ -18,9 +18,10 @@ from django.db import connection
 from openpyxl import Workbook
 
 from members.models import Organization
-from members.tests.onboarding import roster_file
+from members.tests.onboarding import ledger_file, roster_file
 from reports import document, services
 from union_portal.lib.record_imports import importers
+from congress.services import congress_create, session_create
 from welfare.services import plan_create
 
 YEAR = 2025
@@ -103,6 +104,40 @@ def tournament_file() -> bytes:
     return xlsx(f"{YEAR}年{tournament}队伍和赛果", headers, rows)
 
 
+CHECKED = [("N001", "否", "是"), ("N002", "是", "是"), ("N003", "否", "是"), ("N004", "是", "是"), ("N005", "否", "否")]
+
+
+def health_check_file() -> bytes:
+    rows = [[f"{YEAR}年5月20日", "区人民医院", no, "", womens, went] for no, womens, went in CHECKED]
+    headers = ["体检日期", "体检机构", "工号", "姓名", "女职工专项", "是否参检"]
+    return xlsx(f"{YEAR}年教职工健康体检名单", headers, rows)
+
+
+AID = [("N003", f"{YEAR}-02-01", 2000), ("N003", f"{YEAR}-09-01", 1000), ("N005", f"{YEAR}-06-01", 1500)]
+
+
+def hardship_file() -> bytes:
+    rows = [[no, "", f"{YEAR}-01-15", "家庭成员重病", "一般困难", day, amount] for no, day, amount in AID]
+    headers = ["工号", "姓名", "建档日期", "致困原因", "困难程度", "帮扶日期", "帮扶金额"]
+    return xlsx(f"{YEAR}年困难职工帮扶名单", headers, rows)
+
+
+# (立案号, 案由, 提案人, 处理意见, 承办部门, 答复日期, 评价)
+PROPOSALS = [
+    ("2025-01", "关于改善教职工午餐质量的建议", "N002", "立案", "总务处", f"{YEAR}-04-20", "满意"),
+    ("2025-02", "关于增设教师休息室的建议", "N003", "立案", "总务处", f"{YEAR}-05-08", "满意"),
+    ("2025-03", "关于完善青年教师培养机制的建议", "N004", "立案", "教务处", f"{YEAR}-04-30", "基本满意"),
+    ("", "关于调整作息时间的建议", "N005", "转为意见建议", "", "", ""),
+]
+
+
+def proposal_file() -> bytes:
+    rows = [["第一届第一次", no, title, who, verdict, dept, f"答复：{title[2:6]}已落实" if day else "", day, rating]
+            for no, title, who, verdict, dept, day, rating in PROPOSALS]  # fmt: skip
+    headers = ["会议", "立案号", "案由", "工号", "处理意见", "承办部门", "答复内容", "答复日期", "评价"]
+    return xlsx("第一届教职工代表大会第一次会议提案汇总表", headers, rows)
+
+
 FILES = {
     "festival": festival_file,
     "donation": donation_file,
@@ -110,6 +145,9 @@ FILES = {
     "aid_claim": aid_claim_file,
     "activity": activity_file,
     "tournament": tournament_file,
+    "health_check": health_check_file,
+    "hardship": hardship_file,
+    "proposal": proposal_file,
 }
 
 
@@ -129,6 +167,16 @@ def test_a_year_of_files_from_an_empty_install_makes_a_true_report(tmp_path, cap
     # The chair sets up the school's mutual-aid plan first (a file never creates one: whether its claims are
     # health data cannot be read from a spreadsheet).
     plan_create(organization=school, kind="hospital", name="住院医疗互助", premium=Decimal("60"), is_health=True)
+    # …and records the congress term and its session, which the proposal summary names (as the site's admin).
+    admin = get_user_model().objects.create_superuser("admin", password="Admin-pass-2026")
+    term = congress_create(acting_user=admin, school=school, number=1, kind="staff", start_date=dt.date(YEAR, 1, 1),
+                           end_date=dt.date(YEAR + 4, 12, 31), min_cosigners=2, pass_base="all",
+                           reply_deadline_days=30)  # fmt: skip
+    session_create(acting_user=admin, congress=term, number=1, date=dt.date(YEAR, 3, 20),
+                   collection_opens=dt.date(YEAR, 2, 20), collection_closes=dt.date(YEAR, 3, 10))  # fmt: skip
+    ledger = tmp_path / "慰问台账.xlsx"
+    ledger.write_bytes(ledger_file(YEAR))
+    call_command("import_welfare", str(ledger), "--school", "NS01")
     for kind, make in FILES.items():
         path = tmp_path / f"{kind}.xlsx"
         path.write_bytes(make())
@@ -172,3 +220,20 @@ def test_a_year_of_files_from_an_empty_install_makes_a_true_report(tmp_path, cap
     assert sql("SELECT COUNT(*) FROM activities_team_players") == players
     assert sql("SELECT COUNT(*) FROM activities_match") == len(MATCHES)
     assert f"举办“教职工气排球比赛”，{teams}支队伍、{players}名队员参赛，进行了{len(MATCHES)}场比赛" in speech
+
+    # Health checks: the list's 未参检 row is not stated as checked.
+    checked = sum(went == "是" for *_, went in CHECKED)
+    assert sql("SELECT COUNT(*) FROM welfare_healthcheckparticipant WHERE attended") == checked
+    assert f"组织{checked}名教职工参加健康体检" in speech
+
+    aided, aid_total = len({no for no, *_ in AID}), sum(amount for *_, amount in AID)
+    assert Decimal(sql("SELECT SUM(amount) FROM welfare_hardshipaid")) == aid_total
+    assert aided < 3 and "对困难教职工建档帮扶" in speech  # two colleagues: the work is said, not their figures
+    assert f"{aid_total}元" not in speech and f"帮扶困难教职工{aided}" not in speech
+
+    accepted = sum(p[3] == "立案" for p in PROPOSALS)
+    satisfied = sum(p[6] == "满意" for p in PROPOSALS)
+    assert sql("SELECT COUNT(*) FROM congress_proposal WHERE status IN ('accepted','assigned','replied','closed')") \
+        == accepted
+    assert f"共征集提案{len(PROPOSALS)}项" in speech and f"立案{accepted}项" in speech
+    assert f"首轮评价满意{satisfied}项" in speech

@@ -407,3 +407,12 @@ def test_donations_name_the_donors(db):
     welfare["donations"]["by_kind"] = [{"code": "one_day", "label": "一日捐", "donations": 86}]
     assert "组织一日捐等爱心捐款活动，教职工踊跃参与，86名教职工捐款1.72万元" in _say(
         "welfare.services_work", _snapshot({"welfare": welfare}))
+
+
+def test_hardship_figures_need_enough_colleagues(db, settings):
+    """Issue 18: a hardship list of two colleagues must not put their aid in figures (DOMAIN.md privacy)."""
+    settings.REPORT_SMALL_COUNT_MIN = 3
+    welfare = {"hardship": {"aid_persons": 2, "aid_total": "4500.00"}, "donations": {}}
+    assert _say("welfare.hardship", _snapshot({"welfare": welfare})) == ""
+    welfare["hardship"]["aid_persons"] = 3
+    assert _say("welfare.hardship", _snapshot({"welfare": welfare})) == "帮扶困难教职工3人，发放帮扶金4500元。"
