@@ -130,7 +130,14 @@ class UnitMatcher:
         school_names = {school.name, _core(school.name), *_SCHOOL_WORDS}
         self.school_names = {clean_name(n) for n in school_names if n}
 
+    def _describe(self, unit: Organization) -> str:
+        """``第一小组（语文组分工会）``: a group is named with its sub-union (groups' names repeat)."""
+        parent = next((u for u in self.units if u.pk == unit.parent_id), None)
+        return f"{unit.name}（{parent.name}）" if unit.kind == Organization.Kind.GROUP and parent else unit.name
+
     def match(self, text: str) -> tuple[Organization | None, str]:
+        """The unit named ``text`` and "", or None and the Chinese error (none or several answer the name;
+        the hint lists the school's sub-unions)."""
         name = clean_name(text)
         if name in self.school_names:
             return self.school, ""
@@ -142,7 +149,7 @@ class UnitMatcher:
         if len(found) == 1:
             return found[0], ""
         if found:
-            return None, f"“{name}”对应多个单位：{'、'.join(u.name for u in found)}，请写全称"
-        known = [u.name for u in self.units if u.kind != Organization.Kind.SCHOOL][:MAX_LISTED]
+            return None, f"“{name}”对应多个单位：{'、'.join(self._describe(u) for u in found)}，请写全称"
+        known = [u.name for u in self.units if u.kind == Organization.Kind.SUB_UNION][:MAX_LISTED]
         hint = f"，可填写：学校工会、{'、'.join(known)}" if known else "，可填写：学校工会"
         return None, f"本校没有名为“{name}”的工会组织{hint}"
