@@ -282,6 +282,8 @@ def test_messy_award_list_imports_once_and_the_report_counts_it(
     linked = Award.objects.get(competition=act.title)
     assert (linked.activity, linked.team) == (act, team)
     assert Award.objects.filter(activity__isnull=False).count() == 1
+    detail = client.get(reverse("activities:detail", args=[act.pk])).content.decode()
+    assert detail.count("data-imported-row") == 1 and "冠军" in detail
     assert ImportedRecord.objects.filter(batch=batch).count() == len(meaning)
     entry = AuditEntry.objects.get(action=AuditEntry.Action.IMPORT)
     assert "获奖名单.xlsx" in entry.summary and f"批次 #{batch.pk}" in entry.summary
