@@ -244,10 +244,10 @@ class AwardImporter(RecordImporter):
     denied = _("只有学校工会主席和工会委员可以导入获奖名单。")
     title = _("导入历史获奖名单")
     preview_title = _("获奖名单导入预览")
-    columns_help = _(
-        "比赛名称/赛事（必填）；个人/团体（可不填）；个人：工号、姓名/获奖人、部门；团体：团体名称/队名、所属单位"
-        "（不填记入学校工会）；奖项/名次（必填：一等奖、金奖、冠军、第一名、优秀奖……，原文保留在奖项说明）；"
-        "级别（不填时按授予单位判断）；授予单位/主办单位；获奖日期/时间/年份（必填，只写年份时按该年1月1日记）。"
+    spec = COLUMNS
+    columns_note = _(
+        "个人/团体不填时，只填团体名称的行为团体；团体的所属单位不填时记入学校工会；奖项可写一等奖、金奖、冠军、"
+        "第一名、优秀奖等，非标准写法的原文保留在奖项说明中；级别不填时按授予单位判断；获奖日期只写年份时按该年1月1日记。"
     )
     natural_key_help = _("比赛名称 + 获奖日期 + 获奖者（个人按教职工，团体按团体名称）+ 奖项：已有相同记录的行跳过。")
     template_headers = [
@@ -278,6 +278,11 @@ class AwardImporter(RecordImporter):
     ]
     template_title = "获奖名单模板"
     template_filename = "award-template.xlsx"
+
+    @property
+    def columns_help(self) -> str:
+        """The accepted headers (from ``spec``, as every record importer), then how blank cells are read."""
+        return f"{super().columns_help}。{self.columns_note}"
 
     @staticmethod
     def key(row: dict) -> tuple:

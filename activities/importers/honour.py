@@ -191,10 +191,10 @@ class HonourImporter(RecordImporter):
     denied = _("只有学校工会主席和工会委员可以导入荣誉名单。")
     title = _("导入历史荣誉名单")
     preview_title = _("荣誉名单导入预览")
-    columns_help = _(
-        "荣誉称号/称号（必填）；类别：个人/集体（可不填，按所填获得者判断）；个人：工号、姓名、部门；"
-        "集体：集体名称/单位（本校工会或分工会名称）；获得者（个人或集体名称都可）；级别：国家级/省级/市级/区级/校级"
-        "（不填时按授予单位判断）；授予单位/颁发单位；授予日期/时间/年份（必填，只写年份时按该年1月1日记）；备注。"
+    spec = COLUMNS
+    columns_note = _(
+        "类别不填时按所填获得者判断；集体名称写本校工会或分工会的名称（“语文组”即“语文组分工会”）；"
+        "级别不填时按授予单位判断（如“金水区教育局”为区级）；授予日期只写年份时按该年1月1日记，并在备注中注明。"
     )
     natural_key_help = _("类别 + 获得者（个人按教职工，集体按单位）+ 荣誉称号 + 授予日期：已有相同记录的行跳过。")
     template_headers = ["序号", "荣誉称号", "类别", "工号", "姓名", "集体名称", "级别", "授予单位", "授予日期", "备注"]
@@ -224,6 +224,11 @@ class HonourImporter(RecordImporter):
         result.count("荣誉", len(new))
         result.totals = _totals(result.rows)
         return result
+
+    @property
+    def columns_help(self) -> str:
+        """The accepted headers (from ``spec``, as every record importer), then how blank cells are read."""
+        return f"{super().columns_help}。{self.columns_note}"
 
     @staticmethod
     def key(row: dict) -> tuple:
