@@ -17,10 +17,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from members.access import import_school, member_of, require_manager
 from members.models import FamilyMember, Organization
 from union_portal.lib.lists import apply_trace, paginate, querystring, trace
+from union_portal.lib.record_imports import imported_ids
 
 from .. import selectors, services
 from ..forms import ActivityForm, PhotoForm
-from ..models import Activity, Registration
+from ..models import Activity, Award, Registration
 from .common import manager_nodes, render_page, require_any_manager
 
 
@@ -172,8 +173,8 @@ def _my_registrations(activity: Activity, me) -> tuple[list[Registration], list[
 @login_required
 @require_GET
 def activity_detail(request, pk: int):
-    """活动详情: facts, my registration (and my family's), photos, teams and matches, awards;
-    for managers the registration list with check-in. Constant queries per page."""
+    """活动详情: facts, my registration (and my family's), photos, teams and matches, awards (those imported
+    from a 获奖名单 marked); for managers the registration list with check-in. Constant queries per page."""
     activity = selectors.get_activity_for_user(request.user, pk)
     counts = selectors.registration_counts(activity)
     me = member_of(request.user)
@@ -185,6 +186,7 @@ def activity_detail(request, pk: int):
     places_left = None
     if activity.capacity is not None:
         places_left = max(activity.capacity - counts["registered"], 0)
+    awards = list(activity.awards.select_related("member", "team"))
     return render_page(
         request,
         "activities/activity_detail.html",
@@ -202,7 +204,8 @@ def activity_detail(request, pk: int):
             "registrations": registrations,
             "teams": list(selectors.teams_with_player_counts(activity)),
             "matches": list(activity.matches.select_related("home", "away")),
-            "awards": list(activity.awards.select_related("member", "team")),
+            "awards": awards,
+            "imported_awards": imported_ids(Award, [a.pk for a in awards]),  # one query, none without awards
             "photos": list(activity.photos.all()),
             "photo_form": PhotoForm() if can_manage else None,
             "photo_limit": services.photo_limits()[1],

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from members.access import MANAGER_ROLES, require_manager, scope_q
+from members.access import MANAGER_ROLES, import_school, require_manager, scope_q
 from union_portal.lib.lists import apply_trace, clean_param, paginate, querystring, trace
+from union_portal.lib.record_imports import imported_ids
 
 from .. import selectors, services
 from ..forms import AwardForm, HonorForm, SubUnionFundForm
@@ -21,7 +22,10 @@ from .common import render_page, require_any_manager
 def _record_page(request, *, model, form_class, record, template, order, related):
     """A list of ``model`` rows in the user's subtree (filters ``year``, ``level``, ``kind`` and the
     report's ``org``/``start``/``end``; paginated) with a
-    form whose valid POST is saved through the service ``record(<name>=obj, ...)``."""
+    form whose valid POST is saved through the service ``record(<name>=obj, ...)``.
+
+    The page also gets ``can_import`` (the user may import this kind's past lists: chair or committee of a
+    school) and ``imported``: the ids of the page's rows that came in with an import (one query)."""
     nodes = require_any_manager(request.user)
     form = form_class(request.POST or None, nodes=nodes)
     if request.method == "POST" and form.is_valid():
@@ -30,12 +34,15 @@ def _record_page(request, *, model, form_class, record, template, order, related
         record(obj, acting_user=request.user, request=request)
         messages.success(request, _("已登记：%(obj)s") % {"obj": obj})
         return redirect(request.path)
+    page = paginate(request, record_rows(request, model=model, related=related).order_by(*order))
     return render_page(
         request,
         template,
         {
             "form": form,
-            "page": paginate(request, record_rows(request, model=model, related=related).order_by(*order)),
+            "page": page,
+            "can_import": import_school(request.user) is not None,
+            "imported": imported_ids(model, [obj.pk for obj in page]),
             "querystring": querystring(request),
             "year": request.GET.get("year", ""),
             "level": request.GET.get("level", ""),

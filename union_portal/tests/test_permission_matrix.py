@@ -440,6 +440,8 @@ IMPORT_MATRIX: dict[str, dict] = {
     "hardship": SCHOOL_IMPORT_ROWS,
     "health_check": SCHOOL_IMPORT_ROWS,
     "proposal": PROPOSAL_IMPORT_ROWS,
+    "honour": SCHOOL_IMPORT_ROWS,
+    "award": SCHOOL_IMPORT_ROWS,
 }
 
 
