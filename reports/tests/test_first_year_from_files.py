@@ -17,11 +17,11 @@ from django.core.management import call_command
 from django.db import connection
 from openpyxl import Workbook
 
+from congress.services import congress_create, session_create
 from members.models import Organization
 from members.tests.onboarding import ledger_file, roster_file
 from reports import document, services
 from union_portal.lib.record_imports import importers
-from congress.services import congress_create, session_create
 from welfare.services import plan_create
 
 YEAR = 2025
@@ -138,6 +138,25 @@ def proposal_file() -> bytes:
     return xlsx("第一届教职工代表大会第一次会议提案汇总表", headers, rows)
 
 
+HONOURS = [  # (荣誉称号, 类别, 工号, 集体名称, 级别, 授予单位, 授予日期)
+    ("优秀教师", "个人", "N002", "", "区级", "区教育局", f"{YEAR}-09-10"),
+    ("师德标兵", "个人", "N003", "", "校级", "新苗中学", f"{YEAR}年6月30日"),
+    ("模范职工之家", "集体", "", "学校工会", "市级", "市总工会", f"{YEAR}-04-28"),
+]
+AWARDS = [("区教职工气排球比赛", "N001", "二等奖", "区级", "区教育工会", f"{YEAR}-11-20"),
+          ("区青年教师基本功大赛", "N005", "一等奖", "区级", "区教育局", f"{YEAR}-12-05")]
+
+
+def honour_file() -> bytes:
+    headers = ["荣誉称号", "类别", "工号", "集体名称", "级别", "授予单位", "授予日期"]
+    return xlsx(f"{YEAR}年度荣誉名单", headers, [list(h) for h in HONOURS])
+
+
+def award_file() -> bytes:
+    headers = ["比赛名称", "工号", "奖项", "级别", "授予单位", "获奖日期"]
+    return xlsx(f"{YEAR}年度获奖名单", headers, [list(a) for a in AWARDS])
+
+
 FILES = {
     "festival": festival_file,
     "donation": donation_file,
@@ -148,6 +167,8 @@ FILES = {
     "health_check": health_check_file,
     "hardship": hardship_file,
     "proposal": proposal_file,
+    "honour": honour_file,
+    "award": award_file,
 }
 
 
@@ -237,3 +258,7 @@ def test_a_year_of_files_from_an_empty_install_makes_a_true_report(tmp_path, cap
         == accepted
     assert f"共征集提案{len(PROPOSALS)}项" in speech and f"立案{accepted}项" in speech
     assert f"首轮评价满意{satisfied}项" in speech
+
+    assert sql("SELECT COUNT(*) FROM activities_honor") == len(HONOURS)
+    assert sql("SELECT COUNT(*) FROM activities_award") == len(AWARDS)
+    assert f"获得各级各类荣誉{len(HONOURS)}项" in speech and f"在各级竞赛中获奖{len(AWARDS)}项" in speech
