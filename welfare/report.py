@@ -718,7 +718,7 @@ def services_work_sentence(ctx) -> str:
         parts.append(f"为教职工提供{others}等服务")
     gifts = names([r.get("label", "") for r in _rows(ctx, "welfare.donations.by_kind") if r.get("donations")], 3)
     if gifts and ctx.n("welfare.donations.total"):
-        parts.append(f"组织{gifts}等爱心捐款活动，教职工踊跃参与，" + _giving(ctx))
+        parts.append(f"组织{gifts}等爱心捐款活动，" + _giving(ctx))
     if ctx.n("welfare.donations.blood.donors"):
         parts.append("{welfare.donations.blood.donors:num}名教职工参加无偿献血")
     if not parts:

@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from contextlib import closing
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -60,7 +59,7 @@ from union_portal.lib import columns
 from union_portal.lib.columns import Column, ColumnSpec, Row, validate_rows
 from union_portal.lib.messages import source_text
 from union_portal.lib.record_imports import RecordImporter, RecordResult, audit_import, mark_imported, register
-from union_portal.lib.tabular import RowError, TableFileError, _raw_rows, clean_name, fold
+from union_portal.lib.tabular import RowError, TableFileError, clean_name, fold
 
 from ..models import (
     ACCEPTED_STATUSES,
@@ -244,15 +243,9 @@ class Sessions:
         return None
 
 
-def title_text(data: bytes, filename: str, header_row: int) -> str:
-    """The text of the rows above the header (the summary's title), joined; '' when none."""
-    lines = []
-    with closing(_raw_rows(data, filename)) as rows:  # the workbook closes with the generator
-        for number, cells in enumerate(rows, start=1):
-            if number >= header_row:
-                break
-            lines.append(" ".join(fold(c) for c in cells if fold(c)))
-    return " ".join(lines)
+def title_text(table) -> str:
+    """The text of the rows above the header (the summary's title, ``tabular.Table.preamble``), joined; '' when none."""
+    return " ".join(table.preamble)
 
 
 # --- Row checks ---------------------------------------------------------------------------------------
@@ -497,7 +490,7 @@ def proposal_validate(*, school: Organization, data: bytes, filename: str) -> Pr
         return result
     sessions = Sessions(school)
     title_session = None
-    title_ref = parse_session(title_text(data, filename, table.header_row))
+    title_ref = parse_session(title_text(table))
     if title_ref is not None:
         title_session, problem = sessions.find(title_ref)
         if problem:

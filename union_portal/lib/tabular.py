@@ -60,6 +60,9 @@ class Table:
     rows: list[tuple[int, dict[str, object]]] = field(default_factory=list)
     header_row: int = 1
     unknown_headers: list[str] = field(default_factory=list)
+    preamble: list[str] = field(default_factory=list)
+    """The non-blank rows above the header (a list's title, "制表日期：…"), each as its cells' folded text
+    joined by a space; importers read the list's title, festival or session from them."""
 
 
 def fold(value: object) -> str:
@@ -307,7 +310,10 @@ def _find_header(numbered, lookup: dict[str, str], label) -> tuple[Table, dict[i
         scanned.append(row)
         keys = [lookup.get(header_key(c)) for c in row]
         if sum(1 for k in keys if k) >= 2:
-            return _header(row, keys, index)
+            table, positions = _header(row, keys, index)
+            lines = (" ".join(fold(c) for c in cells if fold(c)) for cells in scanned[:-1])
+            table.preamble = [" ".join(line.split()) for line in lines if line]
+            return table, positions
         if index >= HEADER_SCAN_ROWS:
             break
     if all(_is_blank(r) for r in scanned):

@@ -143,3 +143,19 @@ def test_index_lists_every_import_roster_first(login, chair, school, member):
     assert kinds[:2] == ["roster", "welfare"] and set(importers()) <= set(kinds)
     assert html.index('data-kind="roster"') < html.index('data-kind="welfare"')
     assert login(member).get(reverse("imports:index")).status_code == 403
+
+
+def test_the_reader_keeps_the_title_rows_above_the_header():
+    """``Table.preamble``: what importers read a list's title, festival or session from (one reading)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["２０２５年中秋节　慰问品发放签领表"])
+    ws.append([None, None])
+    ws.append(["制表日期：", "2025年9月1日"])
+    ws.append(["科室", "备注"])
+    ws.append(["教务处", "x"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    table = SPEC.read(buf.getvalue(), "a.xlsx")
+    assert table.preamble == ["2025年中秋节 慰问品发放签领表", "制表日期: 2025年9月1日"]
+    assert table.header_row == 4 and len(table.rows) == 1

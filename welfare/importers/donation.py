@@ -31,7 +31,6 @@ blood_ml). All-or-nothing; errors are Chinese.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import re
 from decimal import Decimal
@@ -45,7 +44,7 @@ from members.models import ImportBatch, Organization
 from union_portal.lib import columns
 from union_portal.lib.columns import Column, ColumnSpec, Row, validate_rows
 from union_portal.lib.record_imports import RecordImporter, RecordResult, audit_import, mark_imported, register
-from union_portal.lib.tabular import TableFileError, _raw_rows, fold, match_choice
+from union_portal.lib.tabular import TableFileError, fold, match_choice
 
 from ..models import Donation, DonationDrive
 
@@ -133,17 +132,9 @@ COLUMNS = ColumnSpec(
 # --- The title row ----------------------------------------------------------------------------------
 
 
-def title_row(data: bytes, filename: str, header_row: int) -> str:
-    """The first non-blank text above the header row (the list's title, folded), or ``""``."""
-    rows = _raw_rows(data, filename)
-    with contextlib.closing(rows):
-        for index, cells in enumerate(rows, start=1):
-            if index >= header_row:
-                break
-            text = next((fold(c) for c in cells if fold(c)), "")
-            if text:
-                return " ".join(text.split())
-    return ""
+def title_row(table) -> str:
+    """The first non-blank line above the header row (the list's title, folded), or ``""``."""
+    return table.preamble[0] if table.preamble else ""
 
 
 def title_date(title: str) -> dt.date | None:
@@ -310,7 +301,7 @@ class DonationImporter(RecordImporter):
         result = RecordResult()
         try:
             table = COLUMNS.read(data, filename)
-            title = title_row(data, filename, table.header_row)
+            title = title_row(table)
         except TableFileError as exc:
             result.file_error = str(exc)
             return result

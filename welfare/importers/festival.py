@@ -49,7 +49,7 @@ from django.utils.translation import gettext_lazy
 
 from members.matching import MemberMatcher
 from members.models import ImportBatch, Organization
-from union_portal.lib import columns, tabular
+from union_portal.lib import columns
 from union_portal.lib.columns import Column, ColumnSpec, Row, validate_rows
 from union_portal.lib.record_imports import RecordImporter, RecordResult, audit_import, mark_imported, register
 from union_portal.lib.tabular import TableFileError, fold
@@ -177,25 +177,10 @@ class Preamble:
     distributed_on: dt.date | None = None
 
 
-def read_preamble(data: bytes, filename: str, header_row: int) -> Preamble:
-    """The festival and date named in the rows above the header (the sheet's title rows).
-
-    Reads only those rows again (``tabular``'s own reader, so the same file rules apply). A date that
-    does not exist is ignored. Raises nothing for a file ``tabular.read_table`` has accepted.
-    """
-    texts: list[str] = []
-    rows = tabular._raw_rows(data, filename)  # the shared reader; read_table keeps no title rows
-    try:
-        for number, row in enumerate(rows, start=1):
-            if number >= header_row:
-                break
-            texts.extend(fold(c) for c in row if fold(c))
-    except TableFileError:
-        return Preamble()
-    finally:
-        close = getattr(rows, "close", None)
-        if close is not None:
-            close()
+def read_preamble(table) -> Preamble:
+    """The festival and date named in the rows above the header (the sheet's title rows,
+    ``tabular.Table.preamble``). A date that does not exist is ignored. Raises nothing."""
+    texts = table.preamble
     text = " ".join(texts)
     day = None
     for m in _FULL_DATE.finditer(text):
@@ -422,7 +407,7 @@ class FestivalImporter(RecordImporter):
         if not table.rows:
             result.file_error = "文件中没有领取人数据行"
             return result
-        preamble = read_preamble(data, filename, table.header_row)
+        preamble = read_preamble(table)
         rows, result.errors = validate_rows(table, COLUMNS, check=_SheetCheck(school, preamble))
         if result.errors:
             return result
