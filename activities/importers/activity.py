@@ -49,7 +49,12 @@ from members.matching import MemberMatcher
 from members.models import FamilyMember, ImportBatch, Member, Organization
 from union_portal.lib import columns
 from union_portal.lib.columns import Column, ColumnSpec, Row, validate_rows
-from union_portal.lib.record_imports import RecordImporter, RecordResult, audit_import, mark_imported, register
+from union_portal.lib.record_imports import (
+    RecordImporter,
+    RecordResult,
+    import_finish,
+    register,
+)
 from union_portal.lib.tabular import TableFileError, clean_name, fold, match_choice, parse_date
 
 from ..models import Activity, Registration
@@ -619,17 +624,8 @@ class ActivityImporter(RecordImporter):
                     )
                 )
         Registration.objects.bulk_create(registrations, batch_size=1000)
-        mark_imported(batch, [*made, *registrations])
-        result.written = True
-        audit_import(
-            request=request,
-            acting_user=acting_user,
-            school=school,
-            batch=batch,
-            kind_label="活动记录",
-            filename=filename,
-            result=result,
-        )
+        import_finish(result, kind="activity", records=[*made, *registrations], batch=batch, school=school, filename=filename,
+                      acting_user=acting_user, request=request)  # fmt: skip
         return result
 
     @staticmethod

@@ -34,7 +34,12 @@ from members.matching import MemberMatcher
 from members.models import ImportBatch, Organization
 from union_portal.lib import columns
 from union_portal.lib.columns import Column, ColumnSpec, Row, validate_rows
-from union_portal.lib.record_imports import RecordImporter, RecordResult, audit_import, mark_imported, register
+from union_portal.lib.record_imports import (
+    RecordImporter,
+    RecordResult,
+    import_finish,
+    register,
+)
 from union_portal.lib.tabular import TableFileError
 
 from ..models import Honor, Level
@@ -270,17 +275,8 @@ class HonourImporter(RecordImporter):
             ],
             batch_size=1000,
         )
-        mark_imported(batch, honours)
-        result.written = True
-        audit_import(
-            request=request,
-            acting_user=acting_user,
-            school=school,
-            batch=batch,
-            kind_label="荣誉名单",
-            filename=filename,
-            result=result,
-        )
+        import_finish(result, kind="honour", records=honours, batch=batch, school=school, filename=filename,
+                      acting_user=acting_user, request=request)  # fmt: skip
         return result
 
 

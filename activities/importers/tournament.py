@@ -41,7 +41,12 @@ from members.matching import MemberMatcher
 from members.models import ImportBatch, Member, Organization
 from union_portal.lib import columns
 from union_portal.lib.columns import Column, ColumnSpec, Row, validate_rows
-from union_portal.lib.record_imports import RecordImporter, RecordResult, audit_import, mark_imported, register
+from union_portal.lib.record_imports import (
+    RecordImporter,
+    RecordResult,
+    import_finish,
+    register,
+)
 from union_portal.lib.tabular import RowError, Table, TableFileError, fold
 
 from ..models import Activity, Match, Team
@@ -437,17 +442,8 @@ class TournamentImporter(RecordImporter):
         made: list = []
         for event in plan.events:
             made += self._write_event(school, event, plan, acting_user)
-        mark_imported(batch, made)
-        result.written = True
-        audit_import(
-            request=request,
-            acting_user=acting_user,
-            school=school,
-            batch=batch,
-            kind_label="比赛队伍和赛果",
-            filename=filename,
-            result=result,
-        )
+        import_finish(result, kind="tournament", records=made, batch=batch, school=school, filename=filename,
+                      acting_user=acting_user, request=request)  # fmt: skip
         return result
 
     @staticmethod

@@ -58,7 +58,12 @@ from members.models import Department, ImportBatch, Member, Organization, Role
 from union_portal.lib import columns
 from union_portal.lib.columns import Column, ColumnSpec, Row, validate_rows
 from union_portal.lib.messages import source_text
-from union_portal.lib.record_imports import RecordImporter, RecordResult, audit_import, mark_imported, register
+from union_portal.lib.record_imports import (
+    RecordImporter,
+    RecordResult,
+    import_finish,
+    register,
+)
 from union_portal.lib.tabular import RowError, TableFileError, clean_name, fold
 
 from ..models import (
@@ -705,17 +710,8 @@ def proposal_import(
         return result
     writer = _Writer(school, filename, [r for r in result.rows if not r["exists"]])
     proposals = writer.write()
-    mark_imported(batch, [*proposals, *writer.new_seats])
-    result.written = True
-    audit_import(
-        request=request,
-        acting_user=acting_user,
-        school=school,
-        batch=batch,
-        kind_label="提案汇总表",
-        filename=filename,
-        result=result,
-    )
+    import_finish(result, kind="proposal", records=[*proposals, *writer.new_seats], batch=batch, school=school, filename=filename,
+                  acting_user=acting_user, request=request)  # fmt: skip
     return result
 
 

@@ -264,6 +264,27 @@ def audit_import(
     return audit(request, AuditEntry.Action.IMPORT, batch, user=acting_user, organization=school, summary=summary)
 
 
+def import_finish(
+    result: RecordResult,
+    *,
+    kind: str,
+    records: Iterable,
+    batch: ImportBatch | None,
+    school: Organization,
+    filename: str,
+    acting_user=None,
+    request=None,
+) -> RecordResult:
+    """The end of every importer's ``apply``, inside its transaction: mark ``records`` with ``batch``
+    (provenance), set ``result.written`` and write the one audit entry, named by the ``ImportBatch.Kind``
+    label of ``kind``. Returns ``result``."""
+    mark_imported(batch, records)
+    result.written = True
+    audit_import(request=request, acting_user=acting_user, school=school, batch=batch,
+                 kind_label=str(ImportBatch.Kind(kind).label), filename=filename, result=result)  # fmt: skip
+    return result
+
+
 # --- Running an import outside the browser ----------------------------------------------------------------
 
 

@@ -40,13 +40,17 @@ from members.matching import MemberMatcher
 from members.models import ImportBatch, Organization
 from union_portal.lib import columns
 from union_portal.lib.columns import Column, ColumnSpec, Row, validate_rows
-from union_portal.lib.record_imports import RecordImporter, RecordResult, audit_import, mark_imported, register
+from union_portal.lib.record_imports import (
+    RecordImporter,
+    RecordResult,
+    import_finish,
+    register,
+)
 from union_portal.lib.tabular import TableFileError
 
 from ..models import AidClaim
 from .aid_common import PlanMatcher, past_date, plan_column, who_columns
 
-KIND_LABEL = "互助保障理赔名单"
 CREATED_LABEL = "理赔记录"
 ZERO = Decimal("0.00")
 Status = AidClaim.Status
@@ -205,10 +209,8 @@ def claim_import(
     ]  # fmt: skip
     created = bulk_create_with_history(claims, AidClaim, batch_size=1000, default_user=acting_user,
                                        default_change_reason="历史导入") if claims else []  # fmt: skip
-    mark_imported(batch, created)
-    result.written = True
-    audit_import(request=request, acting_user=acting_user, school=school, batch=batch, kind_label=KIND_LABEL,
-                 filename=filename, result=result)  # fmt: skip
+    import_finish(result, kind="aid_claim", records=created, batch=batch, school=school, filename=filename,
+                  acting_user=acting_user, request=request)  # fmt: skip
     return result
 
 

@@ -26,13 +26,17 @@ from members.matching import MemberMatcher
 from members.models import ImportBatch, Organization
 from union_portal.lib import columns
 from union_portal.lib.columns import Column, ColumnSpec, Row, validate_rows
-from union_portal.lib.record_imports import RecordImporter, RecordResult, audit_import, mark_imported, register
+from union_portal.lib.record_imports import (
+    RecordImporter,
+    RecordResult,
+    import_finish,
+    register,
+)
 from union_portal.lib.tabular import TableFileError
 
 from ..models import FundingSource, PlanEnrollment
 from .aid_common import PAID_BY_ALIASES, PlanMatcher, parse_year, plan_column, who_columns
 
-KIND_LABEL = "互助保障参保名单"
 CREATED_LABEL = "参保记录"
 
 COLUMNS = ColumnSpec(
@@ -143,10 +147,8 @@ def enrolment_import(
         ],
         batch_size=1000,
     )  # fmt: skip
-    mark_imported(batch, created)
-    result.written = True
-    audit_import(request=request, acting_user=acting_user, school=school, batch=batch, kind_label=KIND_LABEL,
-                 filename=filename, result=result)  # fmt: skip
+    import_finish(result, kind="aid_enrolment", records=created, batch=batch, school=school, filename=filename,
+                  acting_user=acting_user, request=request)  # fmt: skip
     return result
 
 

@@ -43,7 +43,12 @@ from members.matching import MemberMatcher
 from members.models import ImportBatch, Organization
 from union_portal.lib import columns
 from union_portal.lib.columns import Column, ColumnSpec, Row, validate_rows
-from union_portal.lib.record_imports import RecordImporter, RecordResult, audit_import, mark_imported, register
+from union_portal.lib.record_imports import (
+    RecordImporter,
+    RecordResult,
+    import_finish,
+    register,
+)
 from union_portal.lib.tabular import TableFileError, fold, match_choice
 
 from ..models import Donation, DonationDrive
@@ -376,19 +381,10 @@ class DonationImporter(RecordImporter):
             ],
             batch_size=1000,
         )
-        mark_imported(batch, [*new_drives.values(), *donations])
         result.created = {LABEL_DRIVES: len(new_drives), LABEL_DONATIONS: len(donations)}
         result.skipped = len(result.rows) - len(donations)
-        result.written = True
-        audit_import(
-            request=request,
-            acting_user=acting_user,
-            school=school,
-            batch=batch,
-            kind_label="捐款名单",
-            filename=filename,
-            result=result,
-        )
+        import_finish(result, kind="donation", records=[*new_drives.values(), *donations], batch=batch, school=school, filename=filename,
+                      acting_user=acting_user, request=request)  # fmt: skip
         return result
 
 

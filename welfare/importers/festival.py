@@ -51,7 +51,12 @@ from members.matching import MemberMatcher
 from members.models import ImportBatch, Organization
 from union_portal.lib import columns
 from union_portal.lib.columns import Column, ColumnSpec, Row, validate_rows
-from union_portal.lib.record_imports import RecordImporter, RecordResult, audit_import, mark_imported, register
+from union_portal.lib.record_imports import (
+    RecordImporter,
+    RecordResult,
+    import_finish,
+    register,
+)
 from union_portal.lib.tabular import TableFileError, fold
 
 from ..importer import FUNDING_ALIASES
@@ -451,12 +456,10 @@ class FestivalImporter(RecordImporter):
             ],
             batch_size=1000,
         )
-        mark_imported(batch, [*made, *recipients])
         result.created = {DIST_LABEL: len(made), RECIPIENT_LABEL: len(recipients)}
         result.skipped = len(result.rows) - len(recipients)
-        result.written = True
-        audit_import(request=request, acting_user=acting_user, school=school, batch=batch,
-                     kind_label="节日慰问品发放签领表", filename=filename, result=result)  # fmt: skip
+        import_finish(result, kind="festival", records=[*made, *recipients], batch=batch, school=school, filename=filename,
+                      acting_user=acting_user, request=request)  # fmt: skip
         return result
 
 

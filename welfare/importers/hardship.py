@@ -34,7 +34,12 @@ from members.matching import MemberMatcher
 from members.models import ImportBatch, Organization
 from union_portal.lib import columns
 from union_portal.lib.columns import Column, ColumnSpec, Row, validate_rows
-from union_portal.lib.record_imports import RecordImporter, RecordResult, audit_import, mark_imported, register
+from union_portal.lib.record_imports import (
+    RecordImporter,
+    RecordResult,
+    import_finish,
+    register,
+)
 from union_portal.lib.tabular import RowError, TableFileError
 
 from ..importer import FUNDING_ALIASES
@@ -397,17 +402,8 @@ class HardshipImporter(RecordImporter):
             if aids
             else []
         )
-        mark_imported(batch, [*new_cases, *aids])
-        result.written = True
-        audit_import(
-            request=request,
-            acting_user=acting_user,
-            school=school,
-            batch=batch,
-            kind_label="困难职工帮扶名单",
-            filename=filename,
-            result=result,
-        )
+        import_finish(result, kind="hardship", records=[*new_cases, *aids], batch=batch, school=school, filename=filename,
+                      acting_user=acting_user, request=request)  # fmt: skip
         return result
 
 

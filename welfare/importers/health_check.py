@@ -39,7 +39,12 @@ from members.models import Gender, ImportBatch, Organization
 from members.roster import GENDER_ALIASES
 from union_portal.lib import columns
 from union_portal.lib.columns import Column, ColumnSpec, Row, validate_rows
-from union_portal.lib.record_imports import RecordImporter, RecordResult, audit_import, mark_imported, register
+from union_portal.lib.record_imports import (
+    RecordImporter,
+    RecordResult,
+    import_finish,
+    register,
+)
 from union_portal.lib.tabular import RowError, TableFileError, fold
 
 from ..models import HealthCheckCampaign, HealthCheckParticipant
@@ -364,17 +369,8 @@ class HealthCheckImporter(RecordImporter):
             ],
             batch_size=1000,
         )
-        mark_imported(batch, [*new_campaigns, *participants])
-        result.written = True
-        audit_import(
-            request=request,
-            acting_user=acting_user,
-            school=school,
-            batch=batch,
-            kind_label="体检名单",
-            filename=filename,
-            result=result,
-        )
+        import_finish(result, kind="health_check", records=[*new_campaigns, *participants], batch=batch, school=school, filename=filename,
+                      acting_user=acting_user, request=request)  # fmt: skip
         return result
 
 
