@@ -606,14 +606,12 @@ def _donations_clause(ctx) -> str:
 
 
 def _giving(ctx) -> str:
-    """Who gave and how much: "86名教职工捐款1.72万元" when each gave once, else
-    "教职工捐款130人次（86人），共1.72万元"; the amount only when recorded."""
-    donors, times = ctx.n("welfare.donations.donors"), ctx.n("welfare.donations.donations")
-    money = ctx.n("welfare.donations.total")
-    if donors and donors == times:
-        return "{welfare.donations.donors:num}名教职工" + ("捐款{welfare.donations.total}" if money else "参加捐款")
-    text = "教职工捐款{welfare.donations.donations}" + ("（{welfare.donations.donors:num}人）" if donors else "")
-    return text + ("，共{welfare.donations.total}" if money else "")
+    """Who gave and how much: "86名教职工捐款1.72万元" (persons, not 人次: the speech names people; the
+    人次 stays in the tables); the amount only when recorded."""
+    money = "捐款{welfare.donations.total}" if ctx.n("welfare.donations.total") else "参加捐款"
+    if ctx.n("welfare.donations.donors"):
+        return "{welfare.donations.donors:num}名教职工" + money
+    return "教职工" + money
 
 
 def _rows(ctx, key: str) -> list[dict]:

@@ -398,10 +398,10 @@ def test_named_lists_of_the_speech_equal_raw_sql_counts():
 
 
 def test_donations_name_the_donors(db):
-    """Issue 18: the speech states how many staff gave, not only the 人次 (one person may give in two drives)."""
+    """Issue 18: the speech states how many staff gave (persons, not the 人次 of two drives) and how much."""
     welfare = {"donations": {"drives": 2, "donations": 130, "donors": 86, "total": "17200.00", "by_kind": []}}
     text = _say("welfare.hardship", _snapshot({"welfare": welfare}))
-    assert text == "组织爱心捐款，教职工捐款130人次（86人），共1.72万元。"
+    assert text == "组织爱心捐款，86名教职工捐款1.72万元。"  # persons: one who gave twice is one donor
     welfare["donations"].update(donations=86)
     assert _say("welfare.hardship", _snapshot({"welfare": welfare})) == "组织爱心捐款，86名教职工捐款1.72万元。"
     welfare["donations"]["by_kind"] = [{"code": "one_day", "label": "一日捐", "donations": 86}]
