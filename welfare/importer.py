@@ -73,6 +73,7 @@ COLUMNS = ColumnSpec(
     Column("funding_source", "经费来源", ("资金来源", "列支渠道"), parse=columns.choice(FUNDING_ALIASES, "经费来源"),
            blank=FundingSource.UNION_FUNDS, default=FundingSource.UNION_FUNDS),
     Column("notes", "备注", ("说明",), default=""),
+    any_of=(("staff_no", "name"),),
 )  # fmt: skip
 ALIASES: dict[str, list[str]] = COLUMNS.aliases()
 
@@ -163,9 +164,6 @@ def welfare_validate(*, school: Organization, data: bytes, filename: str) -> Imp
         table = COLUMNS.read(data, filename)
     except TableFileError as exc:
         result.file_error = str(exc)
-        return result
-    if "staff_no" not in table.headers and "name" not in table.headers:
-        result.file_error = "缺少必需的列：工号 或 姓名"
         return result
     rows, result.errors = validate_rows(table, COLUMNS, check=_LedgerCheck(school))
     for row in rows:

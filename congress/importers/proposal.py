@@ -168,6 +168,7 @@ COLUMNS = ColumnSpec(
     Column("rating", "评价", ("办理结果", "满意度", "提案人评价", "代表评价", "反馈意见", "代表意见"),
            parse=columns.choice(RATINGS, "评价")),
     Column("status", "状态", ("办理状态", "办结情况", "是否办结", "当前状态"), parse=columns.choice(STATUSES, "状态")),
+    any_of=(("name", "staff_no"),),
 )  # fmt: skip
 
 
@@ -489,9 +490,6 @@ def proposal_validate(*, school: Organization, data: bytes, filename: str) -> Pr
         table = COLUMNS.read(data, filename)
     except TableFileError as exc:
         result.file_error = str(exc)
-        return result
-    if "staff_no" not in table.headers and "name" not in table.headers:
-        result.file_error = "缺少必需的列：提案人 或 工号"
         return result
     sessions = Sessions(school)
     title_session = None

@@ -40,7 +40,17 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from .tabular import RowError, Table, clean_name, fold, match_choice, parse_date, parse_money, read_table
+from .tabular import (
+    RowError,
+    Table,
+    TableFileError,
+    clean_name,
+    fold,
+    match_choice,
+    parse_date,
+    parse_money,
+    read_table,
+)
 
 
 class _Omit:
@@ -198,10 +208,13 @@ class Column:
 class ColumnSpec:
     """An importer's columns in validation order (the order errors are listed within a row)."""
 
-    def __init__(self, *columns: Column):
+    def __init__(self, *columns: Column, any_of: tuple[tuple[str, ...], ...] = ()):
         self.columns: tuple[Column, ...] = columns
         self.position = {c.key: i for i, c in enumerate(columns)}
         self.labels = {c.key: c.label for c in columns}
+        self.any_of = any_of
+        """Groups of keys of which a file must have at least one header each (``("staff_no", "name")``: a list
+        names people by 工号 or by 姓名)."""
 
     def __iter__(self):
         return iter(self.columns)
@@ -214,8 +227,13 @@ class ColumnSpec:
         return tuple(c.key for c in self.columns if c.required)
 
     def read(self, data: bytes, filename: str) -> Table:
-        """``tabular.read_table`` with this spec's headers; raises ``TableFileError`` (Chinese message)."""
-        return read_table(data, filename, self.aliases(), self.required(), labels=self.labels)
+        """``tabular.read_table`` with this spec's headers; raises ``TableFileError`` (Chinese message), also
+        when the file has no header of an ``any_of`` group ("缺少必需的列：工号 或 姓名")."""
+        table = read_table(data, filename, self.aliases(), self.required(), labels=self.labels)
+        for group in self.any_of:
+            if not any(key in table.headers for key in group):
+                raise TableFileError("缺少必需的列：" + " 或 ".join(self.labels[key] for key in group))
+        return table
 
 
 @dataclass

@@ -77,6 +77,7 @@ COLUMNS = ColumnSpec(
            parse=columns.choice(STATUS_ALIASES, "状态")),
     Column("notes", "备注", ("说明",), parse=columns.text(max_length=2000, too_long="备注过长（最多{max}字）"),
            default=""),
+    any_of=(("staff_no", "name"),),
 )  # fmt: skip
 
 
@@ -165,9 +166,6 @@ def claim_validate(*, school: Organization, data: bytes, filename: str) -> Recor
         table = COLUMNS.read(data, filename)
     except TableFileError as exc:
         result.file_error = str(exc)
-        return result
-    if "staff_no" not in table.headers and "name" not in table.headers:
-        result.file_error = "缺少必需的列：工号 或 姓名"
         return result
     clean, result.errors = validate_rows(table, COLUMNS, check=_Check(school))
     result.rows = [row.values for row in clean]

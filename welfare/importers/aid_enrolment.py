@@ -48,6 +48,7 @@ COLUMNS = ColumnSpec(
     Column("paid_by", "缴费方", ("经费来源", "缴费方式", "资金来源", "缴费来源", "列支渠道"),
            parse=columns.choice(PAID_BY_ALIASES, "缴费方"), blank=FundingSource.UNION_FUNDS,
            default=FundingSource.UNION_FUNDS),
+    any_of=(("staff_no", "name"),),
 )  # fmt: skip
 
 
@@ -100,9 +101,6 @@ def enrolment_validate(*, school: Organization, data: bytes, filename: str) -> R
         table = COLUMNS.read(data, filename)
     except TableFileError as exc:
         result.file_error = str(exc)
-        return result
-    if "staff_no" not in table.headers and "name" not in table.headers:
-        result.file_error = "缺少必需的列：工号 或 姓名"
         return result
     clean, result.errors = validate_rows(table, COLUMNS, check=_Check(school))
     result.rows = [row.values for row in clean]

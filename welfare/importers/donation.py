@@ -131,6 +131,7 @@ COLUMNS = ColumnSpec(
     Column("name", "姓名", ("捐款人", "捐助人", "献血人", "教职工姓名", "职工姓名"), parse=columns.name(), default=""),
     Column("amount", "金额", ("捐款金额", "捐款额", "捐款数", "捐款", "捐款数额"), parse=columns.yuan()),
     Column("blood_ml", "献血量", ("献血量毫升", "献血毫升", "献血数量", "毫升", "血量"), parse=_ml),
+    any_of=(("staff_no", "name"),),
 )  # fmt: skip
 
 
@@ -309,9 +310,6 @@ class DonationImporter(RecordImporter):
             title = title_row(table)
         except TableFileError as exc:
             result.file_error = str(exc)
-            return result
-        if "staff_no" not in table.headers and "name" not in table.headers:
-            result.file_error = "缺少必需的列：工号 或 姓名"
             return result
         if "amount" not in table.headers and "blood_ml" not in table.headers:
             result.file_error = "缺少必需的列：金额（捐款金额）或 献血量"

@@ -167,6 +167,7 @@ COLUMNS = ColumnSpec(
            parse=_signed_cell, blank=True, default=True),
     Column("notes", "备注", ("说明",), default=""),
     Column("seq", "序号", ("序",), parse=columns.text(), default=""),
+    any_of=(("staff_no", "name"),),
 )  # fmt: skip
 
 DIST_LABEL = "节日发放"
@@ -404,9 +405,6 @@ class FestivalImporter(RecordImporter):
             table = COLUMNS.read(data, filename)
         except TableFileError as exc:
             result.file_error = str(exc)
-            return result
-        if "staff_no" not in table.headers and "name" not in table.headers:
-            result.file_error = "缺少必需的列：工号 或 姓名"
             return result
         table.rows = [(number, raw) for number, raw in table.rows if not _is_noise(raw)]
         if not table.rows:

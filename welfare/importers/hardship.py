@@ -88,6 +88,7 @@ COLUMNS = ColumnSpec(
     Column("funding_source", "经费来源", ("资金来源", "列支渠道"), parse=columns.choice(FUNDING_ALIASES, "经费来源"),
            blank=FundingSource.UNION_FUNDS, default=FundingSource.UNION_FUNDS),
     Column("notes", "备注", ("说明",), parse=columns.text(max_length=200, too_long="备注过长（最多200字）"), default=""),
+    any_of=(("staff_no", "name"),),
 )  # fmt: skip
 
 CASE_LABEL = "困难职工档案"
@@ -301,9 +302,6 @@ class HardshipImporter(RecordImporter):
             table = COLUMNS.read(data, filename)
         except TableFileError as exc:
             result.file_error = str(exc)
-            return result, []
-        if "staff_no" not in table.headers and "name" not in table.headers:
-            result.file_error = "缺少必需的列：工号 或 姓名"
             return result, []
         rows, errors = validate_rows(table, COLUMNS, check=_RowCheck(school))
         headers = {key: table.headers.get(key, COLUMNS.labels[key]) for key in COLUMNS.labels}

@@ -97,6 +97,7 @@ COLUMNS = ColumnSpec(
     Column("attended", "是否参检", ("已体检", "是否体检", "已参检", "参检", "参检情况", "体检情况"),
            parse=columns.choice(ATTENDED_ALIASES, "是否参检"), blank="yes", default="yes"),
     Column("cost", "费用", ("体检费", "体检费用", "金额"), parse=columns.yuan()),
+    any_of=(("staff_no", "name"), ("held_on", "year"),),
 )  # fmt: skip
 
 CAMPAIGN_LABEL = "体检"
@@ -219,12 +220,6 @@ class HealthCheckImporter(RecordImporter):
             table = COLUMNS.read(data, filename)
         except TableFileError as exc:
             result.file_error = str(exc)
-            return result, []
-        if "staff_no" not in table.headers and "name" not in table.headers:
-            result.file_error = "缺少必需的列：工号 或 姓名"
-            return result, []
-        if "held_on" not in table.headers and "year" not in table.headers:
-            result.file_error = "缺少必需的列：体检日期 或 年度"
             return result, []
         results = _result_columns(table.unknown_headers)
         if results:
